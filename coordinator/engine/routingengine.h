@@ -1,0 +1,218 @@
+#pragma once
+// The routing engine: a deterministic state machine with an injected clock and no I/O.
+// Events go in (a customer writes, an agent replies or changes status, a close, a transfer, the
+// clock moves); decisions come out through the sink, each with its explanation. Given the same
+// configuration, events and clock readings it always makes the same decisions.
+
+#include "clock.h"
+#include "decision.h"
+#include "enginestate.h"
+#include "siteconfig.h"
+
+#include <QString>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <vector>
+
+namespace sb {
+
+// The answer to a hand operation or an event the engine could not accept.
+struct EngineResult
+{
+    bool ok = true;
+    QString code; // stable: unknown-agent, unknown-conversation, not-queued, at-cap, ...
+    QString message; // readable, names what was wrong
+    static EngineResult success() { return {}; }
+    static EngineResult failure(const QString &code, const QString &message) { return {false, code, message}; }
+};
+
+struct QueueStatus
+{
+    bool waiting = false;
+    int position = 0; // 1 = next
+    qint64 estimatedWaitMs = 0;
+};
+
+struct ConversationInfo
+{
+    QString id;
+    QString customer;
+    QString channel;
+    QString rule;
+    QStringList groups;
+    QStringList requiredSkills;
+    enum State { Queued, Unmatched, Assigned, Closed } state = Queued;
+    QString agent;
+    bool countsTowardCap = false;
+    QStringList invited;
+    bool widened = false;
+    qint64 arrivedAt = 0;
+};
+
+struct AgentInfo
+{
+    QString id;
+    QString name;
+    AgentStatus status = AgentStatus::Offline;
+    int maxConcurrent = 0;
+    int countedLoad = 0; // conversations that count toward the cap
+    int openConversations = 0; // all assigned conversations, hand transfers included
+    int acceptedToday = 0;
+    QStringList groups;
+    QStringList skills;
+};
+
+class RoutingEngine final
+{
+public:
+    using Sink = std::function<void(const Decision &)>;
+
+    explicit RoutingEngine(const Clock &clock);
+    RoutingEngine(const RoutingEngine &) = delete;
+    RoutingEngine &operator=(const RoutingEngine &) = delete;
+
+    void setSink(Sink sink) { m_sink = std::move(sink); }
+
+    // Loads a site into an empty engine. Fails (and changes nothing) if conversations are live.
+    EngineResult loadSite(const SiteConfig &site);
+    const RoutingSettings &settings() const { return m_settings; }
+
+    // Agents and customers can change at any time; capacity that this frees is used at once.
+    EngineResult upsertAgent(const AgentConfig &agent);
+    EngineResult upsertCustomer(const CustomerConfig &customer);
+    EngineResult setAgentStatus(const QString &agent, AgentStatus status);
+    EngineResult setAgentCap(const QString &agent, int maxConcurrent);
+    EngineResult setAgentGroups(const QString &agent, const QStringList &groups);
+
+    // A customer's message. An unknown conversation id opens a conversation and routes it.
+    EngineResult customerMessage(const QString &conversation, const QString &customer, const QString &channel,
+                                 const QString &text);
+    // An agent's message. A public reply stops the reply timer and starts the inactivity timer.
+    EngineResult agentMessage(const QString &conversation, const QString &agent, bool internalNote = false);
+    // An agent opens a new ticket for an existing customer: routed like an arrival, or kept by the
+    // agent (a hand assignment, which does not count toward the cap).
+    EngineResult openTicket(const QString &conversation, const QString &byAgent, const QString &customer,
+                            const QString &channel, bool keepForSelf);
+
+    EngineResult claim(const QString &agent, const QString &conversation);
+    EngineResult transferToAgent(const QString &conversation, const QString &toAgent, const QString &byAgent);
+    EngineResult transferToGroup(const QString &conversation, const QString &group, const QString &byAgent);
+    EngineResult invite(const QString &conversation, const QString &expert, const QString &byAgent);
+    EngineResult close(const QString &conversation, const QString &byAgent);
+
+    // Fires every timer due at or before the clock's now, each at its own due time. Every event
+    // method does this first, so a host only needs to call it when nextTimerMs() comes due.
+    void tick();
+    // When the earliest pending timer is due (ms since the epoch), or -1 if none.
+    qint64 nextTimerMs() const;
+
+    std::optional<ConversationInfo> conversation(const QString &id) const;
+    std::optional<AgentInfo> agent(const QString &id) const;
+    QueueStatus queueStatus(const QString &conversation) const;
+    // Waiting conversations of a group, in queue order.
+    QStringList queueOrder(const QString &group) const;
+    QStringList unmatchedOrder() const;
+    int liveConversations() const { return static_cast<int>(m_convIndex.size()); }
+    int waitingConversations() const;
+
+    // Checks the engine's internal consistency (indexes agree with state; every live conversation
+    // is in exactly one place; queues in order). Returns one line per violation.
+    QStringList checkInvariants() const;
+
+private:
+    // events and operations
+    qint64 now() const { return m_now; }
+    void advance();
+    Decision draft(DecisionKind kind, Reason reason, const Conv &c) const;
+    void emitDecision(Decision &d);
+
+    int internSkill(const QString &name);
+    int internSkillSet(const SkillSet &set);
+    int customerFor(const QString &id);
+    int channelFor(const QString &id);
+    int newConversation(const QString &id, int customer, int channel);
+    void freeConversation(int ci);
+    const CompiledRule *matchRule(const Conv &c, const QString &text) const;
+    void applyRule(Conv &c, const CompiledRule *rule, const QString &text);
+    void arrive(int ci, const QString &text);
+
+    // agents and their indexes
+    bool statusAllowed(AgentStatus s) const;
+    bool available(const Agent &a) const { return statusAllowed(a.status) && a.counted < a.cap; }
+    void unindex(int ai);
+    void index(int ai);
+    void joinGroup(int ai, int gi);
+    void leaveGroup(int ai, int gi);
+    void applyOfflinePolicy(int ai);
+
+    // selection (selection.cpp)
+    Verdict check(int ai, const Conv &c) const;
+    bool memberOfOpenTarget(int ai, const Conv &c) const;
+    int pickByStrategy(const Conv &c, bool vipOnly, Reason *reason);
+    int pickWidened(const Conv &c, bool vipOnly);
+    int select(Conv &c, Decision *d);
+    void explainCandidates(const Conv &c, int winner, Reason reason, Decision *d) const;
+    QString loadDetail(const Agent &a) const;
+
+    // assignment and queue (queueing.cpp)
+    bool route(int ci, DecisionKind kindOnSuccess, Reason contextReason, int fromAgent, bool fromQueue);
+    void assign(int ci, int ai, bool counted);
+    void release(int ci);
+    void enqueue(int ci, bool head);
+    void dequeue(int ci, bool served);
+    void placeInQueue(int ci, DecisionKind kind, Reason reason, Decision &d, bool head);
+    int bucketFor(const Conv &c) const;
+    void drainForAgent(int ai);
+    void drainGroup(int gi);
+    QueueStatus statusOf(const Conv &c) const;
+    void closeConversation(int ci, Reason reason, const QString &byAgent);
+
+    // timers (timers.cpp)
+    void schedule(qint64 due, TimerKind kind, int target, quint32 serial, quint32 gen);
+    void fire(const Timer &t);
+    void scheduleHours(int gi);
+    void scheduleMidnight();
+    void startReplyTimer(Conv &c);
+    void startInactivityTimer(Conv &c);
+    void startWidenTimer(Conv &c);
+    void onReplyTimeout(int ci);
+    void onWaitExceeded(int ci);
+    void onHoursChange(int gi);
+    void onMidnight();
+
+    const Clock &m_clock;
+    Sink m_sink;
+    qint64 m_now = 0;
+    quint64 m_decisionSeq = 0;
+    quint64 m_arrivalSeq = 0;
+    quint64 m_assignSeq = 0;
+    quint64 m_timerSeq = 0;
+    quint32 m_midnightGen = 0;
+    RoutingSettings m_settings;
+    bool m_allowed[AgentStatusCount] = {true, false, false, false};
+    QTimeZone m_siteZone;
+
+    std::vector<QString> m_skillNames;
+    QHash<QString, int> m_skillIds;
+    std::vector<SkillSet> m_skillSets; // interned required-skill sets; id 0 is the empty set
+
+    std::vector<Channel> m_channels;
+    QHash<QString, int> m_channelIndex;
+    std::vector<Group> m_groups;
+    QHash<QString, int> m_groupIndex;
+    std::vector<Agent> m_agents;
+    QHash<QString, int> m_agentIndex;
+    std::vector<Customer> m_customers;
+    QHash<QString, int> m_customerIndex;
+    std::vector<CompiledRule> m_rules;
+
+    std::vector<Conv> m_convs; // slots; free ones are reused
+    std::vector<int> m_freeConvs;
+    QHash<QString, int> m_convIndex;
+    RankedSet<QueueKey, QueueKeyLess> m_unmatched;
+
+    std::priority_queue<Timer, std::vector<Timer>, TimerLater> m_timers;
+};
+
+} // namespace sb

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
-exec "${SB_BUILD_DIR:-build}/app/coordinator/switchboard-coordinator" --demo "$@"
+exec "${SB_BUILD_DIR:-build}/app/coordinator/switchboard-coordinator" --demo --speed 5 "$@"

@@ -69,12 +69,12 @@ QString toString(Reason reason)
     return QString();
 }
 
-QString summaryLine(const Decision &d)
+QString summaryLine(const Decision &d, const QTimeZone &zone)
 {
-    QString line = QDateTime::fromMSecsSinceEpoch(d.at, Qt::UTC).toString(Qt::ISODateWithMs);
+    QString line = QDateTime::fromMSecsSinceEpoch(d.at, zone).toString(Qt::ISODateWithMs);
     line += QLatin1Char(' ') + toString(d.kind) + QLatin1Char(' ') + d.conversation;
     if (!d.agent.isEmpty())
-        line += QLatin1String(" -> ") + d.agent;
+        line += (d.kind == DecisionKind::Closed ? QLatin1String(" by ") : QLatin1String(" -> ")) + d.agent;
     if (!d.fromAgent.isEmpty())
         line += QLatin1String(" (from ") + d.fromAgent + QLatin1Char(')');
     line += QLatin1String(" [") + toString(d.reason);
@@ -91,9 +91,9 @@ QString summaryLine(const Decision &d)
     return line;
 }
 
-QString explain(const Decision &d)
+QString explain(const Decision &d, const QTimeZone &zone)
 {
-    QString text = summaryLine(d);
+    QString text = summaryLine(d, zone);
     for (const auto &c : d.candidates) {
         text += QLatin1String("\n    ") + c.agent + QLatin1String(": ") + toString(c.verdict);
         if (!c.detail.isEmpty())

@@ -4,6 +4,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QTimeZone>
 #include <vector>
 
 namespace sb {
@@ -103,9 +104,9 @@ QString toString(DecisionKind kind);
 QString toString(Verdict verdict);
 QString toString(Reason reason);
 
-// One line: time, kind, conversation, agent, reason and detail.
-QString summaryLine(const Decision &decision);
+// One line: time (in `zone`), kind, conversation, agent, reason and detail.
+QString summaryLine(const Decision &decision, const QTimeZone &zone = QTimeZone::utc());
 // The summary line followed by one indented line per candidate note and omitted count.
-QString explain(const Decision &decision);
+QString explain(const Decision &decision, const QTimeZone &zone = QTimeZone::utc());
 
 } // namespace sb

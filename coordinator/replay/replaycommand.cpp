@@ -58,7 +58,7 @@ int runReplayCommand(const QStringList &arguments, QTextStream &out, QTextStream
 
     const bool check = parser.isSet(checkOption);
     const bool quiet = check || parser.isSet(quietOption);
-    ReplayRunner runner(*script);
+    ReplayRunner runner(*script, !parser.isSet(configOption));
     runner.run(quiet ? nullptr : &out, !parser.isSet(briefOption));
     for (const QString &f : runner.failures())
         err << QFileInfo(scriptPath).fileName() << ':' << f << '\n';
@@ -72,8 +72,10 @@ int runReplayCommand(const QStringList &arguments, QTextStream &out, QTextStream
             err << "switchboard-replay: " << error << '\n';
             return 2;
         }
-        ReplayRunner what(*otherScript);
+        ReplayRunner what(*otherScript, false);
         what.run();
+        if (what.skippedEvents() > 0)
+            out << QStringLiteral("(%1 recorded events did not apply under %2, e.g. a reply from an agent who no longer holds the conversation)\n").arg(what.skippedEvents()).arg(QFileInfo(parser.value(compareOption)).fileName());
         out << '\n'
             << ReplaySummary::compare(runner.summary(), QStringLiteral("current"), what.summary(),
                                       QFileInfo(parser.value(compareOption)).fileName());
@@ -84,6 +86,8 @@ int runReplayCommand(const QStringList &arguments, QTextStream &out, QTextStream
                    .arg(runner.expectationsChecked())
                    .arg(runner.failures().size());
     } else {
+        if (runner.skippedEvents() > 0)
+            out << QStringLiteral("(%1 recorded events did not apply under this configuration)\n").arg(runner.skippedEvents());
         out << '\n' << runner.summary().format(QFileInfo(scriptPath).fileName());
     }
     return runner.failures().isEmpty() ? 0 : 1;

@@ -15,7 +15,10 @@ namespace sb {
 class ReplayRunner
 {
 public:
-    explicit ReplayRunner(const EventScript &script);
+    // A strict runner treats a refused event as a failure; a lenient one (what-if runs against
+    // another configuration, where recorded replies may meet a conversation another agent holds)
+    // counts it as skipped.
+    explicit ReplayRunner(const EventScript &script, bool strict = true);
 
     // Runs every line. With a log stream, each decision is written as it is made (explained when
     // `explainAll`). Returns false if the site failed to load or any line failed.
@@ -24,6 +27,7 @@ public:
     const std::vector<Decision> &decisions() const { return m_decisions; }
     const QStringList &failures() const { return m_failures; }
     int expectationsChecked() const { return m_expectations; }
+    int skippedEvents() const { return m_skipped; }
     const ReplaySummary &summary() const { return m_summary; }
 
 private:
@@ -37,12 +41,15 @@ private:
     const EventScript &m_script;
     ManualClock m_clock;
     RoutingEngine m_engine;
+    bool m_strict = true;
     std::vector<Decision> m_decisions;
     QStringList m_failures;
     int m_expectations = 0;
+    int m_skipped = 0;
     ReplaySummary m_summary;
     QTextStream *m_log = nullptr;
     bool m_explainAll = true;
+    QTimeZone m_zone;
 };
 
 } // namespace sb

@@ -593,8 +593,6 @@ EngineResult RoutingEngine::transferToGroup(const QString &conversation, const Q
         dequeue(ci, false);
     // The transferring person chose the group; the rule's skill requirement no longer applies.
     c.groups = {gi};
-    if (c.strategy == Strategy::Manual && c.rule < 0)
-        c.strategy = Strategy::LeastLoad;
     c.required = SkillSet();
     c.skillSet = 0;
     c.widened = false;

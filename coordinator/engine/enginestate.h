@@ -138,10 +138,14 @@ struct Conv
     bool counted = false;
     std::vector<int> invited;
     std::vector<int> timedOut;
+    int excluded = -1; // the agent who transferred it to a group: not given it straight back
     bool widened = false;
     bool hasCustomerMessage = false;
     bool awaitingFirstReply = false;
     qint64 arrivedAt = 0;
+    // When the perfect-skill wait started counting; -1 while paused because every target group
+    // is closed (the wait counts only while someone could have answered).
+    qint64 waitFrom = 0;
     quint32 replyGen = 0, idleGen = 0, widenGen = 0;
 };
 
@@ -161,7 +165,13 @@ struct TimerLater
 {
     bool operator()(const Timer &a, const Timer &b) const
     {
-        return a.due != b.due ? a.due > b.due : a.seq > b.seq;
+        if (a.due != b.due)
+            return a.due > b.due;
+        // Midnight first among timers due at the same instant: what happens at 00:00 (a group
+        // opening, say) belongs to the new day, not to the one whose counts are being reset.
+        if ((a.kind == TimerKind::Midnight) != (b.kind == TimerKind::Midnight))
+            return b.kind == TimerKind::Midnight;
+        return a.seq > b.seq;
     }
 };
 

@@ -57,9 +57,25 @@ bool RoutingEngine::route(int ci, DecisionKind kindOnSuccess, Reason contextReas
 void RoutingEngine::placeInQueue(int ci, DecisionKind kind, Reason reason, Decision &d, bool head)
 {
     Conv &c = m_convs[ci];
-    enqueue(ci, head);
     d.kind = kind;
     d.reason = reason;
+    if (c.groups.empty()) {
+        // No target group (a ticket kept without a matching rule, or an unmatched conversation
+        // handed to an agent, now taken back): no group queue can hold it, so it returns to the
+        // unmatched queue, where a person assigns it, and the admins are told.
+        c.state = Conv::Unmatched;
+        c.key.head = head;
+        c.key.conv = ci;
+        m_unmatched.insert(c.key);
+        const QueueStatus q = statusOf(c);
+        d.notifyAdmins = true;
+        d.notice.kind = CustomerNotice::Queued;
+        d.notice.queuePosition = q.position;
+        d.notice.estimatedWaitMs = q.estimatedWaitMs;
+        emitDecision(d);
+        return;
+    }
+    enqueue(ci, head);
     const QueueStatus q = statusOf(c);
     d.notice.queuePosition = q.position;
     d.notice.estimatedWaitMs = q.estimatedWaitMs;
@@ -92,6 +108,7 @@ void RoutingEngine::assign(int ci, int ai, bool counted)
     c.agent = ai;
     c.lastAgent = ai;
     c.counted = counted;
+    c.excluded = -1;
     ++c.widenGen;
     c.awaitingFirstReply = c.hasCustomerMessage;
     startReplyTimer(c);
@@ -179,7 +196,7 @@ void RoutingEngine::drainForAgent(int ai)
                 bucket.second.forEach([&](const QueueKey &k) {
                     if (best && !less(k, *best))
                         return false;
-                    if (contains(m_convs[k.conv].timedOut, ai))
+                    if (contains(m_convs[k.conv].timedOut, ai) || m_convs[k.conv].excluded == ai)
                         return true;
                     best = &k;
                     return false;
@@ -195,11 +212,31 @@ void RoutingEngine::drainForAgent(int ai)
 
 void RoutingEngine::drainGroup(int gi)
 {
-    std::vector<int> agents;
-    for (const LoadKey &k : m_groups[gi].byLoad)
-        agents.push_back(std::get<2>(k));
-    for (int ai : agents)
-        drainForAgent(ai);
+    // The group opened: its available members may all serve its queue now (nothing else became
+    // servable). Serve it in queue order across all of them. Draining member by member could
+    // hand a later conversation to a member (a returning customer's previous agent, say) whom an
+    // earlier one was waiting for, leaving the earlier one waiting beside an idle member.
+    std::vector<QueueKey> waiting;
+    for (const auto &bucket : m_groups[gi].buckets) {
+        if (bucket.first & 1)
+            continue; // manual: claimed by hand
+        bucket.second.forEach([&](const QueueKey &k) {
+            waiting.push_back(k);
+            return true;
+        });
+    }
+    std::sort(waiting.begin(), waiting.end(), QueueKeyLess());
+    for (const QueueKey &k : waiting) {
+        const Group &g = m_groups[gi];
+        if (g.byLoad.empty())
+            return; // every member busy
+        const Conv &c = m_convs[k.conv];
+        if (c.state != Conv::Queued)
+            continue;
+        if (std::any_of(g.byLoad.begin(), g.byLoad.end(),
+                        [&](const LoadKey &l) { return check(std::get<2>(l), c) == Verdict::Won; }))
+            route(k.conv, DecisionKind::Assigned, Reason::LeastLoad, -1, true);
+    }
 }
 
 QueueStatus RoutingEngine::statusOf(const Conv &c) const
@@ -208,7 +245,7 @@ QueueStatus RoutingEngine::statusOf(const Conv &c) const
     if (c.state == Conv::Unmatched) {
         q.waiting = true;
         q.position = static_cast<int>(m_unmatched.rank(c.key)) + 1;
-        q.estimatedWaitMs = static_cast<qint64>(m_settings.defaultHandleSeconds) * 1000;
+        q.estimatedWaitMs = static_cast<qint64>(q.position) * m_settings.defaultHandleSeconds * 1000;
         return q;
     }
     if (c.state != Conv::Queued || c.groups.empty())
@@ -222,9 +259,13 @@ QueueStatus RoutingEngine::statusOf(const Conv &c) const
     q.position = static_cast<int>(ahead) + 1;
     // Estimated wait: the recent pace at which this queue served conversations; before there is
     // any, the default handling time shared by the members who could be serving.
-    if (g.served.size() >= 3) {
-        const qint64 span = std::max<qint64>(60 * 1000, m_now - g.served.front());
-        q.estimatedWaitMs = static_cast<qint64>(q.position) * span / static_cast<qint64>(g.served.size());
+    // Only samples inside the window count: the samples are pruned when the queue moves, so after
+    // a quiet spell they can be hours old.
+    const auto recent = std::lower_bound(g.served.begin(), g.served.end(), m_now - kEstimateWindowMs);
+    const auto recentCount = static_cast<qint64>(g.served.end() - recent);
+    if (recentCount >= 3) {
+        const qint64 span = std::max<qint64>(60 * 1000, m_now - *recent);
+        q.estimatedWaitMs = static_cast<qint64>(q.position) * span / recentCount;
     } else {
         int serving = 0;
         for (int s = 0; s < AgentStatusCount; ++s) {
@@ -233,6 +274,19 @@ QueueStatus RoutingEngine::statusOf(const Conv &c) const
         }
         q.estimatedWaitMs = static_cast<qint64>(q.position) * m_settings.defaultHandleSeconds * 1000 / std::max(1, serving);
     }
+    // Outside working hours nobody starts before the first target group opens.
+    qint64 opens = -1;
+    for (int gi : c.groups) {
+        if (m_groups[gi].open) {
+            opens = -1;
+            break;
+        }
+        const qint64 next = m_groups[gi].hours.nextChange(m_now);
+        if (next > m_now && (opens < 0 || next < opens))
+            opens = next;
+    }
+    if (opens > 0)
+        q.estimatedWaitMs += opens - m_now;
     return q;
 }
 

@@ -302,6 +302,7 @@ void RoutingEngine::applyOfflinePolicy(int ai)
     if (m_settings.offlinePolicy == OfflinePolicy::Keep)
         return;
     const std::vector<int> convs = m_agents[ai].conversations;
+    std::vector<int> requeued;
     for (int ci : convs) {
         Conv &c = m_convs[ci];
         release(ci);
@@ -313,6 +314,15 @@ void RoutingEngine::applyOfflinePolicy(int ai)
         Decision d = draft(DecisionKind::Requeued, Reason::AgentOffline, c);
         d.fromAgent = m_agents[ai].id;
         placeInQueue(ci, DecisionKind::Requeued, Reason::AgentOffline, d, true);
+        requeued.push_back(ci);
+    }
+    // Back in the queue, they are served at once by whoever can take them (the queue drains when
+    // it gains a conversation that an available agent could take), in queue order.
+    std::sort(requeued.begin(), requeued.end(),
+              [&](int x, int y) { return QueueKeyLess()(m_convs[x].key, m_convs[y].key); });
+    for (int ci : requeued) {
+        if (m_convs[ci].state == Conv::Queued)
+            route(ci, DecisionKind::Assigned, Reason::LeastLoad, -1, true);
     }
 }
 
@@ -335,9 +345,15 @@ int RoutingEngine::newConversation(const QString &id, int customer, int channel)
     c.customer = customer;
     c.channel = channel;
     c.arrivedAt = m_now;
+    c.waitFrom = m_now;
     c.key.arrival = m_now;
     c.key.seq = ++m_arrivalSeq;
     c.key.conv = ci;
+    // Until a rule says otherwise (and for conversations no rule matches, which wait in the
+    // unmatched queue): the channel's priority and the VIP boost.
+    c.priority = m_customers[customer].vip ? m_settings.vipPriorityBoost : 0;
+    c.key.priority = c.priority;
+    c.key.channelPriority = m_settings.channelPriority ? m_channels[channel].priority : 0;
     m_convIndex.insert(id, ci);
     return ci;
 }
@@ -357,8 +373,10 @@ void RoutingEngine::freeConversation(int ci)
 const CompiledRule *RoutingEngine::matchRule(const Conv &c, const QString &text) const
 {
     const Customer &cu = m_customers[c.customer];
-    const QString channel = m_channels[c.channel].id;
-    const QString lower = text.toLower();
+    const QString &channel = m_channels[c.channel].id;
+    // Lower-cased only when a rule with keywords is reached: toLower() costs more than the rest.
+    QString lower;
+    bool lowered = false;
     for (const CompiledRule &rule : m_rules) {
         const RuleConfig &r = rule.config;
         if (!r.channels.isEmpty() && !r.channels.contains(channel))
@@ -380,10 +398,15 @@ const CompiledRule *RoutingEngine::matchRule(const Conv &c, const QString &text)
             std::none_of(r.tagsAny.begin(), r.tagsAny.end(),
                          [&](const QString &t) { return cu.tags.contains(t, Qt::CaseInsensitive); }))
             continue;
-        if (!rule.keywordsAny.isEmpty() &&
-            std::none_of(rule.keywordsAny.begin(), rule.keywordsAny.end(),
-                         [&](const QString &k) { return lower.contains(k); }))
-            continue;
+        if (!rule.keywordsAny.isEmpty()) {
+            if (!lowered) {
+                lower = text.toLower();
+                lowered = true;
+            }
+            if (std::none_of(rule.keywordsAny.begin(), rule.keywordsAny.end(),
+                             [&](const QString &k) { return lower.contains(k); }))
+                continue;
+        }
         return &rule;
     }
     return nullptr;
@@ -396,10 +419,12 @@ void RoutingEngine::applyRule(Conv &c, const CompiledRule *rule, const QString &
     c.groups = rule->groups;
     c.strategy = rule->config.strategy;
     c.required = rule->skills;
-    const QString lower = text.toLower();
-    for (const auto &kw : rule->keywordSkills) {
-        if (lower.contains(kw.first))
-            c.required.insert(kw.second);
+    if (!rule->keywordSkills.empty()) {
+        const QString lower = text.toLower();
+        for (const auto &kw : rule->keywordSkills) {
+            if (lower.contains(kw.first))
+                c.required.insert(kw.second);
+        }
     }
     c.skillSet = internSkillSet(c.required);
     c.maxWaitSeconds = rule->config.maxWaitSeconds;
@@ -423,7 +448,7 @@ void RoutingEngine::arrive(int ci, const QString &text)
         d.notifyAdmins = true;
         d.notice.kind = CustomerNotice::Queued;
         d.notice.queuePosition = static_cast<int>(m_unmatched.rank(c.key)) + 1;
-        d.notice.estimatedWaitMs = static_cast<qint64>(m_settings.defaultHandleSeconds) * 1000;
+        d.notice.estimatedWaitMs = statusOf(c).estimatedWaitMs;
         emitDecision(d);
         return;
     }
@@ -596,6 +621,7 @@ EngineResult RoutingEngine::transferToGroup(const QString &conversation, const Q
     c.required = SkillSet();
     c.skillSet = 0;
     c.widened = false;
+    c.excluded = from;
     ++c.widenGen;
     // route() queues it (and says so) when nobody in the group can take it now.
     route(ci, DecisionKind::Transferred, Reason::ByHand, from, false);

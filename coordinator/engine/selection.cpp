@@ -2,12 +2,34 @@
 #include "routingengine.h"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 
 namespace sb {
 
 namespace {
 bool contains(const std::vector<int> &v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// Explanations are built for every decision, so they are appended piece by piece: the same text
+// QString::arg() gave, without parsing a format and making a temporary string per argument.
+void appendNumber(QString &s, qint64 n)
+{
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, n);
+    s.append(QLatin1String(buf, static_cast<qsizetype>(r.ptr - buf)));
+}
+
+// "<count> in <group>: " followed by what the caller appends.
+QString countIn(qint64 count, const QString &group)
+{
+    QString s;
+    s.reserve(group.size() + 64);
+    appendNumber(s, count);
+    s += QLatin1String(" in ");
+    s += group;
+    s += QLatin1String(": ");
+    return s;
+}
 
 Verdict lostVerdict(Strategy strategy, bool widened)
 {
@@ -23,9 +45,19 @@ Verdict lostVerdict(Strategy strategy, bool widened)
 
 QString RoutingEngine::loadDetail(const Agent &a) const
 {
-    if (a.open != a.counted)
-        return QStringLiteral("load %1/%2, %3 open").arg(a.counted).arg(a.cap).arg(a.open);
-    return QStringLiteral("load %1/%2").arg(a.counted).arg(a.cap);
+    // "load %1/%2" or "load %1/%2, %3 open"
+    QString s;
+    s.reserve(32);
+    s += QLatin1String("load ");
+    appendNumber(s, a.counted);
+    s += QLatin1Char('/');
+    appendNumber(s, a.cap);
+    if (a.open != a.counted) {
+        s += QLatin1String(", ");
+        appendNumber(s, a.open);
+        s += QLatin1String(" open");
+    }
+    return s;
 }
 
 bool RoutingEngine::memberOfOpenTarget(int ai, const Conv &c) const
@@ -48,6 +80,8 @@ Verdict RoutingEngine::check(int ai, const Conv &c) const
         return Verdict::AtCap;
     if (contains(c.timedOut, ai))
         return Verdict::TimedOut;
+    if (ai == c.excluded)
+        return Verdict::Excluded;
     if (!c.widened && !a.skills.containsAll(c.required))
         return Verdict::MissingSkills;
     return Verdict::Won;
@@ -65,7 +99,7 @@ int RoutingEngine::pickWidened(const Conv &c, bool vipOnly)
         for (const LoadKey &k : g.byLoad) {
             const int ai = std::get<2>(k);
             const Agent &a = m_agents[ai];
-            if ((vipOnly && !a.vip) || contains(c.timedOut, ai))
+            if ((vipOnly && !a.vip) || contains(c.timedOut, ai) || ai == c.excluded)
                 continue;
             const std::tuple<int, int, quint64, int> key{-a.skills.countShared(c.required), a.open, a.lastAssign, ai};
             if (key < best)
@@ -79,7 +113,7 @@ int RoutingEngine::pickByStrategy(const Conv &c, bool vipOnly, Reason *reason)
 {
     auto usable = [&](int ai) {
         const Agent &a = m_agents[ai];
-        return (!vipOnly || a.vip) && (c.widened || a.skills.containsAll(c.required)) && !contains(c.timedOut, ai);
+        return (!vipOnly || a.vip) && (c.widened || a.skills.containsAll(c.required)) && !contains(c.timedOut, ai) && ai != c.excluded;
     };
     switch (c.strategy) {
     case Strategy::Manual:
@@ -142,10 +176,11 @@ int RoutingEngine::select(Conv &c, Decision *d)
     Reason reason = Reason::NoEligibleAgent;
     int winner = -1;
     const bool anyOpen = std::any_of(c.groups.begin(), c.groups.end(), [&](int gi) { return m_groups[gi].open; });
-    if (c.strategy == Strategy::Manual) {
-        reason = Reason::ManualStrategy;
-    } else if (!anyOpen) {
+    if (!anyOpen) {
+        // Checked before manual: a customer outside working hours is told so, whatever the strategy.
         reason = Reason::AllGroupsClosed;
+    } else if (c.strategy == Strategy::Manual) {
+        reason = Reason::ManualStrategy;
     } else {
         const Customer &cu = m_customers[c.customer];
         auto member = [&](int ai) {
@@ -238,6 +273,9 @@ void RoutingEngine::explainCandidates(const Conv &c, int winner, Reason reason, 
             case Verdict::TimedOut:
                 note.detail = QStringLiteral("did not reply in time earlier");
                 break;
+            case Verdict::Excluded:
+                note.detail = QStringLiteral("transferred it away");
+                break;
             default:
                 break;
             }
@@ -249,7 +287,9 @@ void RoutingEngine::explainCandidates(const Conv &c, int winner, Reason reason, 
     for (int gi : c.groups) {
         const Group &g = m_groups[gi];
         if (!g.open) {
-            d->omitted << QStringLiteral("%1 in %2: hours-closed").arg(g.members.size()).arg(g.id);
+            QString line = countIn(static_cast<qint64>(g.members.size()), g.id);
+            line += QLatin1String("hours-closed");
+            d->omitted.append(std::move(line));
             continue;
         }
         int allowedMembers = 0;
@@ -257,15 +297,28 @@ void RoutingEngine::explainCandidates(const Conv &c, int winner, Reason reason, 
             if (m_allowed[s]) {
                 allowedMembers += g.statusCount[s];
             } else if (g.statusCount[s] > 0) {
-                d->omitted << QStringLiteral("%1 in %2: status %3").arg(g.statusCount[s]).arg(g.id, toString(static_cast<AgentStatus>(s)));
+                QString line = countIn(g.statusCount[s], g.id);
+                line += QLatin1String("status ");
+                line += toString(static_cast<AgentStatus>(s));
+                d->omitted.append(std::move(line));
             }
         }
         const int available = static_cast<int>(g.byLoad.size());
-        if (allowedMembers - available > 0)
-            d->omitted << QStringLiteral("%1 in %2: at-cap").arg(allowedMembers - available).arg(g.id);
-        const int others = available - ((winner >= 0 && contains(g.members, winner) && m_agents[winner].indexed) ? 1 : 0);
-        if (others > 0)
-            d->omitted << QStringLiteral("%1 in %2: available, not chosen (%3)").arg(others).arg(g.id, toString(reason));
+        if (allowedMembers - available > 0) {
+            QString line = countIn(allowedMembers - available, g.id);
+            line += QLatin1String("at-cap");
+            d->omitted.append(std::move(line));
+        }
+        // Membership through the agent's own (one or two) groups: the same answer as searching
+        // g.members, without a walk over thousands of members per decision.
+        const int others = available - ((winner >= 0 && contains(m_agents[winner].groups, gi) && m_agents[winner].indexed) ? 1 : 0);
+        if (others > 0) {
+            QString line = countIn(others, g.id);
+            line += QLatin1String("available, not chosen (");
+            line += toString(reason);
+            line += QLatin1Char(')');
+            d->omitted.append(std::move(line));
+        }
     }
 }
 

@@ -97,6 +97,17 @@ public:
             fail(path, QStringLiteral("must be an object"));
         return v.toObject();
     }
+
+    // An optional nested object (absent or null: empty).
+    QJsonObject section(const QJsonObject &o, const char *key, const QString &path)
+    {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (v.isUndefined() || v.isNull())
+            return {};
+        if (!v.isObject())
+            fail(path, QStringLiteral("\"%1\" must be an object").arg(QLatin1String(key)));
+        return v.toObject();
+    }
 };
 
 QJsonArray toArray(const QStringList &list) { return QJsonArray::fromStringList(list); }
@@ -124,7 +135,10 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
     Reader r;
     SiteConfig site;
 
-    const QJsonObject routing = root.value(QLatin1String("routing")).toObject();
+    const QJsonValue routingValue = root.value(QLatin1String("routing"));
+    const QJsonObject routing = routingValue.isUndefined() || routingValue.isNull()
+        ? QJsonObject()
+        : r.object(routingValue, QStringLiteral("routing"));
     {
         RoutingSettings &s = site.routing;
         const QString path = QStringLiteral("routing");
@@ -186,7 +200,8 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
         g.name = r.string(o, "name", path, false, g.id);
         if (o.contains(QLatin1String("hours"))) {
             QString hoursError;
-            if (!WorkingHours::fromJson(o.value(QLatin1String("hours")).toObject(), &g.hours, &hoursError))
+            const QJsonObject hours = r.section(o, "hours", path);
+            if (r.ok() && !WorkingHours::fromJson(hours, &g.hours, &hoursError))
                 r.fail(path, QStringLiteral("hours: ") + hoursError);
         }
         g.offHoursMessage = r.string(o, "offHoursMessage", path);
@@ -247,7 +262,7 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
         const QString path = itemPath("rules", i, rule.id);
         checkId(ruleIds, rule.id, path);
         rule.name = r.string(o, "name", path, false, rule.id);
-        const QJsonObject when = o.value(QLatin1String("when")).toObject();
+        const QJsonObject when = r.section(o, "when", path);
         rule.channels = r.strings(when, "channels", path);
         for (const QString &c : rule.channels) {
             if (!channelIds.contains(c))
@@ -278,7 +293,7 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
         else
             r.fail(path, QStringLiteral("unknown strategy \"%1\" (least-load, round-robin, idle-rate, skills, manual)").arg(strategy));
         rule.skills = r.strings(o, "skills", path);
-        const QJsonObject kw = o.value(QLatin1String("keywordSkills")).toObject();
+        const QJsonObject kw = r.section(o, "keywordSkills", path);
         for (auto it = kw.begin(); it != kw.end(); ++it) {
             if (!it.value().isString())
                 r.fail(path, QStringLiteral("keywordSkills values must be skill names"));

@@ -1,5 +1,6 @@
 #include "skillset.h"
 
+#include <algorithm>
 #include <bitset>
 
 namespace sb {
@@ -71,20 +72,28 @@ void SkillSet::trim()
         m_words.pop_back();
 }
 
+namespace {
+// The length without trailing zero words: what trim() would leave (compared without copying, as
+// interning a conversation's skill set compares it with every interned set).
+std::size_t trimmedSize(const std::vector<quint64> &words)
+{
+    std::size_t n = words.size();
+    while (n > 0 && words[n - 1] == 0)
+        --n;
+    return n;
+}
+} // namespace
+
 bool SkillSet::operator==(const SkillSet &other) const
 {
-    SkillSet a = *this, b = other;
-    a.trim();
-    b.trim();
-    return a.m_words == b.m_words;
+    const std::size_t n = trimmedSize(m_words);
+    return n == trimmedSize(other.m_words) && std::equal(m_words.begin(), m_words.begin() + static_cast<std::ptrdiff_t>(n), other.m_words.begin());
 }
 
 bool SkillSet::operator<(const SkillSet &other) const
 {
-    SkillSet a = *this, b = other;
-    a.trim();
-    b.trim();
-    return a.m_words < b.m_words;
+    return std::lexicographical_compare(m_words.begin(), m_words.begin() + static_cast<std::ptrdiff_t>(trimmedSize(m_words)),
+                                        other.m_words.begin(), other.m_words.begin() + static_cast<std::ptrdiff_t>(trimmedSize(other.m_words)));
 }
 
 } // namespace sb

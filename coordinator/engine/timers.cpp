@@ -4,6 +4,7 @@
 #include "routingengine.h"
 
 #include <QDateTime>
+#include <algorithm>
 
 namespace sb {
 
@@ -77,9 +78,9 @@ void RoutingEngine::startInactivityTimer(Conv &c)
 void RoutingEngine::startWidenTimer(Conv &c)
 {
     ++c.widenGen;
-    if (c.required.isEmpty() || c.widened || c.maxWaitSeconds <= 0 || c.strategy == Strategy::Manual)
+    if (c.required.isEmpty() || c.widened || c.maxWaitSeconds <= 0 || c.strategy == Strategy::Manual || c.waitFrom < 0)
         return;
-    const qint64 due = std::max(m_now, c.arrivedAt + c.maxWaitSeconds * 1000LL);
+    const qint64 due = std::max(m_now, c.waitFrom + c.maxWaitSeconds * 1000LL);
     schedule(due, TimerKind::Widen, c.key.conv, c.serial, c.widenGen);
 }
 
@@ -100,6 +101,11 @@ void RoutingEngine::onWaitExceeded(int ci)
     Conv &c = m_convs[ci];
     if (c.state != Conv::Queued || c.widened)
         return;
+    if (std::none_of(c.groups.begin(), c.groups.end(), [&](int gi) { return m_groups[gi].open; })) {
+        // Nobody could have answered: the wait resumes, from zero, when a target group opens.
+        c.waitFrom = -1;
+        return;
+    }
     const bool head = c.key.head;
     dequeue(ci, false);
     c.widened = true;
@@ -127,8 +133,21 @@ void RoutingEngine::onHoursChange(int gi)
     Group &g = m_groups[gi];
     g.open = g.hours.isOpen(m_now);
     scheduleHours(gi);
-    if (g.open)
-        drainGroup(gi);
+    if (!g.open)
+        return;
+    std::vector<int> paused;
+    for (const auto &bucket : g.buckets) {
+        bucket.second.forEach([&](const QueueKey &k) {
+            if (m_convs[k.conv].waitFrom < 0)
+                paused.push_back(k.conv);
+            return true;
+        });
+    }
+    for (int ci : paused) {
+        m_convs[ci].waitFrom = m_now;
+        startWidenTimer(m_convs[ci]);
+    }
+    drainGroup(gi);
 }
 
 void RoutingEngine::scheduleMidnight()

@@ -206,6 +206,8 @@ void ReplayRunner::expectConversation(const ScriptLine &line)
             {QStringLiteral("eta"), QString::number(d->notice.estimatedWaitMs / 1000)},
             {QStringLiteral("admins"), d->notifyAdmins ? QStringLiteral("true") : QStringLiteral("false")},
             {QStringLiteral("offhours"), d->notice.offHoursMessage},
+            {QStringLiteral("noticeAgent"), d->notice.agentName},
+            {QStringLiteral("expected"), QString::number(d->notice.expectedResponseSeconds)},
         };
         for (auto it = line.options.constBegin(); it != line.options.constEnd(); ++it) {
             if (!fields.contains(it.key()))

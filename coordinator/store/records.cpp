@@ -1,0 +1,96 @@
+#include "records.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace sb {
+
+namespace {
+template<typename Enum, std::size_t N>
+std::optional<Enum> lookup(QStringView text, const std::pair<Enum, const char *> (&names)[N])
+{
+    for (const auto &[value, name] : names) {
+        if (text == QLatin1String(name))
+            return value;
+    }
+    return std::nullopt;
+}
+
+template<typename Enum, std::size_t N>
+QString nameOf(Enum value, const std::pair<Enum, const char *> (&names)[N])
+{
+    for (const auto &[v, name] : names) {
+        if (v == value)
+            return QString::fromLatin1(name);
+    }
+    return QString();
+}
+
+// These spellings are stored in the database (and checked by its CHECK constraints): never rename one.
+const std::pair<Role, const char *> kRoles[] = {
+    {Role::Agent, "agent"}, {Role::Supervisor, "supervisor"}, {Role::Admin, "admin"}};
+const std::pair<ConversationState, const char *> kStates[] = {{ConversationState::Queued, "queued"},
+                                                              {ConversationState::Unmatched, "unmatched"},
+                                                              {ConversationState::Assigned, "assigned"},
+                                                              {ConversationState::Closed, "closed"}};
+const std::pair<SenderKind, const char *> kSenders[] = {
+    {SenderKind::Customer, "customer"}, {SenderKind::Agent, "agent"}, {SenderKind::System, "system"}};
+const std::pair<MessageKind, const char *> kKinds[] = {{MessageKind::Text, "text"},
+                                                       {MessageKind::Image, "image"},
+                                                       {MessageKind::File, "file"},
+                                                       {MessageKind::Note, "note"}};
+} // namespace
+
+QString toString(Role role)
+{
+    return nameOf(role, kRoles);
+}
+QString toString(ConversationState state)
+{
+    return nameOf(state, kStates);
+}
+QString toString(SenderKind kind)
+{
+    return nameOf(kind, kSenders);
+}
+QString toString(MessageKind kind)
+{
+    return nameOf(kind, kKinds);
+}
+std::optional<Role> roleFromString(QStringView text)
+{
+    return lookup(text, kRoles);
+}
+std::optional<ConversationState> conversationStateFromString(QStringView text)
+{
+    return lookup(text, kStates);
+}
+std::optional<SenderKind> senderKindFromString(QStringView text)
+{
+    return lookup(text, kSenders);
+}
+std::optional<MessageKind> messageKindFromString(QStringView text)
+{
+    return lookup(text, kKinds);
+}
+
+QByteArray toJsonText(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+    if (value.isArray())
+        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
+}
+
+std::optional<QJsonValue> jsonFromText(const QByteArray &text)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson('[' + text + ']', &error);
+    if (error.error != QJsonParseError::NoError || !doc.isArray() || doc.array().size() != 1)
+        return std::nullopt;
+    return doc.array().first();
+}
+
+} // namespace sb

@@ -1,0 +1,197 @@
+#include "schema.h"
+
+// The schema, in SQLite. Times are INTEGER milliseconds since the Unix epoch (UTC); JSON columns are
+// TEXT checked by json_valid(); enumerations are TEXT checked against their spellings in records.cpp.
+//
+//   schema_version      one row per applied migration (version, name, applied_at)
+//   teams               the team tree: id, name, parent_id -> teams (NULL at a root)
+//   accounts            id (= the engine's agent id), login (unique, case-insensitive), display_name,
+//                       role agent|supervisor|admin, team_id -> teams, password_hash (Argon2id string),
+//                       created_at, disabled
+//   sessions            token_hash (primary key; the token itself is never stored), account_id ->
+//                       accounts, created_at, expires_at, revoked
+//   customers           id, name, vip, language, owner_id -> accounts, external_id (CRM id, unique),
+//                       created_at
+//   customer_tags       (customer_id, tag): tags are queried on their own ("every VIP"), so a row each
+//   conversations       id, customer_id -> customers, channel, state queued|unmatched|assigned|closed,
+//                       agent_id -> accounts, rule, created_at, closed_at (set exactly when closed),
+//                       satisfaction 1..5
+//   conversation_groups (conversation_id, position, group_id): the target groups in the rule's order
+//   messages            id (AUTOINCREMENT: ids are never reused, clients resume by them),
+//                       conversation_id -> conversations, seq (1, 2, 3... per conversation, unique),
+//                       sender_kind customer|agent|system, sender_id, kind text|image|file|note, body,
+//                       created_at; v2: edited_at
+//   attachments         message_id -> messages (one each at most), name, mime, size, and exactly one
+//                       of data (BLOB, inline) or path (a file the server keeps); apart from messages
+//                       so that paging through history never reads blobs
+//   decisions           the routing audit log: seq (the engine's decision number), at, kind,
+//                       conversation_id, agent_id, from_agent_id, reason, detail, explanation (JSON)
+//   engine_events       the routing engine's ordered input log: id, at, type, payload (JSON);
+//                       replaying it in id order rebuilds the engine after a restart
+//   settings            key -> value (JSON), updated_at
+//   quick_replies       id, category, channel (NULL: every channel), title, text
+//
+// decisions and engine_events carry no foreign keys on purpose: they record what the engine saw and
+// said, verbatim and in order, and a log that can refuse an entry is not a log.
+//
+// Version 2 adds messages.edited_at (agents may correct a message; the desk shows "edited") and the
+// indexes behind the desk's frequent queries: open conversations by agent, a customer's previous
+// tickets, and sessions by expiry for the purge.
+
+namespace sb::schema {
+
+namespace {
+std::vector<Migration> build()
+{
+    std::vector<Migration> list;
+    list.push_back(
+        {1,
+         QStringLiteral("initial schema"),
+         {
+             QStringLiteral("CREATE TABLE schema_version (\n"
+                            "    version INTEGER PRIMARY KEY,\n"
+                            "    name TEXT NOT NULL,\n"
+                            "    applied_at INTEGER NOT NULL\n"
+                            ")"),
+             QStringLiteral("CREATE TABLE teams (\n"
+                            "    id TEXT PRIMARY KEY,\n"
+                            "    name TEXT NOT NULL,\n"
+                            "    parent_id TEXT REFERENCES teams(id),\n"
+                            "    CHECK (parent_id IS NULL OR parent_id <> id)\n"
+                            ")"),
+             QStringLiteral("CREATE INDEX teams_parent ON teams(parent_id)"),
+             QStringLiteral("CREATE TABLE accounts (\n"
+                            "    id TEXT PRIMARY KEY,\n"
+                            "    login TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+                            "    display_name TEXT NOT NULL,\n"
+                            "    role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor', 'admin')),\n"
+                            "    team_id TEXT REFERENCES teams(id),\n"
+                            "    password_hash TEXT NOT NULL,\n"
+                            "    created_at INTEGER NOT NULL,\n"
+                            "    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))\n"
+                            ")"),
+             QStringLiteral("CREATE INDEX accounts_team ON accounts(team_id)"),
+             QStringLiteral("CREATE TABLE sessions (\n"
+                            "    token_hash TEXT PRIMARY KEY,\n"
+                            "    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,\n"
+                            "    created_at INTEGER NOT NULL,\n"
+                            "    expires_at INTEGER NOT NULL,\n"
+                            "    revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))\n"
+                            ") WITHOUT ROWID"),
+             QStringLiteral("CREATE INDEX sessions_account ON sessions(account_id)"),
+             QStringLiteral("CREATE TABLE customers (\n"
+                            "    id TEXT PRIMARY KEY,\n"
+                            "    name TEXT NOT NULL DEFAULT '',\n"
+                            "    vip INTEGER NOT NULL DEFAULT 0 CHECK (vip IN (0, 1)),\n"
+                            "    language TEXT NOT NULL DEFAULT '',\n"
+                            "    owner_id TEXT REFERENCES accounts(id),\n"
+                            "    external_id TEXT UNIQUE,\n"
+                            "    created_at INTEGER NOT NULL\n"
+                            ")"),
+             QStringLiteral("CREATE INDEX customers_owner ON customers(owner_id)"),
+             QStringLiteral("CREATE TABLE customer_tags (\n"
+                            "    customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,\n"
+                            "    tag TEXT NOT NULL,\n"
+                            "    PRIMARY KEY (customer_id, tag)\n"
+                            ") WITHOUT ROWID"),
+             QStringLiteral("CREATE INDEX customer_tags_tag ON customer_tags(tag)"),
+             QStringLiteral("CREATE TABLE conversations (\n"
+                            "    id TEXT PRIMARY KEY,\n"
+                            "    customer_id TEXT NOT NULL REFERENCES customers(id),\n"
+                            "    channel TEXT NOT NULL,\n"
+                            "    state TEXT NOT NULL\n"
+                            "        CHECK (state IN ('queued', 'unmatched', 'assigned', 'closed')),\n"
+                            "    agent_id TEXT REFERENCES accounts(id),\n"
+                            "    rule TEXT NOT NULL DEFAULT '',\n"
+                            "    created_at INTEGER NOT NULL,\n"
+                            "    closed_at INTEGER,\n"
+                            "    satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5),\n"
+                            "    CHECK ((state = 'closed') = (closed_at IS NOT NULL))\n"
+                            ")"),
+             QStringLiteral(
+                 "CREATE TABLE conversation_groups (\n"
+                 "    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,\n"
+                 "    position INTEGER NOT NULL,\n"
+                 "    group_id TEXT NOT NULL,\n"
+                 "    PRIMARY KEY (conversation_id, position)\n"
+                 ") WITHOUT ROWID"),
+             QStringLiteral("CREATE INDEX conversation_groups_group ON conversation_groups(group_id)"),
+             QStringLiteral(
+                 "CREATE TABLE messages (\n"
+                 "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                 "    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,\n"
+                 "    seq INTEGER NOT NULL CHECK (seq > 0),\n"
+                 "    sender_kind TEXT NOT NULL CHECK (sender_kind IN ('customer', 'agent', 'system')),\n"
+                 "    sender_id TEXT NOT NULL DEFAULT '',\n"
+                 "    kind TEXT NOT NULL CHECK (kind IN ('text', 'image', 'file', 'note')),\n"
+                 "    body TEXT NOT NULL DEFAULT '',\n"
+                 "    created_at INTEGER NOT NULL,\n"
+                 "    UNIQUE (conversation_id, seq)\n"
+                 ")"),
+             QStringLiteral("CREATE TABLE attachments (\n"
+                            "    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,\n"
+                            "    name TEXT NOT NULL,\n"
+                            "    mime TEXT NOT NULL,\n"
+                            "    size INTEGER NOT NULL CHECK (size >= 0),\n"
+                            "    data BLOB,\n"
+                            "    path TEXT,\n"
+                            "    CHECK ((data IS NULL) <> (path IS NULL))\n"
+                            ")"),
+             QStringLiteral("CREATE TABLE decisions (\n"
+                            "    seq INTEGER PRIMARY KEY,\n"
+                            "    at INTEGER NOT NULL,\n"
+                            "    kind TEXT NOT NULL,\n"
+                            "    conversation_id TEXT NOT NULL,\n"
+                            "    agent_id TEXT,\n"
+                            "    from_agent_id TEXT,\n"
+                            "    reason TEXT NOT NULL,\n"
+                            "    detail TEXT NOT NULL DEFAULT '',\n"
+                            "    explanation TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(explanation))\n"
+                            ")"),
+             QStringLiteral("CREATE INDEX decisions_conversation ON decisions(conversation_id, seq)"),
+             QStringLiteral("CREATE TABLE engine_events (\n"
+                            "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                            "    at INTEGER NOT NULL,\n"
+                            "    type TEXT NOT NULL CHECK (type <> ''),\n"
+                            "    payload TEXT NOT NULL CHECK (json_valid(payload))\n"
+                            ")"),
+             QStringLiteral("CREATE TABLE settings (\n"
+                            "    key TEXT PRIMARY KEY,\n"
+                            "    value TEXT NOT NULL CHECK (json_valid(value)),\n"
+                            "    updated_at INTEGER NOT NULL\n"
+                            ") WITHOUT ROWID"),
+             QStringLiteral("CREATE TABLE quick_replies (\n"
+                            "    id INTEGER PRIMARY KEY,\n"
+                            "    category TEXT NOT NULL,\n"
+                            "    channel TEXT,\n"
+                            "    title TEXT NOT NULL,\n"
+                            "    text TEXT NOT NULL\n"
+                            ")"),
+             QStringLiteral("CREATE INDEX quick_replies_channel ON quick_replies(channel, category)"),
+         }});
+    list.push_back(
+        {2,
+         QStringLiteral("message edits and desk indexes"),
+         {
+             QStringLiteral("ALTER TABLE messages ADD COLUMN edited_at INTEGER"),
+             QStringLiteral("CREATE INDEX conversations_open ON conversations(agent_id, created_at)"
+                            " WHERE state <> 'closed'"),
+             QStringLiteral("CREATE INDEX conversations_customer ON conversations(customer_id, created_at)"),
+             QStringLiteral("CREATE INDEX sessions_expiry ON sessions(expires_at)"),
+         }});
+    return list;
+}
+} // namespace
+
+const std::vector<Migration> &migrations()
+{
+    static const std::vector<Migration> list = build();
+    return list;
+}
+
+int latestVersion()
+{
+    return migrations().back().version;
+}
+
+} // namespace sb::schema

@@ -1,0 +1,623 @@
+#include "writecontext.h"
+
+#include <QSet>
+#include <QSqlError>
+
+namespace sb {
+
+namespace {
+const char kBegin[] = "BEGIN IMMEDIATE";
+const char kCommit[] = "COMMIT";
+const char kRollback[] = "ROLLBACK";
+const char kSavepoint[] = "SAVEPOINT op";
+const char kRelease[] = "RELEASE op";
+const char kRollbackTo[] = "ROLLBACK TO op";
+
+const char kTeamExists[] = "SELECT 1 FROM teams WHERE id = ?";
+const char kAccountExists[] = "SELECT 1 FROM accounts WHERE id = ?";
+const char kCustomerExists[] = "SELECT 1 FROM customers WHERE id = ?";
+// Whether making `id` (2nd) a child of the parent (1st) would close a loop: walk up from the parent.
+const char kTeamWouldCycle[] = "WITH RECURSIVE up(id, parent) AS ("
+                               " SELECT id, parent_id FROM teams WHERE id = ?"
+                               " UNION SELECT t.id, t.parent_id FROM teams t JOIN up ON t.id = up.parent)"
+                               " SELECT 1 FROM up WHERE id = ?";
+const char kUpsertTeam[] =
+    "INSERT INTO teams (id, name, parent_id) VALUES (?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id";
+const char kUpsertAccount[] =
+    "INSERT INTO accounts (id, login, display_name, role, team_id, password_hash, created_at, disabled)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET login = excluded.login, display_name = excluded.display_name,"
+    " role = excluded.role, team_id = excluded.team_id, password_hash = excluded.password_hash,"
+    " disabled = excluded.disabled";
+const char kInsertSession[] =
+    "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?)";
+const char kRevokeSession[] = "UPDATE sessions SET revoked = 1 WHERE token_hash = ?";
+const char kPurgeSessions[] = "DELETE FROM sessions WHERE expires_at < ?";
+const char kUpsertCustomer[] =
+    "INSERT INTO customers (id, name, vip, language, owner_id, external_id, created_at) VALUES (?, ?, ?, ?, "
+    "?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, vip = excluded.vip, language = excluded.language,"
+    " owner_id = excluded.owner_id, external_id = excluded.external_id";
+const char kClearTags[] = "DELETE FROM customer_tags WHERE customer_id = ?";
+const char kInsertTag[] = "INSERT OR IGNORE INTO customer_tags (customer_id, tag) VALUES (?, ?)";
+// A rating is set by rateConversation; an upsert without one (NULL) keeps it.
+const char kUpsertConversation[] =
+    "INSERT INTO conversations (id, customer_id, channel, state, agent_id, rule, created_at, closed_at, "
+    "satisfaction)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, channel = excluded.channel,"
+    " state = excluded.state, agent_id = excluded.agent_id, rule = excluded.rule, closed_at = "
+    "excluded.closed_at,"
+    " satisfaction = COALESCE(excluded.satisfaction, satisfaction)";
+const char kClearGroups[] = "DELETE FROM conversation_groups WHERE conversation_id = ?";
+const char kInsertGroup[] =
+    "INSERT INTO conversation_groups (conversation_id, position, group_id) VALUES (?, ?, ?)";
+const char kRateConversation[] = "UPDATE conversations SET satisfaction = ? WHERE id = ?";
+// The sequence number is taken in the same statement as the insert (the (conversation_id, seq)
+// index makes MAX one lookup). Only the writer thread inserts, so nothing can take the number in
+// between; an unknown conversation fails the foreign key and the statement undoes itself.
+const char kInsertMessage[] =
+    "INSERT INTO messages (conversation_id, seq, sender_kind, sender_id, kind, body, created_at)"
+    " SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE conversation_id = ?"
+    " RETURNING id, seq";
+const char kInsertAttachment[] =
+    "INSERT INTO attachments (message_id, name, mime, size, data, path) VALUES (?, ?, ?, ?, ?, ?)";
+const char kEditMessage[] = "UPDATE messages SET body = ?, edited_at = ? WHERE id = ?";
+const char kInsertDecision[] = "INSERT INTO decisions (seq, at, kind, conversation_id, agent_id, "
+                               "from_agent_id, reason, detail, explanation)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const char kInsertEngineEvent[] = "INSERT INTO engine_events (at, type, payload) VALUES (?, ?, ?)";
+const char kPutSetting[] =
+    "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+const char kInsertQuickReply[] =
+    "INSERT INTO quick_replies (category, channel, title, text) VALUES (?, ?, ?, ?)";
+const char kUpdateQuickReply[] =
+    "UPDATE quick_replies SET category = ?, channel = ?, title = ?, text = ? WHERE id = ?";
+const char kDeleteQuickReply[] = "DELETE FROM quick_replies WHERE id = ?";
+
+// Qt binds a null QString as SQL NULL; NOT NULL text columns need the empty string instead.
+QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
+}
+// Empty means "none" for optional references and ids.
+QVariant nullable(const QString &s)
+{
+    return s.isEmpty() ? QVariant() : QVariant(s);
+}
+QVariant nullable(qint64 v)
+{
+    return v == 0 ? QVariant() : QVariant(v);
+}
+
+WriteResult invalid(const QString &error)
+{
+    return WriteResult::failure(QStringLiteral("invalid"), error);
+}
+WriteResult notFound(const QString &error)
+{
+    return WriteResult::failure(QStringLiteral("not-found"), error);
+}
+
+QString quoted(const QString &s)
+{
+    return QLatin1Char('"') + s + QLatin1Char('"');
+}
+
+// Sorts SQLite's constraint failures into the stable codes callers act on.
+QString codeFor(const QSqlError &error)
+{
+    const QString text = error.databaseText();
+    if (text.contains(QLatin1String("UNIQUE constraint")) || text.contains(QLatin1String("PRIMARY KEY")))
+        return QStringLiteral("conflict");
+    if (text.contains(QLatin1String("FOREIGN KEY constraint")))
+        return QStringLiteral("not-found");
+    if (text.contains(QLatin1String("CHECK constraint")) ||
+        text.contains(QLatin1String("NOT NULL constraint")) ||
+        text.contains(QLatin1String("datatype mismatch")))
+        return QStringLiteral("invalid");
+    return QStringLiteral("io");
+}
+} // namespace
+
+WriteContext::WriteContext(const QSqlDatabase &db) : m_db(db) {}
+
+WriteContext::~WriteContext() = default;
+
+QSqlQuery *WriteContext::statement(const char *sql, WriteResult *failure)
+{
+    auto it = m_statements.find(sql);
+    if (it != m_statements.end())
+        return it->second.get();
+    auto query = std::make_unique<QSqlQuery>(m_db);
+    query->setForwardOnly(true);
+    if (!query->prepare(QString::fromLatin1(sql))) {
+        *failure = WriteResult::failure(QStringLiteral("io"),
+                                        QStringLiteral("cannot prepare \"%1\": %2")
+                                            .arg(QString::fromLatin1(sql), query->lastError().text()));
+        return nullptr;
+    }
+    return m_statements.emplace(sql, std::move(query)).first->second.get();
+}
+
+bool WriteContext::run(QSqlQuery *query, WriteResult *failure, const QString &what)
+{
+    if (query->exec())
+        return true;
+    const QSqlError error = query->lastError();
+    query->finish();
+    *failure = WriteResult::failure(codeFor(error), QStringLiteral("%1: %2").arg(what, error.text()));
+    return false;
+}
+
+bool WriteContext::exists(const char *sql, const QString &key, bool *found, WriteResult *failure)
+{
+    QSqlQuery *q = statement(sql, failure);
+    if (!q)
+        return false;
+    q->bindValue(0, key);
+    if (!run(q, failure, QStringLiteral("looking up %1").arg(quoted(key))))
+        return false;
+    *found = q->next();
+    q->finish();
+    return true;
+}
+
+// ---- transaction control ----
+
+namespace {
+bool control(QSqlQuery *q, const char *sql, QString *error)
+{
+    if (q && q->exec())
+        return true;
+    if (error)
+        *error = QStringLiteral("%1: %2").arg(QLatin1String(sql),
+                                              q ? q->lastError().text() : QStringLiteral("cannot prepare"));
+    return false;
+}
+} // namespace
+
+bool WriteContext::begin(QString *error)
+{
+    WriteResult r;
+    return control(statement(kBegin, &r), kBegin, error);
+}
+
+bool WriteContext::commit(QString *error)
+{
+    WriteResult r;
+    return control(statement(kCommit, &r), kCommit, error);
+}
+
+void WriteContext::rollback()
+{
+    WriteResult r;
+    control(statement(kRollback, &r), kRollback, nullptr);
+}
+
+bool WriteContext::savepoint(QString *error)
+{
+    WriteResult r;
+    return control(statement(kSavepoint, &r), kSavepoint, error);
+}
+
+bool WriteContext::release(QString *error)
+{
+    WriteResult r;
+    return control(statement(kRelease, &r), kRelease, error);
+}
+
+bool WriteContext::rollbackToSavepoint(QString *error)
+{
+    WriteResult r;
+    return control(statement(kRollbackTo, &r), kRollbackTo, error) &&
+           control(statement(kRelease, &r), kRelease, error);
+}
+
+// ---- operations ----
+
+WriteResult WriteContext::upsertTeam(const Team &team)
+{
+    if (team.id.isEmpty() || team.name.isEmpty())
+        return invalid(QStringLiteral("a team needs an id and a name"));
+    WriteResult r;
+    if (!team.parentId.isEmpty()) {
+        bool found = false;
+        if (!exists(kTeamExists, team.parentId, &found, &r))
+            return r;
+        if (!found)
+            return notFound(QStringLiteral("team %1: unknown parent team %2")
+                                .arg(quoted(team.id), quoted(team.parentId)));
+        QSqlQuery *q = statement(kTeamWouldCycle, &r);
+        if (!q)
+            return r;
+        q->bindValue(0, team.parentId);
+        q->bindValue(1, team.id);
+        if (!run(q, &r, QStringLiteral("team %1").arg(quoted(team.id))))
+            return r;
+        const bool cycle = q->next();
+        q->finish();
+        if (cycle)
+            return invalid(QStringLiteral("team %1 cannot be placed under %2, which is below it")
+                               .arg(quoted(team.id), quoted(team.parentId)));
+    }
+    QSqlQuery *q = statement(kUpsertTeam, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, team.id);
+    q->bindValue(1, team.name);
+    q->bindValue(2, nullable(team.parentId));
+    run(q, &r, QStringLiteral("team %1").arg(quoted(team.id)));
+    return r;
+}
+
+WriteResult WriteContext::upsertAccount(const Account &account)
+{
+    if (account.id.isEmpty() || account.login.isEmpty())
+        return invalid(QStringLiteral("an account needs an id and a login"));
+    WriteResult r;
+    if (!account.teamId.isEmpty()) {
+        bool found = false;
+        if (!exists(kTeamExists, account.teamId, &found, &r))
+            return r;
+        if (!found)
+            return notFound(QStringLiteral("account %1: unknown team %2")
+                                .arg(quoted(account.id), quoted(account.teamId)));
+    }
+    QSqlQuery *q = statement(kUpsertAccount, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, account.id);
+    q->bindValue(1, account.login);
+    q->bindValue(2, text(account.displayName));
+    q->bindValue(3, toString(account.role));
+    q->bindValue(4, nullable(account.teamId));
+    q->bindValue(5, text(account.passwordHash));
+    q->bindValue(6, account.createdAt);
+    q->bindValue(7, account.disabled ? 1 : 0);
+    if (!run(q, &r, QStringLiteral("account %1").arg(quoted(account.id))) &&
+        r.code == QLatin1String("conflict"))
+        r.error = QStringLiteral("account %1: the login %2 is taken")
+                      .arg(quoted(account.id), quoted(account.login));
+    return r;
+}
+
+WriteResult WriteContext::createSession(const Session &session)
+{
+    if (session.tokenHash.isEmpty() || session.accountId.isEmpty())
+        return invalid(QStringLiteral("a session needs a token hash and an account"));
+    WriteResult r;
+    bool found = false;
+    if (!exists(kAccountExists, session.accountId, &found, &r))
+        return r;
+    if (!found)
+        return notFound(QStringLiteral("session for unknown account %1").arg(quoted(session.accountId)));
+    QSqlQuery *q = statement(kInsertSession, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, session.tokenHash);
+    q->bindValue(1, session.accountId);
+    q->bindValue(2, session.createdAt);
+    q->bindValue(3, session.expiresAt);
+    q->bindValue(4, session.revoked ? 1 : 0);
+    run(q, &r, QStringLiteral("session for account %1").arg(quoted(session.accountId)));
+    return r;
+}
+
+WriteResult WriteContext::revokeSession(const QString &tokenHash)
+{
+    WriteResult r;
+    QSqlQuery *q = statement(kRevokeSession, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, tokenHash);
+    if (run(q, &r, QStringLiteral("revoking a session")) && q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("no session with that token"));
+    return r;
+}
+
+WriteResult WriteContext::purgeSessions(qint64 expiredBefore)
+{
+    WriteResult r;
+    QSqlQuery *q = statement(kPurgeSessions, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, expiredBefore);
+    if (run(q, &r, QStringLiteral("purging sessions")))
+        r.id = q->numRowsAffected();
+    return r;
+}
+
+WriteResult WriteContext::upsertCustomer(const Customer &customer)
+{
+    if (customer.id.isEmpty())
+        return invalid(QStringLiteral("a customer needs an id"));
+    WriteResult r;
+    const QString what = QStringLiteral("customer %1").arg(quoted(customer.id));
+    if (!customer.ownerId.isEmpty()) {
+        bool found = false;
+        if (!exists(kAccountExists, customer.ownerId, &found, &r))
+            return r;
+        if (!found)
+            return notFound(QStringLiteral("%1: unknown owner %2").arg(what, quoted(customer.ownerId)));
+    }
+    QSqlQuery *q = statement(kUpsertCustomer, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, customer.id);
+    q->bindValue(1, text(customer.name));
+    q->bindValue(2, customer.vip ? 1 : 0);
+    q->bindValue(3, text(customer.language));
+    q->bindValue(4, nullable(customer.ownerId));
+    q->bindValue(5, nullable(customer.externalId));
+    q->bindValue(6, customer.createdAt);
+    if (!run(q, &r, what)) {
+        if (r.code == QLatin1String("conflict"))
+            r.error = QStringLiteral("%1: the CRM id %2 belongs to another customer")
+                          .arg(what, quoted(customer.externalId));
+        return r;
+    }
+    QSqlQuery *clear = statement(kClearTags, &r);
+    if (!clear)
+        return r;
+    clear->bindValue(0, customer.id);
+    if (!run(clear, &r, what))
+        return r;
+    for (const QString &tag : customer.tags) {
+        if (tag.isEmpty())
+            continue;
+        QSqlQuery *insert = statement(kInsertTag, &r);
+        if (!insert)
+            return r;
+        insert->bindValue(0, customer.id);
+        insert->bindValue(1, tag);
+        if (!run(insert, &r, what))
+            return r;
+    }
+    return r;
+}
+
+WriteResult WriteContext::upsertConversation(const Conversation &c)
+{
+    if (c.id.isEmpty() || c.customerId.isEmpty() || c.channel.isEmpty())
+        return invalid(QStringLiteral("a conversation needs an id, a customer and a channel"));
+    const QString what = QStringLiteral("conversation %1").arg(quoted(c.id));
+    const bool closed = c.state == ConversationState::Closed;
+    if (closed != (c.closedAt != 0))
+        return invalid(closed
+                           ? QStringLiteral("%1: closed without a closing time").arg(what)
+                           : QStringLiteral("%1: has a closing time but is %2").arg(what, toString(c.state)));
+    if (c.satisfaction < 0 || c.satisfaction > 5)
+        return invalid(QStringLiteral("%1: satisfaction must be 1 to 5").arg(what));
+    WriteResult r;
+    bool found = false;
+    if (!exists(kCustomerExists, c.customerId, &found, &r))
+        return r;
+    if (!found)
+        return notFound(QStringLiteral("%1: unknown customer %2").arg(what, quoted(c.customerId)));
+    if (!c.agentId.isEmpty()) {
+        if (!exists(kAccountExists, c.agentId, &found, &r))
+            return r;
+        if (!found)
+            return notFound(QStringLiteral("%1: unknown agent %2").arg(what, quoted(c.agentId)));
+    }
+    QSqlQuery *q = statement(kUpsertConversation, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, c.id);
+    q->bindValue(1, c.customerId);
+    q->bindValue(2, c.channel);
+    q->bindValue(3, toString(c.state));
+    q->bindValue(4, nullable(c.agentId));
+    q->bindValue(5, text(c.rule));
+    q->bindValue(6, c.createdAt);
+    q->bindValue(7, nullable(c.closedAt));
+    q->bindValue(8, c.satisfaction == 0 ? QVariant() : QVariant(c.satisfaction));
+    if (!run(q, &r, what))
+        return r;
+    QSqlQuery *clear = statement(kClearGroups, &r);
+    if (!clear)
+        return r;
+    clear->bindValue(0, c.id);
+    if (!run(clear, &r, what))
+        return r;
+    QSet<QString> seen;
+    int position = 0;
+    for (const QString &group : c.groups) {
+        if (group.isEmpty() || seen.contains(group))
+            continue;
+        seen.insert(group);
+        QSqlQuery *insert = statement(kInsertGroup, &r);
+        if (!insert)
+            return r;
+        insert->bindValue(0, c.id);
+        insert->bindValue(1, position++);
+        insert->bindValue(2, group);
+        if (!run(insert, &r, what))
+            return r;
+    }
+    return r;
+}
+
+WriteResult WriteContext::rateConversation(const QString &conversationId, int rating)
+{
+    if (rating < 1 || rating > 5)
+        return invalid(QStringLiteral("conversation %1: satisfaction must be 1 to 5, not %2")
+                           .arg(quoted(conversationId))
+                           .arg(rating));
+    WriteResult r;
+    QSqlQuery *q = statement(kRateConversation, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, rating);
+    q->bindValue(1, conversationId);
+    if (run(q, &r, QStringLiteral("rating conversation %1").arg(quoted(conversationId))) &&
+        q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("unknown conversation %1").arg(quoted(conversationId)));
+    return r;
+}
+
+WriteResult WriteContext::appendMessage(const Message &m)
+{
+    const bool needsAttachment = m.kind == MessageKind::Image || m.kind == MessageKind::File;
+    if (needsAttachment && !m.attachment)
+        return invalid(QStringLiteral("a message of kind %1 needs an attachment").arg(toString(m.kind)));
+    if (m.attachment && (m.attachment->name.isEmpty() || m.attachment->size < 0))
+        return invalid(QStringLiteral("an attachment needs a name and a size"));
+    WriteResult r;
+    QSqlQuery *q = statement(kInsertMessage, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, m.conversationId);
+    q->bindValue(1, toString(m.senderKind));
+    q->bindValue(2, text(m.senderId));
+    q->bindValue(3, toString(m.kind));
+    q->bindValue(4, text(m.body));
+    q->bindValue(5, m.createdAt);
+    q->bindValue(6, m.conversationId);
+    if (!run(q, &r, QStringLiteral("message for conversation %1").arg(quoted(m.conversationId)))) {
+        // messages has one foreign key: its conversation.
+        if (r.code == QLatin1String("not-found"))
+            r.error = QStringLiteral("message for unknown conversation %1").arg(quoted(m.conversationId));
+        return r;
+    }
+    if (!q->next()) {
+        q->finish();
+        return WriteResult::failure(QStringLiteral("io"),
+                                    QStringLiteral("the message insert returned no row"));
+    }
+    r.id = q->value(0).toLongLong();
+    r.seq = q->value(1).toLongLong();
+    q->finish();
+    if (m.attachment) {
+        const Attachment &a = *m.attachment;
+        QSqlQuery *att = statement(kInsertAttachment, &r);
+        if (!att)
+            return r;
+        att->bindValue(0, r.id);
+        att->bindValue(1, a.name);
+        att->bindValue(2, text(a.mime));
+        att->bindValue(3, a.size);
+        // Exactly one of the two: a file the server keeps, or the bytes inline.
+        att->bindValue(4,
+                       a.path.isEmpty() ? QVariant(a.data.isNull() ? QByteArray("") : a.data) : QVariant());
+        att->bindValue(5, nullable(a.path));
+        if (!run(att, &r, QStringLiteral("attachment %1").arg(quoted(a.name)))) {
+            r.id = r.seq = 0;
+            return r;
+        }
+    }
+    return r;
+}
+
+WriteResult WriteContext::editMessage(qint64 messageId, const QString &body, qint64 editedAt)
+{
+    WriteResult r;
+    QSqlQuery *q = statement(kEditMessage, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, text(body));
+    q->bindValue(1, editedAt);
+    q->bindValue(2, messageId);
+    if (run(q, &r, QStringLiteral("editing message %1").arg(messageId)) && q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("unknown message %1").arg(messageId));
+    r.id = messageId;
+    return r;
+}
+
+WriteResult WriteContext::appendDecision(const DecisionRecord &d)
+{
+    if (d.kind.isEmpty() || d.reason.isEmpty() || d.conversationId.isEmpty())
+        return invalid(QStringLiteral("a decision needs a kind, a reason and a conversation"));
+    WriteResult r;
+    QSqlQuery *q = statement(kInsertDecision, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, nullable(d.seq));
+    q->bindValue(1, d.at);
+    q->bindValue(2, d.kind);
+    q->bindValue(3, d.conversationId);
+    q->bindValue(4, nullable(d.agentId));
+    q->bindValue(5, nullable(d.fromAgentId));
+    q->bindValue(6, d.reason);
+    q->bindValue(7, text(d.detail));
+    q->bindValue(8, QString::fromUtf8(toJsonText(d.explanation)));
+    if (!run(q, &r, QStringLiteral("decision %1").arg(d.seq))) {
+        if (r.code == QLatin1String("conflict"))
+            r.error = QStringLiteral("decision %1 is already recorded").arg(d.seq);
+        return r;
+    }
+    r.id = r.seq = q->lastInsertId().toLongLong();
+    return r;
+}
+
+WriteResult WriteContext::appendEngineEvent(const EngineEvent &e)
+{
+    if (e.type.isEmpty())
+        return invalid(QStringLiteral("an engine event needs a type"));
+    WriteResult r;
+    QSqlQuery *q = statement(kInsertEngineEvent, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, e.at);
+    q->bindValue(1, e.type);
+    q->bindValue(2, QString::fromUtf8(toJsonText(e.payload)));
+    if (run(q, &r, QStringLiteral("engine event %1").arg(quoted(e.type))))
+        r.id = q->lastInsertId().toLongLong();
+    return r;
+}
+
+WriteResult WriteContext::putSetting(const QString &key, const QJsonValue &value, qint64 updatedAt)
+{
+    if (key.isEmpty())
+        return invalid(QStringLiteral("a setting needs a key"));
+    if (value.isUndefined())
+        return invalid(QStringLiteral("setting %1 has no value").arg(quoted(key)));
+    WriteResult r;
+    QSqlQuery *q = statement(kPutSetting, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, key);
+    q->bindValue(1, QString::fromUtf8(toJsonText(value)));
+    q->bindValue(2, updatedAt);
+    run(q, &r, QStringLiteral("setting %1").arg(quoted(key)));
+    return r;
+}
+
+WriteResult WriteContext::upsertQuickReply(const QuickReply &reply)
+{
+    if (reply.category.isEmpty() || reply.title.isEmpty())
+        return invalid(QStringLiteral("a quick reply needs a category and a title"));
+    WriteResult r;
+    QSqlQuery *q = statement(reply.id == 0 ? kInsertQuickReply : kUpdateQuickReply, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, reply.category);
+    q->bindValue(1, nullable(reply.channel));
+    q->bindValue(2, reply.title);
+    q->bindValue(3, text(reply.text));
+    if (reply.id != 0)
+        q->bindValue(4, reply.id);
+    if (!run(q, &r, QStringLiteral("quick reply %1").arg(quoted(reply.title))))
+        return r;
+    if (reply.id != 0 && q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("unknown quick reply %1").arg(reply.id));
+    r.id = reply.id != 0 ? reply.id : q->lastInsertId().toLongLong();
+    return r;
+}
+
+WriteResult WriteContext::deleteQuickReply(qint64 id)
+{
+    WriteResult r;
+    QSqlQuery *q = statement(kDeleteQuickReply, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, id);
+    if (run(q, &r, QStringLiteral("deleting quick reply %1").arg(id)) && q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("unknown quick reply %1").arg(id));
+    return r;
+}
+
+} // namespace sb

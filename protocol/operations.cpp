@@ -1,0 +1,168 @@
+#include "operations.h"
+
+#include "protocol.h"
+
+#include <QJsonArray>
+
+namespace sb::protocol {
+
+namespace {
+constexpr qint64 kId = Limits::maxIdChars;
+constexpr qint64 kName = Limits::maxNameChars;
+constexpr qint64 kText = Limits::maxTextChars;
+// Base64 of the largest attachment.
+constexpr qint64 kData = (Limits::maxAttachmentBytes + 2) / 3 * 4;
+
+FieldSpec str(const char *name, bool required, qint64 max, qint64 min = 1) { return {name, FieldType::String, required, min, max}; }
+FieldSpec num(const char *name, bool required, qint64 min, qint64 max) { return {name, FieldType::Integer, required, min, max}; }
+FieldSpec flag(const char *name) { return {name, FieldType::Boolean, false, 0, 1}; }
+FieldSpec list(const char *name, bool required, qint64 maxItems) { return {name, FieldType::StringArray, required, 0, maxItems}; }
+FieldSpec obj(const char *name, bool required) { return {name, FieldType::Object, required, 0, 0}; }
+} // namespace
+
+const std::vector<OperationSpec> &operations()
+{
+    static const std::vector<OperationSpec> ops = {
+        {"hello", Audience::Anyone, {num("protocol", true, 1, 1000), str("client", false, kName)},
+         "Announce the protocol version; the reply carries the server's version and limits."},
+        {"auth.setup", Audience::Anyone, {str("login", true, kId), str("password", true, 1024, 12), str("displayName", true, kName)},
+         "First run only: create the first admin account and sign in as it."},
+        {"auth.login", Audience::Anyone, {str("login", true, kId), str("password", true, 1024)},
+         "Sign in; the reply carries a session token."},
+        {"auth.resume", Audience::Anyone, {str("token", true, 256), num("lastSeq", false, 0, Q_INT64_C(9007199254740991))},
+         "Resume a session after a reconnect; events after lastSeq are sent again, in order."},
+        {"auth.logout", Audience::SignedIn, {}, "Revoke this session's token."},
+        {"customer.start", Audience::Anyone,
+         {str("channel", true, kId), str("name", false, kName, 0), str("externalId", false, kId), str("language", false, 16),
+          str("token", false, 256)},
+         "A customer (guest or identified) opens the chat; the reply carries a customer token."},
+        {"customer.send", Audience::Customer, {str("text", false, kText, 0), list("attachments", false, 10)},
+         "The customer writes (the first message opens a conversation)."},
+        {"customer.history", Audience::Customer, {num("beforeSeq", false, 1, Q_INT64_C(9007199254740991)), num("limit", false, 1, Limits::maxPageSize)},
+         "The customer's current conversation, newest page first."},
+        {"survey.rate", Audience::Customer, {num("score", true, 1, 5), str("comment", false, kText, 0)},
+         "The customer rates the conversation after a survey was sent."},
+        {"status.set", Audience::Agent, {str("status", true, 16)}, "online, busy, away or offline."},
+        {"inbox.snapshot", Audience::Agent, {}, "My open conversations, the queues I can claim from, and my status."},
+        {"conversation.history", Audience::Agent,
+         {str("conversation", true, kId), num("beforeSeq", false, 1, Q_INT64_C(9007199254740991)), num("limit", false, 1, Limits::maxPageSize)},
+         "Messages of a conversation in my scope, newest page first."},
+        {"message.send", Audience::Agent,
+         {str("conversation", true, kId), str("text", false, kText, 0), flag("note"), list("attachments", false, 10)},
+         "A reply to the customer, or an internal note (note: true) the customer never sees."},
+        {"attachment.upload", Audience::SignedIn, {str("name", true, kName), str("mime", true, kName), str("data", true, kData)},
+         "Upload a file (base64); the reply's id is then sent with a message."},
+        {"attachment.get", Audience::SignedIn, {str("id", true, kId)}, "Download an attachment in my scope."},
+        {"conversation.claim", Audience::Agent, {str("conversation", true, kId)}, "Take a waiting conversation from my queue."},
+        {"conversation.transfer", Audience::Agent,
+         {str("conversation", true, kId), str("toAgent", false, kId), str("toGroup", false, kId)},
+         "Transfer to an agent or to a group (exactly one of the two)."},
+        {"conversation.invite", Audience::Agent, {str("conversation", true, kId), str("expert", true, kId)},
+         "Invite an expert to join the conversation."},
+        {"conversation.close", Audience::Agent, {str("conversation", true, kId)}, "Close a conversation."},
+        {"survey.send", Audience::Agent, {str("conversation", true, kId)}, "Ask the customer to rate the conversation."},
+        {"ticket.open", Audience::Agent, {str("customer", true, kId), str("channel", true, kId), flag("keep")},
+         "Open a new ticket for an existing customer: routed, or kept (keep: true)."},
+        {"quickreply.list", Audience::Agent, {str("channel", false, kId)}, "Quick replies, by category, for a channel."},
+        {"directory.agents", Audience::Agent, {}, "Agents with status, load and skills (the transfer picker)."},
+        {"account.create", Audience::Admin,
+         {str("login", true, kId), str("displayName", true, kName), str("role", true, 16), str("password", true, 1024, 12),
+          str("team", false, kId), list("groups", false, 100), list("skills", false, 100), num("maxConcurrent", false, 0, 1000)},
+         "Create an agent, supervisor or admin account."},
+        {"group.create", Audience::Admin, {str("id", true, kId), str("name", true, kName), obj("hours", false)},
+         "Create a skill group, optionally with working hours."},
+    };
+    return ops;
+}
+
+const OperationSpec *findOperation(const QString &name)
+{
+    for (const OperationSpec &spec : operations()) {
+        if (name == QLatin1String(spec.name))
+            return &spec;
+    }
+    return nullptr;
+}
+
+QString toString(Audience audience)
+{
+    switch (audience) {
+    case Audience::Anyone: return QStringLiteral("anyone");
+    case Audience::SignedIn: return QStringLiteral("signed in");
+    case Audience::Customer: return QStringLiteral("customer");
+    case Audience::Agent: return QStringLiteral("agent");
+    case Audience::Supervisor: return QStringLiteral("supervisor");
+    case Audience::Admin: return QStringLiteral("admin");
+    }
+    return QString();
+}
+
+QString toString(FieldType type)
+{
+    switch (type) {
+    case FieldType::String: return QStringLiteral("a string");
+    case FieldType::Integer: return QStringLiteral("a whole number");
+    case FieldType::Boolean: return QStringLiteral("true or false");
+    case FieldType::Object: return QStringLiteral("an object");
+    case FieldType::StringArray: return QStringLiteral("a list of strings");
+    }
+    return QString();
+}
+
+std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &request)
+{
+    auto bad = [&](const QString &message) {
+        return ProtocolError{ErrorCode::BadRequest, QStringLiteral("%1: %2").arg(QLatin1String(spec.name), message), request.id};
+    };
+    for (const FieldSpec &f : spec.fields) {
+        const QString name = QLatin1String(f.name);
+        const QJsonValue v = request.args.value(name);
+        if (v.isUndefined() || v.isNull()) {
+            if (f.required)
+                return bad(QStringLiteral("\"%1\" is required").arg(name));
+            continue;
+        }
+        const QString wrongType = QStringLiteral("\"%1\" must be %2").arg(name, toString(f.type));
+        switch (f.type) {
+        case FieldType::String: {
+            if (!v.isString())
+                return bad(wrongType);
+            const qint64 n = v.toString().size();
+            if (n < f.min || n > f.max)
+                return bad(QStringLiteral("\"%1\" must have %2 to %3 characters, not %4").arg(name).arg(f.min).arg(f.max).arg(n));
+            break;
+        }
+        case FieldType::Integer: {
+            const double d = v.toDouble();
+            if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)))
+                return bad(wrongType);
+            if (d < static_cast<double>(f.min) || d > static_cast<double>(f.max))
+                return bad(QStringLiteral("\"%1\" must be from %2 to %3").arg(name).arg(f.min).arg(f.max));
+            break;
+        }
+        case FieldType::Boolean:
+            if (!v.isBool())
+                return bad(wrongType);
+            break;
+        case FieldType::Object:
+            if (!v.isObject())
+                return bad(wrongType);
+            break;
+        case FieldType::StringArray: {
+            if (!v.isArray())
+                return bad(wrongType);
+            const QJsonArray a = v.toArray();
+            if (a.size() > f.max)
+                return bad(QStringLiteral("\"%1\" may hold at most %2 items").arg(name).arg(f.max));
+            for (const QJsonValue &item : a) {
+                if (!item.isString() || item.toString().isEmpty() || item.toString().size() > kId)
+                    return bad(QStringLiteral("\"%1\" must hold strings of 1 to %2 characters").arg(name).arg(kId));
+            }
+            break;
+        }
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace sb::protocol

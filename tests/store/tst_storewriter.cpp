@@ -1,0 +1,312 @@
+// The writer's mechanics: acknowledgement only after commit and on the caller's thread, group
+// commit (many writes, few transactions), a failing write that does not poison its batch, clean
+// shutdown, refusal after close or a failed start, and a database locked by someone else.
+#include "storedatabase.h"
+#include "storereader.h"
+#include "storewriter.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+using namespace sb;
+
+namespace {
+Message textMessage(const QString &conversation, const QString &body)
+{
+    Message m;
+    m.conversationId = conversation;
+    m.senderKind = SenderKind::Customer;
+    m.senderId = QStringLiteral("cust");
+    m.body = body;
+    m.createdAt = 1;
+    return m;
+}
+
+void seed(StoreWriter &writer, const QString &conversation)
+{
+    writer.upsertCustomer({QStringLiteral("cust"), QStringLiteral("Li"), {}, false, {}, {}, {}, 1});
+    Conversation c;
+    c.id = conversation;
+    c.customerId = QStringLiteral("cust");
+    c.channel = QStringLiteral("web");
+    c.createdAt = 1;
+    writer.upsertConversation(c);
+}
+} // namespace
+
+class TestStoreWriter : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void acknowledgedAfterCommitOnCallerThread();
+    void batchCapAndCounters();
+    void groupCommitUnderConcurrentLoad();
+    void failingWriteDoesNotPoisonBatch();
+    void closeCommitsEverything();
+    void refusedAfterClose();
+    void startFailureFailsQueuedWrites();
+    void startOnlyOnce();
+    void lockedDatabase();
+
+private:
+    QString path() const { return m_dir->filePath(QStringLiteral("store.db")); }
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestStoreWriter::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestStoreWriter::acknowledgedAfterCommitOnCallerThread()
+{
+    StoreWriter writer(path());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    seed(writer, QStringLiteral("t1"));
+    StoreReader reader;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+
+    int acknowledged = 0;
+    for (int i = 0; i < 200; ++i) {
+        writer.appendMessage(
+            textMessage(QStringLiteral("t1"), QString::number(i)), [&](const WriteResult &r) {
+                QVERIFY2(r.ok, qPrintable(r.error));
+                QCOMPARE(QThread::currentThread(), thread());
+                // Another connection already sees the row: the commit came before this call.
+                const QList<Message> seen = reader.messagesAfter(QStringLiteral("t1"), r.seq - 1, 1);
+                QCOMPARE(seen.size(), 1);
+                QCOMPARE(seen[0].id, r.id);
+                ++acknowledged;
+            });
+    }
+    QCOMPARE(acknowledged, 0); // never synchronously, always through the event loop
+    QTRY_COMPARE(acknowledged, 200);
+}
+
+void TestStoreWriter::batchCapAndCounters()
+{
+    StoreWriter::Options options;
+    options.batchCap = 100;
+    StoreWriter writer(path(), options);
+    // Writes submitted before start() wait for it: 1000 queued writes at a cap of 100 go in exactly
+    // ten transactions.
+    seed(writer, QStringLiteral("t1"));
+    int ok = 0;
+    for (int i = 0; i < 998; ++i)
+        writer.appendMessage(textMessage(QStringLiteral("t1"), QString::number(i)),
+                             [&](const WriteResult &r) { ok += r.ok ? 1 : 0; });
+    QVERIFY(!writer.flush(100)); // not started: nothing can commit
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(ok, 998);
+    const StoreWriter::Stats stats = writer.stats();
+    QCOMPARE(stats.operations, 1000u);
+    QCOMPARE(stats.transactions, 10u);
+    QCOMPARE(stats.largestBatch, 100);
+    QCOMPARE(stats.failed, 0u);
+}
+
+void TestStoreWriter::groupCommitUnderConcurrentLoad()
+{
+    StoreWriter writer(path());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    seed(writer, QStringLiteral("t1"));
+    QVERIFY(writer.flush(10000));
+    const StoreWriter::Stats before = writer.stats();
+
+    // Four producer threads; completions still arrive on this thread.
+    constexpr int Threads = 4, PerThread = 1000;
+    QList<qint64> seqs;
+    bool wrongThread = false;
+    QThread *self = QThread::currentThread();
+    std::vector<std::unique_ptr<QThread>> producers;
+    for (int t = 0; t < Threads; ++t) {
+        producers.emplace_back(QThread::create([&writer, &seqs, &wrongThread, self, t] {
+            for (int i = 0; i < PerThread; ++i)
+                writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("%1/%2").arg(t).arg(i)),
+                                     [&seqs, &wrongThread, self](const WriteResult &r) {
+                                         wrongThread |= QThread::currentThread() != self;
+                                         if (r.ok)
+                                             seqs.append(r.seq);
+                                     });
+        }));
+        producers.back()->start();
+    }
+    for (auto &p : producers)
+        QVERIFY(p->wait(30000));
+    QVERIFY(writer.flush(30000));
+    QVERIFY(!wrongThread);
+    QCOMPARE(seqs.size(), Threads * PerThread);
+    std::sort(seqs.begin(), seqs.end());
+    for (int i = 0; i < seqs.size(); ++i)
+        QCOMPARE(seqs[i], i + 1);
+    const StoreWriter::Stats after = writer.stats();
+    const quint64 transactions = after.transactions - before.transactions;
+    qInfo("%d writes from %d threads in %llu transactions (largest batch %d)", Threads * PerThread, Threads,
+          transactions, after.largestBatch);
+    QCOMPARE(after.operations - before.operations, quint64(Threads * PerThread));
+    QVERIFY(transactions < quint64(Threads * PerThread));
+}
+
+void TestStoreWriter::failingWriteDoesNotPoisonBatch()
+{
+    StoreWriter writer(path());
+    seed(writer, QStringLiteral("t1"));
+    DecisionRecord decision;
+    decision.seq = 1;
+    decision.kind = QStringLiteral("assigned");
+    decision.reason = QStringLiteral("least-load");
+    decision.conversationId = QStringLiteral("t1");
+    QStringList outcomes;
+    auto record = [&outcomes](const QString &name) {
+        return [&outcomes, name](const WriteResult &r) {
+            outcomes << name + QLatin1Char(' ') + (r.ok ? QStringLiteral("ok %1").arg(r.seq) : r.code);
+        };
+    };
+    // All queued before start, so they share one transaction.
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("first")), record("m1"));
+    writer.appendMessage(textMessage(QStringLiteral("ghost"), QStringLiteral("stray")), record("stray"));
+    writer.appendDecision(decision, record("d1"));
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("second")), record("m2"));
+    writer.appendDecision(decision, record("d1-again"));
+    Message image = textMessage(QStringLiteral("t1"), QString());
+    image.kind = MessageKind::Image; // without its attachment
+    writer.appendMessage(image, record("image"));
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("third")), record("m3"));
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(outcomes, (QStringList{"m1 ok 1", "stray not-found", "d1 ok 1", "m2 ok 2", "d1-again conflict",
+                                    "image invalid", "m3 ok 3"}));
+    QCOMPARE(writer.stats().transactions, 1u);
+    QCOMPARE(writer.stats().failed, 3u);
+
+    StoreReader reader;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+    const QList<Message> history = reader.history(QStringLiteral("t1"));
+    QCOMPARE(history.size(), 3);
+    QCOMPARE(history[0].body, QStringLiteral("first"));
+    QCOMPARE(history[1].body, QStringLiteral("second"));
+    QCOMPARE(history[2].body, QStringLiteral("third"));
+    QCOMPARE(reader.decisionsFor(QStringLiteral("t1")).size(), 1);
+    QVERIFY(reader.history(QStringLiteral("ghost")).isEmpty());
+}
+
+void TestStoreWriter::closeCommitsEverything()
+{
+    int acknowledged = 0;
+    {
+        StoreWriter writer(path());
+        QString error;
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        seed(writer, QStringLiteral("t1"));
+        for (int i = 0; i < 3000; ++i)
+            writer.appendMessage(textMessage(QStringLiteral("t1"), QString::number(i)),
+                                 [&](const WriteResult &r) { acknowledged += r.ok ? 1 : 0; });
+        writer.close();
+        // Every completion ran before close() returned.
+        QCOMPARE(acknowledged, 3000);
+        QVERIFY(!writer.isRunning());
+    }
+    StoreReader reader;
+    QString error;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+    QCOMPARE(reader.messagesAfter(QStringLiteral("t1"), 0, 10000).size(), 3000);
+}
+
+void TestStoreWriter::refusedAfterClose()
+{
+    StoreWriter writer(path());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    writer.close();
+    std::optional<WriteResult> result;
+    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}}, [&](const WriteResult &r) { result = r; });
+    QVERIFY(!result); // not from inside the call
+    QTRY_VERIFY(result.has_value());
+    QVERIFY(!result->ok);
+    QCOMPARE(result->code, QStringLiteral("closed"));
+}
+
+void TestStoreWriter::startFailureFailsQueuedWrites()
+{
+    StoreWriter writer(m_dir->filePath(QStringLiteral("no/such/dir/store.db")));
+    std::optional<WriteResult> queued;
+    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}}, [&](const WriteResult &r) { queued = r; });
+    QString error;
+    QVERIFY(!writer.start(&error));
+    QVERIFY2(error.contains(QLatin1String("cannot open")), qPrintable(error));
+    QTRY_VERIFY(queued.has_value());
+    QVERIFY(!queued->ok);
+    QCOMPARE(queued->code, QStringLiteral("io"));
+    QVERIFY2(queued->error.contains(QLatin1String("not open")), qPrintable(queued->error));
+    std::optional<WriteResult> later;
+    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}}, [&](const WriteResult &r) { later = r; });
+    QTRY_VERIFY(later.has_value());
+    QCOMPARE(later->code, QStringLiteral("closed"));
+}
+
+void TestStoreWriter::startOnlyOnce()
+{
+    StoreWriter writer(path());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    QVERIFY(!writer.start(&error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(writer.isRunning());
+}
+
+void TestStoreWriter::lockedDatabase()
+{
+    StoreWriter::Options options;
+    options.busyTimeoutMs = 200;
+    StoreWriter writer(path(), options);
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    writer.appendEngineEvent({0, 1, QStringLiteral("first"), {}});
+    QVERIFY(writer.flush(10000));
+    StoreReader reader;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+
+    // Someone else (another process) holds the write lock with an uncommitted write.
+    QSqlDatabase other = StoreDatabase::open(path(), QStringLiteral("other"), &error);
+    QVERIFY2(other.isValid(), qPrintable(error));
+    QVERIFY(StoreDatabase::exec(other, QStringLiteral("BEGIN IMMEDIATE"), &error));
+    QVERIFY(StoreDatabase::exec(
+        other, QStringLiteral("INSERT INTO engine_events (at, type, payload) VALUES (2, 'hidden', '{}')"),
+        &error));
+
+    // WAL: readers neither wait for the lock nor see the uncommitted row.
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(reader.engineEventsSince(0).size(), 1);
+    QVERIFY(timer.elapsed() < 150);
+
+    std::optional<WriteResult> blocked;
+    writer.appendEngineEvent({0, 3, QStringLiteral("blocked"), {}},
+                             [&](const WriteResult &r) { blocked = r; });
+    QVERIFY(writer.flush(10000));
+    QVERIFY(blocked && !blocked->ok);
+    QCOMPARE(blocked->code, QStringLiteral("io"));
+    QVERIFY2(blocked->error.contains(QLatin1String("locked")), qPrintable(blocked->error));
+
+    QVERIFY(StoreDatabase::exec(other, QStringLiteral("ROLLBACK"), &error));
+    StoreDatabase::close(other);
+    std::optional<WriteResult> after;
+    writer.appendEngineEvent({0, 4, QStringLiteral("after"), {}}, [&](const WriteResult &r) { after = r; });
+    QVERIFY(writer.flush(10000));
+    QVERIFY2(after && after->ok, qPrintable(after ? after->error : QString()));
+    const QList<EngineEvent> events = reader.engineEventsSince(0);
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events[1].type, QStringLiteral("after"));
+}
+
+QTEST_GUILESS_MAIN(TestStoreWriter)
+#include "tst_storewriter.moc"

@@ -51,6 +51,7 @@ struct Agent
     QString name;
     SkillSet skills;
     std::vector<int> groups;
+    std::vector<int> ringPos; // this agent's ring position in each of groups (same order)
     int cap = 5;
     bool vip = false;
     AgentStatus status = AgentStatus::Offline;
@@ -80,9 +81,9 @@ struct Group
     int rrLast = -1; // ring position of the last round-robin pick
 
     // Available members only (allowed status and under cap).
-    std::set<LoadKey> byLoad;
-    std::set<LoadKey> byIdle;
-    std::set<std::pair<int, int>> byRing; // (ring position, agent)
+    RankedSet<LoadKey> byLoad;
+    RankedSet<LoadKey> byIdle;
+    RankedSet<std::pair<int, int>> byRing; // (ring position, agent)
     int statusCount[AgentStatusCount] = {0, 0, 0, 0};
 
     // Waiting conversations by bucket: required-skill-set id * 2 + (manual ? 1 : 0).

@@ -96,14 +96,15 @@ void RoutingEngine::assign(int ci, int ai, bool counted)
 {
     Conv &c = m_convs[ci];
     Agent &a = m_agents[ai];
-    unindex(ai);
+    const int oldOpen = a.open, oldAccepted = a.acceptedToday;
+    const quint64 oldLast = a.lastAssign;
     ++a.open;
     if (counted)
         ++a.counted;
     ++a.acceptedToday;
     a.lastAssign = ++m_assignSeq;
     a.conversations.push_back(ci);
-    index(ai);
+    reindexLoad(ai, oldOpen, oldAccepted, oldLast);
     c.state = Conv::Assigned;
     c.agent = ai;
     c.lastAgent = ai;
@@ -121,12 +122,12 @@ void RoutingEngine::release(int ci)
     if (ai < 0)
         return;
     Agent &a = m_agents[ai];
-    unindex(ai);
+    const int oldOpen = a.open;
     --a.open;
     if (c.counted)
         --a.counted;
     a.conversations.erase(std::remove(a.conversations.begin(), a.conversations.end(), ci), a.conversations.end());
-    index(ai);
+    reindexLoad(ai, oldOpen, a.acceptedToday, a.lastAssign);
     c.agent = -1;
     c.counted = false;
     c.awaitingFirstReply = false;
@@ -395,7 +396,7 @@ QStringList RoutingEngine::checkInvariants() const
             bad << QStringLiteral("agent %1: availability index out of date").arg(a.id);
         for (int gi : a.groups) {
             const Group &g = m_groups[gi];
-            const bool inLoad = g.byLoad.count({a.open, a.lastAssign, static_cast<int>(ai)}) > 0;
+            const bool inLoad = g.byLoad.contains({a.open, a.lastAssign, static_cast<int>(ai)});
             if (inLoad != available(a))
                 bad << QStringLiteral("agent %1: load index of %2 out of date").arg(a.id, g.id);
         }

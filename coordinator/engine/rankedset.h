@@ -1,11 +1,14 @@
 #pragma once
 // An ordered set that also answers "how many elements come before this one" (a queue position)
 // without walking the whole set: sorted blocks of bounded size. Insert, erase and rank cost
-// O(log n + n/B) with a small constant; iteration is in order.
+// O(log n + n/B) with a small constant; iteration is in order. Elements sit next to each other in
+// memory, so a walk from the front touches few cache lines (the groups' availability indexes use
+// it for that, the queues for rank).
 
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <iterator>
 #include <vector>
 
 namespace sb {
@@ -15,6 +18,52 @@ class RankedSet
 {
 public:
     static constexpr std::size_t kBlock = 256;
+
+    // A forward iterator over the elements in order. Invalidated by insert and erase.
+    class const_iterator
+    {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const T *;
+        using reference = const T &;
+
+        const_iterator() = default;
+        const T &operator*() const { return (*m_blocks)[m_block][m_index]; }
+        const T *operator->() const { return &(*m_blocks)[m_block][m_index]; }
+        const_iterator &operator++()
+        {
+            if (++m_index == (*m_blocks)[m_block].size()) {
+                ++m_block;
+                m_index = 0;
+            }
+            return *this;
+        }
+        bool operator==(const const_iterator &o) const { return m_block == o.m_block && m_index == o.m_index; }
+        bool operator!=(const const_iterator &o) const { return !(*this == o); }
+
+    private:
+        friend class RankedSet;
+        const_iterator(const std::vector<std::vector<T>> *blocks, std::size_t block, std::size_t index)
+            : m_blocks(blocks), m_block(block), m_index(index)
+        {
+            if (m_block < m_blocks->size() && m_index == (*m_blocks)[m_block].size()) {
+                ++m_block;
+                m_index = 0;
+            }
+        }
+        const std::vector<std::vector<T>> *m_blocks = nullptr;
+        std::size_t m_block = 0;
+        std::size_t m_index = 0;
+    };
+
+    const_iterator begin() const { return const_iterator(&m_blocks, 0, 0); }
+    const_iterator end() const { return const_iterator(&m_blocks, m_blocks.size(), 0); }
+
+    // The first element not less than value / greater than value.
+    const_iterator lowerBound(const T &value) const { return bound(value, false); }
+    const_iterator upperBound(const T &value) const { return bound(value, true); }
 
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
@@ -112,6 +161,33 @@ public:
     }
 
 private:
+    const_iterator bound(const T &value, bool upper) const
+    {
+        if (m_blocks.empty())
+            return end();
+        const std::size_t b = upper ? blockAfter(value) : blockFor(value);
+        if (b == m_blocks.size())
+            return end();
+        const auto &block = m_blocks[b];
+        auto it = upper ? std::upper_bound(block.begin(), block.end(), value, m_less)
+                        : std::lower_bound(block.begin(), block.end(), value, m_less);
+        return const_iterator(&m_blocks, b, static_cast<std::size_t>(it - block.begin()));
+    }
+
+    // The first block whose last element is greater than value (m_blocks.size() if none).
+    std::size_t blockAfter(const T &value) const
+    {
+        std::size_t lo = 0, hi = m_blocks.size();
+        while (lo < hi) {
+            const std::size_t mid = (lo + hi) / 2;
+            if (!m_less(value, m_blocks[mid].back()))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
     // The first block whose last element is not less than value (or the last block).
     std::size_t blockFor(const T &value) const
     {

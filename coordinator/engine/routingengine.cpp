@@ -184,6 +184,9 @@ EngineResult RoutingEngine::upsertAgent(const AgentConfig &config)
             joinGroup(ai, gi);
     }
     a.groups = groups;
+    a.ringPos.clear();
+    for (int gi : a.groups)
+        a.ringPos.push_back(m_groups[gi].ring.at(ai));
     for (int gi : a.groups)
         --m_groups[gi].statusCount[static_cast<int>(oldStatus)];
     a.status = config.status;
@@ -237,11 +240,11 @@ void RoutingEngine::unindex(int ai)
     Agent &a = m_agents[ai];
     if (!a.indexed)
         return;
-    for (int gi : a.groups) {
-        Group &g = m_groups[gi];
+    for (std::size_t i = 0; i < a.groups.size(); ++i) {
+        Group &g = m_groups[a.groups[i]];
         g.byLoad.erase({a.open, a.lastAssign, ai});
         g.byIdle.erase({a.acceptedToday, a.lastAssign, ai});
-        g.byRing.erase({g.ring[ai], ai});
+        g.byRing.erase({a.ringPos[i], ai});
     }
     a.indexed = false;
 }
@@ -251,13 +254,38 @@ void RoutingEngine::index(int ai)
     Agent &a = m_agents[ai];
     if (a.indexed || !available(a))
         return;
-    for (int gi : a.groups) {
-        Group &g = m_groups[gi];
+    for (std::size_t i = 0; i < a.groups.size(); ++i) {
+        Group &g = m_groups[a.groups[i]];
         g.byLoad.insert({a.open, a.lastAssign, ai});
         g.byIdle.insert({a.acceptedToday, a.lastAssign, ai});
-        g.byRing.insert({g.ring[ai], ai});
+        g.byRing.insert({a.ringPos[i], ai});
     }
     a.indexed = true;
+}
+
+// After an agent's load changed (old values given): moves them within the groups' load indexes,
+// or in or out of all indexes when they became available or unavailable. The ring index keeps an
+// available agent where they are, so it is left alone.
+void RoutingEngine::reindexLoad(int ai, int oldOpen, int oldAccepted, quint64 oldLast)
+{
+    Agent &a = m_agents[ai];
+    if (!a.indexed) {
+        index(ai);
+        return;
+    }
+    const bool stays = available(a);
+    for (std::size_t i = 0; i < a.groups.size(); ++i) {
+        Group &g = m_groups[a.groups[i]];
+        g.byLoad.erase({oldOpen, oldLast, ai});
+        g.byIdle.erase({oldAccepted, oldLast, ai});
+        if (stays) {
+            g.byLoad.insert({a.open, a.lastAssign, ai});
+            g.byIdle.insert({a.acceptedToday, a.lastAssign, ai});
+        } else {
+            g.byRing.erase({a.ringPos[i], ai});
+        }
+    }
+    a.indexed = stays;
 }
 
 EngineResult RoutingEngine::setAgentStatus(const QString &agent, AgentStatus status)

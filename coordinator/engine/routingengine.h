@@ -143,6 +143,7 @@ private:
     bool available(const Agent &a) const { return statusAllowed(a.status) && a.counted < a.cap; }
     void unindex(int ai);
     void index(int ai);
+    void reindexLoad(int ai, int oldOpen, int oldAccepted, quint64 oldLast);
     void joinGroup(int ai, int gi);
     void leaveGroup(int ai, int gi);
     void applyOfflinePolicy(int ai);

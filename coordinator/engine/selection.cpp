@@ -125,7 +125,7 @@ int RoutingEngine::pickByStrategy(const Conv &c, bool vipOnly, Reason *reason)
             Group &g = m_groups[gi];
             if (!g.open || g.byRing.empty())
                 continue;
-            auto start = g.byRing.upper_bound({g.rrLast, INT_MAX});
+            auto start = g.byRing.upperBound({g.rrLast, INT_MAX});
             for (auto it = start; it != g.byRing.end(); ++it) {
                 if (usable(it->second)) {
                     g.rrLast = it->first;

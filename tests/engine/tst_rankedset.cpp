@@ -40,12 +40,26 @@ void compareAll(const RankedSet<int, Less> &set, const std::set<int, Less> &ref,
     QCOMPARE(set.size(), ref.size());
     QCOMPARE(set.empty(), ref.empty());
     QCOMPARE(contents(set), refContents(ref));
+    QCOMPARE(std::vector<int>(set.begin(), set.end()), refContents(ref));
     if (!ref.empty())
         QCOMPARE(set.front(), *ref.begin());
     for (int v = lo; v <= hi; ++v) {
         QCOMPARE(set.contains(v), ref.count(v) > 0);
         const auto expectedRank = static_cast<std::size_t>(std::distance(ref.begin(), ref.lower_bound(v)));
         QCOMPARE(set.rank(v), expectedRank);
+        // Bounds: iterate from them to the end and compare with the reference's tail.
+        auto lower = set.lowerBound(v);
+        auto upper = set.upperBound(v);
+        QCOMPARE(lower == set.end(), ref.lower_bound(v) == ref.end());
+        QCOMPARE(upper == set.end(), ref.upper_bound(v) == ref.end());
+        if (lower != set.end())
+            QCOMPARE(*lower, *ref.lower_bound(v));
+        if (upper != set.end())
+            QCOMPARE(*upper, *ref.upper_bound(v));
+        if (v % 97 == 0) {
+            QCOMPARE(std::vector<int>(lower, set.end()), std::vector<int>(ref.lower_bound(v), ref.end()));
+            QCOMPARE(std::vector<int>(upper, set.end()), std::vector<int>(ref.upper_bound(v), ref.end()));
+        }
     }
 }
 

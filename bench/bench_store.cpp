@@ -1,0 +1,185 @@
+// Store write throughput with durable acknowledgement: messages persisted per second through
+// StoreWriter (SQLite WAL, synchronous=FULL), each counted only when its completion reports the
+// commit, against the batch cap.
+//
+//   bench_store                  full run (about 2 s per row)
+//   bench_store --seconds S      another duration per row
+//   bench_store --dir PATH       where the databases go (default: a temporary directory). Put it on
+//                                the disk the coordinator will use: fsync cost is the whole story.
+//
+// Rows:
+//   one at a time     submit one message, wait for its acknowledgement, submit the next: the rate a
+//                     single client gets from a store that commits each message on its own
+//   batched, cap N    keep 4 x N (at least 64) messages in flight from one producer; the writer
+//                     commits whatever has queued, up to N per transaction (group commit)
+// Every message goes to one of 100 conversations (its per-conversation sequence number is assigned
+// in the transaction). Latency is submit to completion, on the producer's thread.
+
+#include "storedatabase.h"
+#include "storewriter.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+using namespace sb;
+
+namespace {
+
+constexpr int kConversations = 100;
+
+struct Row
+{
+    Row(const char *m, int c, int f) : mode(m), cap(c), inFlight(f) {}
+    const char *mode;
+    int cap;
+    int inFlight;
+    qint64 messages = 0;
+    double seconds = 0;
+    quint64 transactions = 0;
+    double p50Ms = 0, p99Ms = 0;
+    QString error;
+};
+
+void runRow(const QString &path, double seconds, Row &row)
+{
+    StoreWriter::Options options;
+    options.batchCap = row.cap;
+    StoreWriter writer(path, options);
+    QString error;
+    if (!writer.start(&error)) {
+        row.error = error;
+        return;
+    }
+    writer.upsertCustomer({QStringLiteral("cust"), QStringLiteral("Bench"), {}, false, {}, {}, {}, 1});
+    for (int i = 0; i < kConversations; ++i) {
+        Conversation c;
+        c.id = QStringLiteral("conv-%1").arg(i);
+        c.customerId = QStringLiteral("cust");
+        c.channel = QStringLiteral("web");
+        c.createdAt = 1;
+        writer.upsertConversation(c);
+    }
+    writer.flush();
+    const StoreWriter::Stats before = writer.stats();
+
+    QEventLoop loop;
+    QElapsedTimer clock;
+    std::vector<qint64> latencies;
+    latencies.reserve(1 << 20);
+    qint64 submitted = 0, outstanding = 0;
+    bool stopping = false;
+    std::function<void()> submit = [&] {
+        Message m;
+        m.conversationId = QStringLiteral("conv-%1").arg(submitted % kConversations);
+        m.senderKind = SenderKind::Customer;
+        m.senderId = QStringLiteral("cust");
+        m.body = QStringLiteral("bench message %1: 你好，請問今天營業嗎？").arg(submitted);
+        m.createdAt = submitted;
+        ++submitted;
+        ++outstanding;
+        const qint64 at = clock.nsecsElapsed();
+        writer.appendMessage(m, [&, at](const WriteResult &r) {
+            --outstanding;
+            if (!r.ok) {
+                row.error = r.error;
+                stopping = true;
+            } else {
+                latencies.push_back(clock.nsecsElapsed() - at);
+            }
+            if (!stopping && clock.elapsed() >= qint64(seconds * 1000))
+                stopping = true;
+            if (!stopping)
+                submit();
+            else if (outstanding == 0)
+                loop.quit();
+        });
+    };
+    clock.start();
+    for (int i = 0; i < row.inFlight; ++i)
+        submit();
+    loop.exec();
+    row.seconds = clock.nsecsElapsed() / 1e9;
+    row.messages = qint64(latencies.size());
+    row.transactions = writer.stats().transactions - before.transactions;
+    std::sort(latencies.begin(), latencies.end());
+    if (!latencies.empty()) {
+        row.p50Ms = latencies[latencies.size() / 2] / 1e6;
+        row.p99Ms = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)] / 1e6;
+    }
+    writer.close();
+}
+
+QString sqliteVersion(const QString &dir)
+{
+    QString error;
+    QSqlDatabase db = StoreDatabase::open(QDir(dir).filePath(QStringLiteral("version.db")),
+                                          QStringLiteral("bench"), &error);
+    QVariant v;
+    if (db.isValid())
+        StoreDatabase::scalar(db, QStringLiteral("SELECT sqlite_version()"), &v, &error);
+    StoreDatabase::close(db);
+    return v.toString();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    double seconds = 2.0;
+    QString dirPath;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+            seconds = std::atof(argv[++i]);
+        } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
+            dirPath = QString::fromLocal8Bit(argv[++i]);
+        } else {
+            std::fprintf(stderr, "usage: %s [--seconds S] [--dir PATH]\n", argv[0]);
+            return 2;
+        }
+    }
+    std::unique_ptr<QTemporaryDir> temp;
+    if (dirPath.isEmpty()) {
+        temp = std::make_unique<QTemporaryDir>();
+        if (!temp->isValid()) {
+            std::fprintf(stderr, "cannot create a temporary directory\n");
+            return 1;
+        }
+        dirPath = temp->path();
+    } else if (!QDir().mkpath(dirPath)) {
+        std::fprintf(stderr, "cannot create %s\n", qPrintable(dirPath));
+        return 1;
+    }
+
+    std::printf("Store benchmark: SQLite %s, WAL, synchronous=FULL, in %s, %.1f s per row\n",
+                qPrintable(sqliteVersion(dirPath)), qPrintable(dirPath), seconds);
+    std::printf("messages/s counts only acknowledged messages (completion after commit)\n\n");
+    std::vector<Row> rows;
+    rows.push_back(Row{"one at a time", 1, 1});
+    for (int cap : {1, 10, 100, 1000})
+        rows.push_back(Row{"batched", cap, std::max(64, 4 * cap)});
+    std::printf("%-14s %6s %9s %10s %8s %12s %13s %10s %11s %11s\n", "mode", "cap", "in flight", "messages",
+                "seconds", "messages/s", "transactions", "avg batch", "p50 ack ms", "p99 ack ms");
+    int n = 0;
+    for (Row &row : rows) {
+        runRow(QDir(dirPath).filePath(QStringLiteral("bench-%1.db").arg(n++)), seconds, row);
+        if (!row.error.isEmpty()) {
+            std::printf("%-14s %6d  failed: %s\n", row.mode, row.cap, qPrintable(row.error));
+            continue;
+        }
+        std::printf("%-14s %6d %9d %10lld %8.2f %12.0f %13llu %10.1f %11.2f %11.2f\n", row.mode, row.cap,
+                    row.inFlight, row.messages, row.seconds, row.messages / row.seconds, row.transactions,
+                    row.transactions ? double(row.messages) / double(row.transactions) : 0.0, row.p50Ms,
+                    row.p99Ms);
+        std::fflush(stdout);
+    }
+    return 0;
+}

@@ -39,22 +39,8 @@ EngineResult RoutingEngine::loadSite(const SiteConfig &site)
         const int ci = channelFor(c.id);
         m_channels[ci].priority = c.priority;
     }
-    for (const auto &g : site.groups) {
-        int gi = m_groupIndex.value(g.id, -1);
-        if (gi < 0) {
-            gi = static_cast<int>(m_groups.size());
-            m_groups.emplace_back();
-            m_groupIndex.insert(g.id, gi);
-        }
-        Group &group = m_groups[gi];
-        group.id = g.id;
-        group.name = g.name;
-        group.hours = g.hours;
-        group.offHoursMessage = g.offHoursMessage;
-        group.expectedResponseSeconds = g.expectedResponseSeconds;
-        group.open = group.hours.isOpen(m_now);
-        scheduleHours(gi);
-    }
+    for (const auto &g : site.groups)
+        applyGroup(g);
     for (const auto &a : site.agents) {
         const EngineResult r = upsertAgent(a);
         if (!r.ok)
@@ -128,6 +114,36 @@ int RoutingEngine::customerFor(const QString &id)
     m_customers.push_back(c);
     m_customerIndex.insert(id, ci);
     return ci;
+}
+
+int RoutingEngine::applyGroup(const GroupConfig &g)
+{
+    int gi = m_groupIndex.value(g.id, -1);
+    if (gi < 0) {
+        gi = static_cast<int>(m_groups.size());
+        m_groups.emplace_back();
+        m_groupIndex.insert(g.id, gi);
+    }
+    Group &group = m_groups[gi];
+    group.id = g.id;
+    group.name = g.name.isEmpty() ? g.id : g.name;
+    group.hours = g.hours;
+    group.offHoursMessage = g.offHoursMessage;
+    group.expectedResponseSeconds = g.expectedResponseSeconds;
+    group.open = group.hours.isOpen(m_now);
+    scheduleHours(gi);
+    return gi;
+}
+
+EngineResult RoutingEngine::upsertGroup(const GroupConfig &group)
+{
+    advance();
+    if (group.id.isEmpty())
+        return EngineResult::failure(QStringLiteral("invalid"), QStringLiteral("a group needs an id"));
+    const int gi = applyGroup(group);
+    // New hours may open the group now: conversations waiting for it get their chance at once.
+    onHoursChange(gi);
+    return EngineResult::success();
 }
 
 EngineResult RoutingEngine::upsertCustomer(const CustomerConfig &config)
@@ -761,27 +777,6 @@ std::optional<ConversationInfo> RoutingEngine::conversation(const QString &id) c
         info.invited << m_agents[ai].id;
     info.widened = c.widened;
     info.arrivedAt = c.arrivedAt;
-    return info;
-}
-
-std::optional<AgentInfo> RoutingEngine::agent(const QString &id) const
-{
-    const int ai = m_agentIndex.value(id, -1);
-    if (ai < 0)
-        return std::nullopt;
-    const Agent &a = m_agents[ai];
-    AgentInfo info;
-    info.id = a.id;
-    info.name = a.name;
-    info.status = a.status;
-    info.maxConcurrent = a.cap;
-    info.countedLoad = a.counted;
-    info.openConversations = a.open;
-    info.acceptedToday = a.acceptedToday;
-    for (int gi : a.groups)
-        info.groups << m_groups[gi].id;
-    for (int s : a.skills.toList())
-        info.skills << m_skillNames[s];
     return info;
 }
 

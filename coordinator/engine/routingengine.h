@@ -79,7 +79,9 @@ public:
     EngineResult loadSite(const SiteConfig &site);
     const RoutingSettings &settings() const { return m_settings; }
 
-    // Agents and customers can change at any time; capacity that this frees is used at once.
+    // Agents, groups and customers can change at any time; capacity that this frees is used at once.
+    // A new group joins the site; an existing one takes the new name, hours and messages.
+    EngineResult upsertGroup(const GroupConfig &group);
     EngineResult upsertAgent(const AgentConfig &agent);
     EngineResult upsertCustomer(const CustomerConfig &customer);
     EngineResult setAgentStatus(const QString &agent, AgentStatus status);
@@ -114,6 +116,11 @@ public:
     // Waiting conversations of a group, in queue order.
     QStringList queueOrder(const QString &group) const;
     QStringList unmatchedOrder() const;
+    QStringList agentIds() const; // in the order they were added
+    QStringList groupIds() const;
+    // An agent's assigned conversations, oldest assignment first; the live ones they were invited to.
+    QStringList conversationsOf(const QString &agent) const;
+    QStringList invitationsOf(const QString &agent) const;
     int liveConversations() const { return static_cast<int>(m_convIndex.size()); }
     int waitingConversations() const;
 
@@ -144,6 +151,7 @@ private:
     void unindex(int ai);
     void index(int ai);
     void reindexLoad(int ai, int oldOpen, int oldAccepted, quint64 oldLast);
+    int applyGroup(const GroupConfig &group);
     void joinGroup(int ai, int gi);
     void leaveGroup(int ai, int gi);
     void applyOfflinePolicy(int ai);

@@ -49,10 +49,11 @@ struct Account
 struct Session
 {
     QString tokenHash; // a hash of the bearer token: a stolen database does not yield live tokens
-    QString accountId;
+    QString accountId; // a staff session, or (empty)
     qint64 createdAt = 0;
     qint64 expiresAt = 0;
     bool revoked = false;
+    QString customerId; // a customer's: exactly one of accountId and customerId is set
 };
 
 struct Customer

@@ -179,6 +179,19 @@ std::vector<Migration> build()
              QStringLiteral("CREATE INDEX conversations_customer ON conversations(customer_id, created_at)"),
              QStringLiteral("CREATE INDEX sessions_expiry ON sessions(expires_at)"),
          }});
+    list.push_back(
+        {3,
+         QStringLiteral("customer sessions"),
+         {
+             QStringLiteral("CREATE TABLE customer_sessions (\n"
+                            "    token_hash TEXT PRIMARY KEY,\n"
+                            "    customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,\n"
+                            "    created_at INTEGER NOT NULL,\n"
+                            "    expires_at INTEGER NOT NULL,\n"
+                            "    revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))\n"
+                            ") WITHOUT ROWID"),
+             QStringLiteral("CREATE INDEX customer_sessions_expiry ON customer_sessions(expires_at)"),
+         }});
     return list;
 }
 } // namespace

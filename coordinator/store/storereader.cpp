@@ -18,7 +18,9 @@ const char kAccountByLogin[] =
     "SELECT id, login, display_name, role, team_id, password_hash, created_at, disabled"
     " FROM accounts WHERE login = ?";
 const char kSession[] =
-    "SELECT token_hash, account_id, created_at, expires_at, revoked FROM sessions WHERE token_hash = ?";
+    "SELECT token_hash, account_id, '', created_at, expires_at, revoked FROM sessions WHERE token_hash = ?";
+const char kCustomerSession[] = "SELECT token_hash, '', customer_id, created_at, expires_at, revoked"
+                                " FROM customer_sessions WHERE token_hash = ?";
 const char kTeams[] = "SELECT id, name, parent_id FROM teams ORDER BY id";
 const char kTeamSubtree[] = "WITH RECURSIVE sub(id) AS (SELECT id FROM teams WHERE id = ?"
                             " UNION SELECT t.id FROM teams t JOIN sub ON t.parent_id = sub.id)"
@@ -249,18 +251,28 @@ std::optional<Account> StoreReader::accountByLogin(const QString &login)
 
 std::optional<Session> StoreReader::sessionByTokenHash(const QString &tokenHash)
 {
-    QSqlQuery *q = query(kSession);
+    QSqlQuery *q = nullptr;
+    for (const char *sql : {kSession, kCustomerSession}) {
+        q = query(sql);
+        if (!q)
+            return std::nullopt;
+        q->bindValue(0, tokenHash);
+        if (!run(q))
+            return std::nullopt;
+        if (q->next())
+            break;
+        q->finish();
+        q = nullptr;
+    }
     if (!q)
-        return std::nullopt;
-    q->bindValue(0, tokenHash);
-    if (!run(q) || !q->next())
         return std::nullopt;
     Session s;
     s.tokenHash = q->value(0).toString();
     s.accountId = q->value(1).toString();
-    s.createdAt = q->value(2).toLongLong();
-    s.expiresAt = q->value(3).toLongLong();
-    s.revoked = q->value(4).toInt() != 0;
+    s.customerId = q->value(2).toString();
+    s.createdAt = q->value(3).toLongLong();
+    s.expiresAt = q->value(4).toLongLong();
+    s.revoked = q->value(5).toInt() != 0;
     q->finish();
     return s;
 }

@@ -32,8 +32,12 @@ const char kUpsertAccount[] =
     " disabled = excluded.disabled";
 const char kInsertSession[] =
     "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?)";
+const char kInsertCustomerSession[] = "INSERT INTO customer_sessions (token_hash, customer_id, created_at, expires_at,"
+                                     " revoked) VALUES (?, ?, ?, ?, ?)";
 const char kRevokeSession[] = "UPDATE sessions SET revoked = 1 WHERE token_hash = ?";
+const char kRevokeCustomerSession[] = "UPDATE customer_sessions SET revoked = 1 WHERE token_hash = ?";
 const char kPurgeSessions[] = "DELETE FROM sessions WHERE expires_at < ?";
+const char kPurgeCustomerSessions[] = "DELETE FROM customer_sessions WHERE expires_at < ?";
 const char kUpsertCustomer[] =
     "INSERT INTO customers (id, name, vip, language, owner_id, external_id, created_at) VALUES (?, ?, ?, ?, "
     "?, ?, ?)"
@@ -286,19 +290,22 @@ WriteResult WriteContext::upsertAccount(const Account &account)
 
 WriteResult WriteContext::createSession(const Session &session)
 {
-    if (session.tokenHash.isEmpty() || session.accountId.isEmpty())
-        return invalid(QStringLiteral("a session needs a token hash and an account"));
+    const bool customer = !session.customerId.isEmpty();
+    if (session.tokenHash.isEmpty() || session.accountId.isEmpty() == session.customerId.isEmpty())
+        return invalid(QStringLiteral("a session needs a token hash and either an account or a customer"));
+    const QString owner = customer ? session.customerId : session.accountId;
     WriteResult r;
     bool found = false;
-    if (!exists(kAccountExists, session.accountId, &found, &r))
+    if (!exists(customer ? kCustomerExists : kAccountExists, owner, &found, &r))
         return r;
     if (!found)
-        return notFound(QStringLiteral("session for unknown account %1").arg(quoted(session.accountId)));
-    QSqlQuery *q = statement(kInsertSession, &r);
+        return notFound(QStringLiteral("session for unknown %1 %2")
+                            .arg(customer ? QStringLiteral("customer") : QStringLiteral("account"), quoted(owner)));
+    QSqlQuery *q = statement(customer ? kInsertCustomerSession : kInsertSession, &r);
     if (!q)
         return r;
     q->bindValue(0, session.tokenHash);
-    q->bindValue(1, session.accountId);
+    q->bindValue(1, owner);
     q->bindValue(2, session.createdAt);
     q->bindValue(3, session.expiresAt);
     q->bindValue(4, session.revoked ? 1 : 0);
@@ -309,11 +316,17 @@ WriteResult WriteContext::createSession(const Session &session)
 WriteResult WriteContext::revokeSession(const QString &tokenHash)
 {
     WriteResult r;
-    QSqlQuery *q = statement(kRevokeSession, &r);
-    if (!q)
-        return r;
-    q->bindValue(0, tokenHash);
-    if (run(q, &r, QStringLiteral("revoking a session")) && q->numRowsAffected() == 0)
+    int affected = 0;
+    for (const char *sql : {kRevokeSession, kRevokeCustomerSession}) {
+        QSqlQuery *q = statement(sql, &r);
+        if (!q)
+            return r;
+        q->bindValue(0, tokenHash);
+        if (!run(q, &r, QStringLiteral("revoking a session")))
+            return r;
+        affected += q->numRowsAffected();
+    }
+    if (affected == 0)
         return notFound(QStringLiteral("no session with that token"));
     return r;
 }
@@ -321,12 +334,15 @@ WriteResult WriteContext::revokeSession(const QString &tokenHash)
 WriteResult WriteContext::purgeSessions(qint64 expiredBefore)
 {
     WriteResult r;
-    QSqlQuery *q = statement(kPurgeSessions, &r);
-    if (!q)
-        return r;
-    q->bindValue(0, expiredBefore);
-    if (run(q, &r, QStringLiteral("purging sessions")))
-        r.id = q->numRowsAffected();
+    for (const char *sql : {kPurgeSessions, kPurgeCustomerSessions}) {
+        QSqlQuery *q = statement(sql, &r);
+        if (!q)
+            return r;
+        q->bindValue(0, expiredBefore);
+        if (!run(q, &r, QStringLiteral("purging sessions")))
+            return r;
+        r.id += q->numRowsAffected();
+    }
     return r;
 }
 

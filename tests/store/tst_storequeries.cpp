@@ -175,6 +175,19 @@ void TestStoreQueries::sessions()
     QCOMPARE(purged.id, 1);
     QVERIFY(!m_reader->sessionByTokenHash(QStringLiteral("hash-2")));
     QVERIFY(m_reader->sessionByTokenHash(QStringLiteral("hash-1")));
+    // Customers' sessions live in their own table and come back through the same look-up.
+    VERIFY_OK(WRITE(upsertCustomer({"c9", "Guest", {}, false, {}, {}, {}, 1}, done)));
+    VERIFY_OK(WRITE(createSession({"hash-c", {}, 10, 1000, false, "c9"}, done)));
+    VERIFY_FAILS(WRITE(createSession({"hash-d", {}, 10, 1000, false, "nobody"}, done)), "not-found");
+    VERIFY_FAILS(WRITE(createSession({"hash-e", "alice", 10, 1000, false, "c9"}, done)), "invalid");
+    auto c = m_reader->sessionByTokenHash(QStringLiteral("hash-c"));
+    QVERIFY(c);
+    QCOMPARE(c->customerId, QStringLiteral("c9"));
+    QVERIFY(c->accountId.isEmpty());
+    QCOMPARE(c->expiresAt, 1000);
+    VERIFY_OK(WRITE(revokeSession(QStringLiteral("hash-c"), done)));
+    QVERIFY(m_reader->sessionByTokenHash(QStringLiteral("hash-c"))->revoked);
+    QVERIFY(m_reader->sessionByTokenHash(QStringLiteral("hash-1"))->customerId.isEmpty());
 }
 
 void TestStoreQueries::customers()

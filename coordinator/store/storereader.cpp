@@ -14,6 +14,8 @@ namespace {
 const char kAccountById[] =
     "SELECT id, login, display_name, role, team_id, password_hash, created_at, disabled"
     " FROM accounts WHERE id = ?";
+const char kAccounts[] = "SELECT id, login, display_name, role, team_id, password_hash, created_at, disabled"
+                         " FROM accounts ORDER BY id";
 const char kAccountByLogin[] =
     "SELECT id, login, display_name, role, team_id, password_hash, created_at, disabled"
     " FROM accounts WHERE login = ?";
@@ -275,6 +277,18 @@ std::optional<Session> StoreReader::sessionByTokenHash(const QString &tokenHash)
     s.revoked = q->value(5).toInt() != 0;
     q->finish();
     return s;
+}
+
+QList<Account> StoreReader::accounts()
+{
+    QList<Account> list;
+    QSqlQuery *q = query(kAccounts);
+    if (!q || !run(q))
+        return list;
+    while (q->next())
+        list.append(readAccount(*q));
+    q->finish();
+    return list;
 }
 
 QList<Team> StoreReader::teams()

@@ -30,6 +30,7 @@ public:
 
     std::optional<Account> accountById(const QString &id);
     std::optional<Account> accountByLogin(const QString &login);
+    QList<Account> accounts(); // every account, by id
     std::optional<Session> sessionByTokenHash(const QString &tokenHash);
     QList<Team> teams();
     // The team and every team below it: the scope of that team's supervisors.

@@ -158,6 +158,12 @@ void TestStoreQueries::accounts()
 void TestStoreQueries::sessions()
 {
     VERIFY_OK(WRITE(upsertAccount({"alice", "alice", "Alice", Role::Agent, {}, "h", 1, false}, done)));
+    VERIFY_OK(WRITE(upsertAccount({"root", "Root", "Root", Role::Admin, {}, "h", 2, false}, done)));
+    const QList<Account> all = m_reader->accounts();
+    QCOMPARE(all.size(), 2);
+    QCOMPARE(all.at(0).id, QStringLiteral("alice"));
+    QCOMPARE(all.at(1).login, QStringLiteral("Root"));
+    QCOMPARE(toString(all.at(1).role), QStringLiteral("admin"));
     VERIFY_OK(WRITE(createSession({"hash-1", "alice", 10, 1000, false}, done)));
     VERIFY_OK(WRITE(createSession({"hash-2", "alice", 10, 50, false}, done)));
     auto s = m_reader->sessionByTokenHash(QStringLiteral("hash-1"));

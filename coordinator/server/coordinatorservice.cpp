@@ -1,0 +1,348 @@
+#include "coordinatorservice.h"
+
+#include "enginejournal.h"
+#include "journalclock.h"
+#include "ratelimiter.h"
+#include "storereader.h"
+#include "storewriter.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+namespace sb {
+
+Q_LOGGING_CATEGORY(lcService, "switchboard.coordinator")
+
+using protocol::ErrorCode;
+
+
+CoordinatorService::CoordinatorService(const Clock &clock, const Options &options, QObject *parent)
+    : QObject(parent), m_liveClock(clock), m_options(options), m_clock(std::make_unique<JournalClock>(clock))
+{
+    m_loginLimiter = std::make_unique<SignInRateLimiter>(clock, 5, 60 * 1000);
+    m_addressLimiter = std::make_unique<SignInRateLimiter>(clock, 30, 60 * 1000);
+    m_tickTimer.setSingleShot(true);
+    connect(&m_tickTimer, &QTimer::timeout, this, &CoordinatorService::tick);
+}
+
+CoordinatorService::~CoordinatorService() { stop(); }
+
+QString CoordinatorService::storePath() const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("switchboard.db"));
+}
+
+quint64 CoordinatorService::storeTransactions() const { return m_writer ? m_writer->stats().transactions : 0; }
+
+bool CoordinatorService::start(QString *error)
+{
+    if (!QDir().mkpath(m_options.dataDir)) {
+        *error = QStringLiteral("cannot create the data directory %1").arg(m_options.dataDir);
+        return false;
+    }
+    m_writer = std::make_unique<StoreWriter>(storePath());
+    if (!m_writer->start(error))
+        return false;
+    m_reader = std::make_unique<StoreReader>();
+    if (!m_reader->open(storePath(), error))
+        return false;
+    if (!loadDirectory(error) || !rebuild(error))
+        return false;
+    m_started = true;
+    scheduleTick();
+    return true;
+}
+
+void CoordinatorService::stop()
+{
+    if (!m_writer)
+        return;
+    m_tickTimer.stop();
+    m_writer->close(); // delivers every completion: pending rounds are answered
+    flushRounds();
+    m_reader.reset();
+    m_writer.reset();
+    m_started = false;
+}
+
+bool CoordinatorService::loadDirectory(QString *error)
+{
+    for (const Team &t : m_reader->teams())
+        m_teams.insert(t.id, t);
+    // Every account: the directory is small (thousands) and consulted on every request.
+    for (const Account &a : m_reader->accounts()) {
+        m_accounts.insert(a.id, a);
+        m_logins.insert(a.login.toLower(), a.id);
+    }
+    const QList<Conversation> open = m_reader->openConversations();
+    for (const Conversation &c : open)
+        m_openConversation.insert(c.customerId, c.id);
+    if (!m_reader->lastError().isEmpty()) {
+        *error = m_reader->lastError();
+        return false;
+    }
+    return true;
+}
+
+bool CoordinatorService::rebuild(QString *error)
+{
+    // A fresh engine replays the journal at the recorded times: the state it had when it stopped.
+    m_engine = std::make_unique<RoutingEngine>(*m_clock);
+    m_engine->setSink([this](const Decision &d) { onDecision(d); });
+    QElapsedTimer timer;
+    timer.start();
+    m_replaying = true;
+    qint64 after = 0;
+    bool siteLoaded = false;
+    for (;;) {
+        const QList<EngineEvent> batch = m_reader->engineEventsSince(after, 10000);
+        if (batch.isEmpty())
+            break;
+        for (const EngineEvent &e : batch) {
+            m_clock->replayAt(e.at);
+            const EngineResult r = journal::apply(*m_engine, e);
+            // A refused event was refused live too (the service only journals accepted ones, but
+            // an older build may differ); it changes nothing, so replay goes on.
+            if (!r.ok && r.code == QLatin1String("journal"))
+                qCWarning(lcService) << r.message;
+            siteLoaded = siteLoaded || e.type == QLatin1String("site.load");
+            after = e.id;
+            ++m_stats.replayedEvents;
+        }
+    }
+    if (!m_reader->lastError().isEmpty()) {
+        *error = QStringLiteral("reading the journal: %1").arg(m_reader->lastError());
+        return false;
+    }
+    m_clock->live();
+    m_replaying = false;
+    m_decided.clear();
+    m_touched.clear();
+    m_stats.replayMs = timer.elapsed();
+
+    if (!siteLoaded) {
+        beginRound();
+        const SiteConfig site = m_options.seedSite.value_or(SiteConfig());
+        feed(journal::siteLoad(site));
+        // Seeded agents get an account row (so conversations can name them) without a password:
+        // an admin sets one before they can sign in. No default passwords.
+        for (const AgentConfig &a : site.agents) {
+            Account account;
+            account.id = a.id;
+            account.login = a.id;
+            account.displayName = a.name.isEmpty() ? a.id : a.name;
+            account.passwordHash = QStringLiteral("!");
+            account.createdAt = m_liveClock.nowMs();
+            m_writer->upsertAccount(account, track());
+            m_accounts.insert(account.id, account);
+            m_logins.insert(account.login.toLower(), account.id);
+        }
+        endRound();
+        if (!m_writer->flush(30000)) {
+            *error = QStringLiteral("the store did not commit the site in time");
+            return false;
+        }
+        flushRounds();
+    }
+    // Timers that came due while the coordinator was down fire now, as a round of their own.
+    tick();
+    qCInfo(lcService).noquote() << QStringLiteral("engine rebuilt from %1 journal events in %2 ms: %3 open conversations, %4 waiting")
+                                       .arg(m_stats.replayedEvents)
+                                       .arg(m_stats.replayMs)
+                                       .arg(m_engine->liveConversations())
+                                       .arg(m_engine->waitingConversations());
+    return true;
+}
+
+bool CoordinatorService::needsSetup() const
+{
+    for (const Account &a : m_accounts) {
+        if (a.role == Role::Admin)
+            return false;
+    }
+    return true;
+}
+
+// ---- rounds ----------------------------------------------------------------------------------
+
+void CoordinatorService::beginRound()
+{
+    Q_ASSERT(!m_round);
+    m_round = std::make_shared<Round>();
+    m_rounds.push_back(m_round);
+}
+
+void CoordinatorService::endRound()
+{
+    m_round->sealed = true;
+    m_round.reset();
+    flushRounds();
+}
+
+void CoordinatorService::flushRounds()
+{
+    while (!m_rounds.empty()) {
+        const std::shared_ptr<Round> r = m_rounds.front();
+        if (!r->sealed || r->outstanding > 0)
+            return;
+        m_rounds.pop_front();
+        for (auto &out : r->outputs)
+            out(r->failed);
+    }
+}
+
+std::function<void(const WriteResult &)> CoordinatorService::track(std::function<void(const WriteResult &)> also)
+{
+    std::shared_ptr<Round> round = m_round;
+    Q_ASSERT(round);
+    ++round->outstanding;
+    return [this, round, also](const WriteResult &r) {
+        if (!r.ok) {
+            ++m_stats.storeFailures;
+            qCWarning(lcService).noquote() << "store write failed:" << r.code << r.error;
+            if (!round->failed)
+                round->error = r.error;
+            round->failed = true;
+        }
+        if (also)
+            also(r);
+        --round->outstanding;
+        flushRounds();
+    };
+}
+
+void CoordinatorService::later(std::function<void(bool failed)> output)
+{
+    Q_ASSERT(m_round);
+    m_round->outputs.push_back(std::move(output));
+}
+
+void CoordinatorService::journal(EngineEvent event)
+{
+    event.at = m_liveClock.nowMs();
+    m_writer->appendEngineEvent(event, track());
+}
+
+EngineResult CoordinatorService::feed(EngineEvent event)
+{
+    event.at = m_liveClock.nowMs();
+    const EngineResult r = journal::apply(*m_engine, event);
+    if (r.ok || !m_decided.empty()) {
+        // Accepted (or refused after timers fired on the way): journal it so replay matches.
+        m_writer->appendEngineEvent(event, track());
+    }
+    persistTouched();
+    scheduleTick();
+    return r;
+}
+
+void CoordinatorService::onDecision(const Decision &d)
+{
+    if (m_replaying)
+        return;
+    ++m_stats.decisions;
+    m_decided.push_back(d);
+    m_touched.insert(d.conversation);
+}
+
+void CoordinatorService::persistTouched()
+{
+    const qint64 now = m_liveClock.nowMs();
+    for (const QString &id : std::as_const(m_touched)) {
+        const auto info = m_engine->conversation(id);
+        Conversation row;
+        if (auto stored = m_reader->conversation(id))
+            row = *stored;
+        row.id = id;
+        if (info) {
+            row.customerId = info->customer;
+            row.channel = info->channel;
+            row.rule = info->rule;
+            row.groups = info->groups;
+            row.agentId = info->agent;
+            row.state = info->state == ConversationInfo::Assigned ? ConversationState::Assigned
+                        : info->state == ConversationInfo::Unmatched ? ConversationState::Unmatched
+                                                                      : ConversationState::Queued;
+            if (row.createdAt == 0)
+                row.createdAt = info->arrivedAt;
+            row.closedAt = 0;
+            m_openConversation.insert(info->customer, id);
+        } else {
+            // Closed: the engine forgets it; the row keeps its last agent.
+            if (row.customerId.isEmpty())
+                continue; // never stored: nothing to close
+            row.state = ConversationState::Closed;
+            row.closedAt = now;
+            if (m_openConversation.value(row.customerId) == id)
+                m_openConversation.remove(row.customerId);
+        }
+        m_writer->upsertConversation(row, track());
+    }
+    for (const Decision &d : m_decided) {
+        DecisionRecord rec;
+        rec.seq = static_cast<qint64>(d.seq);
+        rec.at = d.at;
+        rec.kind = toString(d.kind);
+        rec.conversationId = d.conversation;
+        rec.agentId = d.agent;
+        rec.fromAgentId = d.fromAgent;
+        rec.reason = toString(d.reason);
+        rec.detail = d.detail;
+        QJsonArray candidates;
+        for (const CandidateNote &n : d.candidates)
+            candidates.append(QJsonObject{{QLatin1String("agent"), n.agent},
+                                          {QLatin1String("verdict"), toString(n.verdict)},
+                                          {QLatin1String("detail"), n.detail}});
+        rec.explanation = {{QLatin1String("rule"), d.rule},
+                           {QLatin1String("groups"), QJsonArray::fromStringList(d.groups)},
+                           {QLatin1String("candidates"), candidates},
+                           {QLatin1String("omitted"), QJsonArray::fromStringList(d.omitted)}};
+        // The engine numbers decisions from 1 after every restart; the audit log numbers its own.
+        rec.seq = 0;
+        m_writer->appendDecision(rec, track());
+        decisionEvents(d);
+    }
+    m_decided.clear();
+    m_touched.clear();
+}
+
+void CoordinatorService::scheduleTick()
+{
+    if (!m_options.driveTimers)
+        return;
+    const qint64 due = m_engine ? m_engine->nextTimerMs() : -1;
+    if (due < 0) {
+        m_tickTimer.stop();
+        return;
+    }
+    const qint64 wait = std::clamp<qint64>(due - m_liveClock.nowMs(), 0, 60 * 60 * 1000);
+    m_tickTimer.start(static_cast<int>(wait));
+}
+
+void CoordinatorService::tick()
+{
+    if (!m_engine)
+        return;
+    beginRound();
+    m_engine->tick();
+    persistTouched();
+    endRound();
+    scheduleTick();
+}
+
+// ---- frames ----------------------------------------------------------------------------------
+
+void CoordinatorService::linkClosed(ClientLink *link)
+{
+    auto it = m_links.find(link);
+    if (it == m_links.end())
+        return;
+    if (it->second.session && it->second.session->link == link)
+        it->second.session->link = nullptr;
+    m_links.erase(it);
+    // Outputs of open rounds may still name this link: they look it up before sending.
+}
+
+} // namespace sb

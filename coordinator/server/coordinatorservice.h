@@ -1,0 +1,228 @@
+#pragma once
+// The coordinator: the routing engine, the store and the people signed in, behind the protocol of
+// docs/PROTOCOL.md. Transport-neutral: a connection is a ClientLink (the WebSocket gateway provides
+// them; tests may too). Everything runs on one thread except the store's writer.
+//
+// Durability: a request that changes anything is answered only after the writes it caused have
+// committed, and the events it caused are pushed at the same moment, in order. Work is grouped in
+// rounds (one request, or one firing of timers); rounds complete in the order they began.
+
+#include "clientlink.h"
+#include "records.h"
+#include "routingengine.h"
+#include "servicesession.h"
+#include "siteconfig.h"
+
+#include "envelope.h"
+#include "operations.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace sb {
+
+class JournalClock;
+class SignInRateLimiter;
+class StoreReader;
+class StoreWriter;
+
+class CoordinatorService final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString dataDir; // the store lives in dataDir/switchboard.db
+        std::optional<SiteConfig> seedSite; // used when the store has no site yet
+        qint64 sessionLifetimeMs = 12LL * 3600 * 1000;
+        qint64 customerSessionLifetimeMs = 30LL * 24 * 3600 * 1000;
+        int replayEvents = 5000; // events kept per session for a client that reconnects
+        bool driveTimers = true; // schedule tick() with a QTimer (tests on a manual clock call tick())
+    };
+
+    struct Stats
+    {
+        quint64 requests = 0;
+        quint64 errors = 0;
+        quint64 messagesPersisted = 0;
+        quint64 eventsPushed = 0;
+        quint64 decisions = 0;
+        quint64 storeFailures = 0;
+        qint64 replayedEvents = 0; // engine events replayed at start
+        qint64 replayMs = 0;
+    };
+
+    CoordinatorService(const Clock &clock, const Options &options, QObject *parent = nullptr);
+    ~CoordinatorService() override;
+
+    // Opens (or creates) the store, rebuilds the engine from its journal, and is ready for links.
+    bool start(QString *error);
+    // Commits what is pending, answers what can be answered, and closes the store.
+    void stop();
+
+    // A frame from a client; the reply and later events go to link->send().
+    void handleFrame(ClientLink *link, const QByteArray &frame);
+    // The link is gone: its session stays (for a resume) until it expires.
+    void linkClosed(ClientLink *link);
+
+    // Fires the engine's due timers as one round. Called by the service's own timer, or by tests.
+    void tick();
+
+    const RoutingEngine &engine() const { return *m_engine; }
+    Stats stats() const { return m_stats; }
+    int linkCount() const { return static_cast<int>(m_links.size()); }
+    int sessionCount() const { return static_cast<int>(m_sessions.size()); }
+    bool needsSetup() const;
+    QString storePath() const;
+    // The store's writer statistics (transactions, batches) for metrics.
+    quint64 storeTransactions() const;
+
+    struct Call;
+    using Handler = void (CoordinatorService::*)(Call &);
+
+private:
+    struct LinkState
+    {
+        bool hello = false;
+        SessionState *session = nullptr;
+        std::map<QString, Attachment> uploads; // attachment.upload, until sent with a message
+        qint64 uploadBytes = 0;
+    };
+
+    struct Round
+    {
+        int outstanding = 0;
+        bool sealed = false;
+        bool failed = false;
+        QString error;
+        std::vector<std::function<void(bool failed)>> outputs;
+    };
+
+    static const QHash<QString, Handler> &handlerTable();
+
+    // rounds and writes (coordinatorservice.cpp)
+    void beginRound();
+    void endRound();
+    void flushRounds();
+    std::function<void(const WriteResult &)> track(std::function<void(const WriteResult &)> also = {});
+    void later(std::function<void(bool failed)> output);
+    void journal(EngineEvent event);
+    EngineResult feed(EngineEvent event); // journal + apply + persist what the engine decided
+    void onDecision(const Decision &decision);
+    void persistTouched();
+    void scheduleTick();
+    bool rebuild(QString *error);
+    bool loadDirectory(QString *error);
+
+    // replies and events (servicereplies.cpp)
+    void reply(Call &call, const QJsonObject &result);
+    void fail(Call &call, protocol::ErrorCode code, const QString &message);
+    void failEngine(Call &call, const EngineResult &result);
+    void pushEvent(SessionState *session, const QString &name, const QJsonObject &data);
+    void pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data);
+    void pushToCustomer(const QString &customerId, const QString &name, const QJsonObject &data);
+    void pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data);
+    void decisionEvents(const Decision &d);
+    QJsonObject conversationJson(const ConversationInfo &info) const;
+    QJsonObject messageJson(const Message &m) const;
+    QJsonObject agentJson(const AgentInfo &info) const;
+
+    // scope (servicescope.cpp)
+    bool isStaff(const SessionState *s) const { return s && s->kind == SessionState::Staff; }
+    bool canSeeConversation(const SessionState *s, const QString &conversation, bool *exists) const;
+    bool inSupervisorScope(const SessionState *s, const QString &agentId) const;
+    QStringList groupsOf(const QString &agentId) const;
+
+    // sessions (serviceauth.cpp)
+    SessionState *openSession(const QString &token, const Session &row);
+    void attach(ClientLink *link, SessionState *session);
+    void hello(Call &call);
+    void authSetup(Call &call);
+    void authLogin(Call &call);
+    void authResume(Call &call);
+    void authLogout(Call &call);
+    QJsonObject signedIn(SessionState *session, const QString &token) const;
+    void issueStaffSession(Call &call, const Account &account);
+
+    // customers (servicecustomer.cpp)
+    void customerStart(Call &call);
+    void customerSend(Call &call);
+    void customerHistory(Call &call);
+    void surveyRate(Call &call);
+
+    // the desk (servicedesk.cpp)
+    void statusSet(Call &call);
+    void inboxSnapshot(Call &call);
+    void conversationHistory(Call &call);
+    void messageSend(Call &call);
+    void attachmentUpload(Call &call);
+    void attachmentGet(Call &call);
+    void conversationClaim(Call &call);
+    void conversationTransfer(Call &call);
+    void conversationInvite(Call &call);
+    void conversationClose(Call &call);
+    void surveySend(Call &call);
+    void ticketOpen(Call &call);
+    void quickReplyList(Call &call);
+    void directoryAgents(Call &call);
+    bool takeAttachments(Call &call, std::vector<Attachment> *out);
+    void appendMessage(Call *call, Message message, const QJsonObject &resultExtra);
+
+    // administration (serviceadmin.cpp)
+    void accountCreate(Call &call);
+    void groupCreate(Call &call);
+
+    const Clock &m_liveClock;
+    Options m_options;
+    std::unique_ptr<JournalClock> m_clock;
+    std::unique_ptr<RoutingEngine> m_engine;
+    std::unique_ptr<StoreWriter> m_writer;
+    std::unique_ptr<StoreReader> m_reader;
+    std::unique_ptr<SignInRateLimiter> m_loginLimiter;
+    std::unique_ptr<SignInRateLimiter> m_addressLimiter;
+    QTimer m_tickTimer;
+    bool m_replaying = false;
+    bool m_started = false;
+
+    std::deque<std::shared_ptr<Round>> m_rounds;
+    std::shared_ptr<Round> m_round; // the open round
+    std::vector<Decision> m_decided; // during an engine call
+    QSet<QString> m_touched; // conversations to write back after the engine call
+
+    std::map<ClientLink *, LinkState> m_links;
+    std::map<QString, std::unique_ptr<SessionState>> m_sessions; // by token hash
+    QHash<QString, Account> m_accounts; // by id
+    QHash<QString, QString> m_logins; // lower-case login -> account id
+    QHash<QString, Team> m_teams;
+    QHash<QString, QString> m_openConversation; // customer -> their open conversation
+    QHash<QString, QString> m_customerNames;
+    Stats m_stats;
+};
+
+// One request being handled.
+struct CoordinatorService::Call
+{
+    ClientLink *link = nullptr;
+    QString address;
+    protocol::Request request;
+    SessionState *session = nullptr;
+    bool answered = false;
+
+    QString str(const char *key) const { return request.args.value(QLatin1String(key)).toString(); }
+    bool flag(const char *key) const { return request.args.value(QLatin1String(key)).toBool(); }
+    qint64 num(const char *key, qint64 fallback = 0) const
+    {
+        const QJsonValue v = request.args.value(QLatin1String(key));
+        return v.isDouble() ? static_cast<qint64>(v.toDouble()) : fallback;
+    }
+};
+
+} // namespace sb

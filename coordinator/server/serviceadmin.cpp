@@ -1,0 +1,103 @@
+// The minimal administration this issue needs: accounts and skill groups. Full administration
+// extends it in its own issue.
+
+#include "coordinatorservice.h"
+
+#include "enginejournal.h"
+#include "passwordhasher.h"
+#include "storewriter.h"
+
+#include <QJsonArray>
+
+namespace sb {
+
+using protocol::ErrorCode;
+
+void CoordinatorService::accountCreate(Call &call)
+{
+    const QString login = call.str("login").trimmed();
+    const auto role = roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
+    if (!role) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("\"role\" must be agent, supervisor or admin"));
+        return;
+    }
+    const QString team = call.str("team");
+    if (!team.isEmpty() && !m_teams.contains(team)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(team));
+        return;
+    }
+    const QStringList known = m_engine->groupIds();
+    const QStringList groups = call.request.args.value(QLatin1String("groups")).toVariant().toStringList();
+    for (const QString &g : groups) {
+        if (!known.contains(g)) {
+            fail(call, ErrorCode::NotFound, QStringLiteral("no group \"%1\"").arg(g));
+            return;
+        }
+    }
+    const QString existing = m_logins.value(login.toLower());
+    // A seeded agent (no password yet) may be turned into a real account; anything else is taken.
+    if (!existing.isEmpty() && m_accounts.value(existing).passwordHash != QLatin1String("!")) {
+        fail(call, ErrorCode::Conflict, QStringLiteral("the login \"%1\" is taken").arg(login));
+        return;
+    }
+    Account a;
+    a.id = existing.isEmpty() ? login.toLower() : existing;
+    a.login = login;
+    a.displayName = call.str("displayName");
+    a.role = *role;
+    a.teamId = team;
+    a.passwordHash = PasswordHasher::hash(call.str("password"));
+    a.createdAt = m_liveClock.nowMs();
+    if (a.passwordHash.isEmpty()) {
+        fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
+        return;
+    }
+    m_writer->upsertAccount(a, track());
+    m_accounts.insert(a.id, a);
+    m_logins.insert(login.toLower(), a.id);
+
+    AgentConfig agent;
+    agent.id = a.id;
+    agent.name = a.displayName;
+    const auto current = m_engine->agent(a.id);
+    agent.groups = call.request.args.contains(QLatin1String("groups")) || !current ? groups : current->groups;
+    agent.skills = call.request.args.contains(QLatin1String("skills")) || !current
+                       ? call.request.args.value(QLatin1String("skills")).toVariant().toStringList()
+                       : current->skills;
+    agent.maxConcurrent = static_cast<int>(call.num("maxConcurrent", current ? current->maxConcurrent : 5));
+    agent.status = current ? current->status : AgentStatus::Offline;
+    const EngineResult r = feed(journal::agentUpsert(agent));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    reply(call, {{QLatin1String("id"), a.id},
+                 {QLatin1String("login"), a.login},
+                 {QLatin1String("displayName"), a.displayName},
+                 {QLatin1String("role"), toString(a.role)},
+                 {QLatin1String("team"), a.teamId},
+                 {QLatin1String("groups"), QJsonArray::fromStringList(agent.groups)},
+                 {QLatin1String("skills"), QJsonArray::fromStringList(agent.skills)},
+                 {QLatin1String("maxConcurrent"), agent.maxConcurrent}});
+}
+
+void CoordinatorService::groupCreate(Call &call)
+{
+    GroupConfig g;
+    g.id = call.str("id");
+    g.name = call.str("name");
+    const QJsonValue hours = call.request.args.value(QLatin1String("hours"));
+    QString error;
+    if (hours.isObject() && !WorkingHours::fromJson(hours.toObject(), &g.hours, &error)) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("\"hours\": %1").arg(error));
+        return;
+    }
+    const EngineResult r = feed(journal::groupUpsert(g));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    reply(call, journal::toJson(g));
+}
+
+} // namespace sb

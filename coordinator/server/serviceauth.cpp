@@ -1,0 +1,219 @@
+// Signing in: hello, first-run setup, login, resume and logout.
+
+#include "coordinatorservice.h"
+
+#include "enginejournal.h"
+#include "passwordhasher.h"
+#include "protocol.h"
+#include "ratelimiter.h"
+#include "sessiontoken.h"
+#include "storereader.h"
+#include "storewriter.h"
+
+#include <QJsonArray>
+
+namespace sb {
+
+using protocol::ErrorCode;
+
+void CoordinatorService::hello(Call &call)
+{
+    const int version = static_cast<int>(call.num("protocol"));
+    if (version != protocol::kVersion) {
+        fail(call, ErrorCode::VersionMismatch,
+             QStringLiteral("this coordinator speaks protocol %1; the client speaks %2").arg(protocol::kVersion).arg(version));
+        return;
+    }
+    m_links[call.link].hello = true;
+    reply(call, {{QLatin1String("protocol"), protocol::kVersion},
+                 {QLatin1String("server"), QStringLiteral("switchboard-coordinator")},
+                 {QLatin1String("needsSetup"), needsSetup()},
+                 {QLatin1String("limits"),
+                  QJsonObject{{QLatin1String("maxFrameBytes"), protocol::Limits::maxFrameBytes},
+                              {QLatin1String("maxTextChars"), protocol::Limits::maxTextChars},
+                              {QLatin1String("maxAttachmentBytes"), protocol::Limits::maxAttachmentBytes},
+                              {QLatin1String("maxPageSize"), protocol::Limits::maxPageSize}}}});
+}
+
+SessionState *CoordinatorService::openSession(const QString &hash, const Session &row)
+{
+    auto &slot = m_sessions[hash];
+    if (!slot) {
+        slot = std::make_unique<SessionState>();
+        slot->tokenHash = hash;
+    }
+    SessionState *s = slot.get();
+    s->expiresAt = row.expiresAt;
+    if (!row.customerId.isEmpty()) {
+        s->kind = SessionState::Customer;
+        s->customerId = row.customerId;
+    } else {
+        s->kind = SessionState::Staff;
+        s->accountId = row.accountId;
+        s->role = m_accounts.value(row.accountId).role;
+    }
+    return s;
+}
+
+void CoordinatorService::attach(ClientLink *link, SessionState *session)
+{
+    LinkState &ls = m_links[link];
+    if (ls.session && ls.session != session && ls.session->link == link)
+        ls.session->link = nullptr;
+    ls.session = session;
+    session->link = link; // a newer connection takes over from an older one
+}
+
+QJsonObject CoordinatorService::signedIn(SessionState *s, const QString &token) const
+{
+    QJsonObject o{{QLatin1String("token"), token},
+                  {QLatin1String("expiresAt"), s->expiresAt},
+                  {QLatin1String("seq"), static_cast<qint64>(s->nextSeq - 1)}};
+    if (s->kind == SessionState::Staff) {
+        const Account a = m_accounts.value(s->accountId);
+        o.insert(QLatin1String("account"), QJsonObject{{QLatin1String("id"), a.id},
+                                                       {QLatin1String("login"), a.login},
+                                                       {QLatin1String("displayName"), a.displayName},
+                                                       {QLatin1String("role"), toString(a.role)},
+                                                       {QLatin1String("team"), a.teamId}});
+    } else {
+        o.insert(QLatin1String("customer"), s->customerId);
+    }
+    return o;
+}
+
+void CoordinatorService::issueStaffSession(Call &call, const Account &account)
+{
+    const QString token = newSessionToken();
+    Session row;
+    row.tokenHash = tokenHash(token);
+    row.accountId = account.id;
+    row.createdAt = m_liveClock.nowMs();
+    row.expiresAt = row.createdAt + m_options.sessionLifetimeMs;
+    m_writer->createSession(row, track());
+    SessionState *s = openSession(row.tokenHash, row);
+    attach(call.link, s);
+    s->sentUpTo = s->nextSeq - 1;
+    reply(call, signedIn(s, token));
+}
+
+void CoordinatorService::authSetup(Call &call)
+{
+    if (!needsSetup()) {
+        fail(call, ErrorCode::SetupDone, QStringLiteral("this coordinator already has an administrator; sign in instead"));
+        return;
+    }
+    const QString login = call.str("login").trimmed();
+    if (m_logins.contains(login.toLower())) {
+        fail(call, ErrorCode::Conflict, QStringLiteral("the login \"%1\" is taken").arg(login));
+        return;
+    }
+    Account a;
+    a.id = login.toLower();
+    a.login = login;
+    a.displayName = call.str("displayName");
+    a.role = Role::Admin;
+    a.passwordHash = PasswordHasher::hash(call.str("password"));
+    a.createdAt = m_liveClock.nowMs();
+    if (a.passwordHash.isEmpty()) {
+        fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
+        return;
+    }
+    m_writer->upsertAccount(a, track());
+    m_accounts.insert(a.id, a);
+    m_logins.insert(a.login.toLower(), a.id);
+    // The first admin is a routing agent too (in no group until an admin adds them).
+    AgentConfig agent;
+    agent.id = a.id;
+    agent.name = a.displayName;
+    feed(journal::agentUpsert(agent));
+    issueStaffSession(call, a);
+}
+
+void CoordinatorService::authLogin(Call &call)
+{
+    const QString login = call.str("login").trimmed();
+    const QString loginKey = QStringLiteral("login:") + login.toLower();
+    const QString addressKey = QStringLiteral("ip:") + call.address;
+    qint64 retry = 0;
+    if (!m_loginLimiter->allowed(loginKey, &retry) || !m_addressLimiter->allowed(addressKey, &retry)) {
+        fail(call, ErrorCode::RateLimited,
+             QStringLiteral("too many failed sign-ins; try again in %1 s").arg((retry + 999) / 1000));
+        return;
+    }
+    const QString id = m_logins.value(login.toLower());
+    const auto it = m_accounts.constFind(id);
+    const bool known = !id.isEmpty() && it != m_accounts.constEnd() && !it->disabled;
+    // Unknown logins cost a hash too: the answer's timing does not tell which logins exist.
+    const bool ok = known ? PasswordHasher::verify(it->passwordHash, call.str("password"))
+                          : PasswordHasher::dummyVerify(call.str("password"));
+    if (!ok) {
+        m_loginLimiter->recordFailure(loginKey);
+        m_addressLimiter->recordFailure(addressKey);
+        fail(call, ErrorCode::BadCredentials, QStringLiteral("wrong login or password"));
+        return;
+    }
+    m_loginLimiter->recordSuccess(loginKey);
+    issueStaffSession(call, *it);
+}
+
+void CoordinatorService::authResume(Call &call)
+{
+    const QString token = call.str("token");
+    const QString hash = looksLikeToken(token) ? tokenHash(token) : QString();
+    SessionState *s = nullptr;
+    if (!hash.isEmpty()) {
+        auto it = m_sessions.find(hash);
+        if (it != m_sessions.end()) {
+            s = it->second.get();
+        } else if (auto row = m_reader->sessionByTokenHash(hash); row && !row->revoked) {
+            s = openSession(hash, *row); // known to the store: the coordinator restarted since
+        }
+    }
+    if (!s || s->expiresAt <= m_liveClock.nowMs() ||
+        (s->kind == SessionState::Staff && (!m_accounts.contains(s->accountId) || m_accounts.value(s->accountId).disabled))) {
+        fail(call, ErrorCode::BadCredentials, QStringLiteral("the session token is unknown, expired or revoked; sign in again"));
+        return;
+    }
+    const quint64 lastSeq = static_cast<quint64>(call.num("lastSeq"));
+    attach(call.link, s);
+    // Events after lastSeq go again, in order, before anything new; if some of them are no longer
+    // kept (or the coordinator restarted), the client is told to take a fresh snapshot.
+    bool reset = false;
+    if (lastSeq + 1 < s->nextSeq) {
+        reset = s->recent.empty() || s->recent.front().first > lastSeq + 1;
+    } else if (lastSeq >= s->nextSeq) {
+        // The client saw numbers this process never gave: numbering continues after them.
+        reset = lastSeq > 0;
+        s->nextSeq = lastSeq + 1;
+    }
+    QJsonObject result = signedIn(s, token);
+    result.insert(QLatin1String("reset"), reset);
+    reply(call, result);
+    const quint64 from = reset ? s->nextSeq : lastSeq + 1;
+    std::vector<QByteArray> again;
+    for (const auto &e : s->recent) {
+        if (e.first >= from)
+            again.push_back(e.second);
+    }
+    s->sentUpTo = s->nextSeq - 1;
+    ClientLink *link = call.link;
+    later([this, link, again](bool failed) {
+        if (failed || m_links.find(link) == m_links.end())
+            return;
+        for (const QByteArray &frame : again)
+            link->send(frame);
+    });
+}
+
+void CoordinatorService::authLogout(Call &call)
+{
+    SessionState *s = call.session;
+    m_writer->revokeSession(s->tokenHash, track());
+    const QString hash = s->tokenHash;
+    reply(call, {});
+    m_links[call.link].session = nullptr;
+    m_sessions.erase(hash);
+}
+
+} // namespace sb

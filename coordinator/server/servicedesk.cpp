@@ -1,0 +1,418 @@
+// What agents, supervisors and admins do at the desk.
+
+#include "coordinatorservice.h"
+
+#include "enginejournal.h"
+#include "protocol.h"
+#include "sessiontoken.h"
+#include "storereader.h"
+#include "storewriter.h"
+
+#include <QJsonArray>
+
+namespace sb {
+
+using protocol::ErrorCode;
+
+namespace {
+
+constexpr qint64 kUploadBytesPerLink = 32LL * 1024 * 1024;
+
+} // namespace
+
+void CoordinatorService::appendMessage(Call *call, Message message, const QJsonObject &resultExtra)
+{
+    // The store numbers the message; the reply and the events carry that number, so both wait for
+    // the commit (they are outputs of this round, which completes after it).
+    auto stored = std::make_shared<Message>(message);
+    m_writer->appendMessage(message, track([stored](const WriteResult &r) {
+                                if (r.ok) {
+                                    stored->id = r.id;
+                                    stored->seq = r.seq;
+                                }
+                            }));
+    ++m_stats.messagesPersisted;
+    const auto info = m_engine->conversation(message.conversationId);
+    QStringList staff;
+    if (info) {
+        if (!info->agent.isEmpty())
+            staff << info->agent;
+        staff << info->invited;
+    }
+    const QString customer = info ? info->customer : QString();
+    const bool note = message.kind == MessageKind::Note;
+    later([this, stored, staff, customer, note](bool failed) {
+        if (failed)
+            return;
+        const QJsonObject data = messageJson(*stored);
+        for (const QString &a : staff)
+            pushToAccount(a, QStringLiteral("message.new"), data);
+        if (!note && !customer.isEmpty())
+            pushToCustomer(customer, QStringLiteral("message.new"), data);
+    });
+    if (!call)
+        return;
+    call->answered = true;
+    ClientLink *link = call->link;
+    const QJsonValue id = call->request.id;
+    later([this, link, id, stored, resultExtra](bool failed) {
+        if (m_links.find(link) == m_links.end())
+            return;
+        if (failed) {
+            link->send(protocol::encodeError(id, ErrorCode::Internal, QStringLiteral("the message could not be saved; send it again")));
+            return;
+        }
+        QJsonObject result = resultExtra;
+        result.insert(QLatin1String("conversation"), stored->conversationId);
+        result.insert(QLatin1String("id"), stored->id);
+        result.insert(QLatin1String("seq"), stored->seq);
+        link->send(protocol::encodeResult(id, result));
+    });
+}
+
+bool CoordinatorService::takeAttachments(Call &call, std::vector<Attachment> *out)
+{
+    LinkState &ls = m_links[call.link];
+    const QJsonArray ids = call.request.args.value(QLatin1String("attachments")).toArray();
+    for (const QJsonValue &v : ids) {
+        if (ls.uploads.find(v.toString()) == ls.uploads.end()) {
+            fail(call, ErrorCode::NotFound, QStringLiteral("no uploaded attachment \"%1\" on this connection").arg(v.toString()));
+            return false;
+        }
+    }
+    for (const QJsonValue &v : ids) {
+        auto it = ls.uploads.find(v.toString());
+        ls.uploadBytes -= it->second.size;
+        out->push_back(std::move(it->second));
+        ls.uploads.erase(it);
+    }
+    return true;
+}
+
+void CoordinatorService::attachmentUpload(Call &call)
+{
+    const QByteArray data = QByteArray::fromBase64(call.str("data").toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (data.isEmpty() && !call.str("data").isEmpty()) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("\"data\" is not valid base64"));
+        return;
+    }
+    if (data.size() > protocol::Limits::maxAttachmentBytes) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("the file has %1 bytes; the limit is %2")
+                                               .arg(data.size())
+                                               .arg(protocol::Limits::maxAttachmentBytes));
+        return;
+    }
+    LinkState &ls = m_links[call.link];
+    if (ls.uploadBytes + data.size() > kUploadBytesPerLink) {
+        fail(call, ErrorCode::RateLimited, QStringLiteral("too many unsent uploads on this connection; send or drop some first"));
+        return;
+    }
+    Attachment a;
+    a.name = call.str("name");
+    a.mime = call.str("mime");
+    a.size = data.size();
+    a.data = data;
+    const QString id = newId(QStringLiteral("up-"), 12);
+    ls.uploadBytes += a.size;
+    ls.uploads.emplace(id, std::move(a));
+    reply(call, {{QLatin1String("id"), id}, {QLatin1String("size"), data.size()}});
+}
+
+void CoordinatorService::attachmentGet(Call &call)
+{
+    // Ids are "<conversation>/<seq>/<message id>" (see messageJson): scope is the conversation's.
+    const QStringList parts = call.str("id").split(QLatin1Char('/'));
+    const qint64 seq = parts.size() == 3 ? parts[1].toLongLong() : 0;
+    const qint64 messageId = parts.size() == 3 ? parts[2].toLongLong() : 0;
+    QString conversation = parts.value(0);
+    bool exists = false;
+    bool allowed = false;
+    if (call.session->kind == SessionState::Customer) {
+        const auto row = m_reader->conversation(conversation);
+        exists = row.has_value();
+        allowed = row && row->customerId == call.session->customerId;
+    } else {
+        allowed = canSeeConversation(call.session, conversation, &exists);
+    }
+    const QList<Message> page = seq > 0 && allowed ? m_reader->history(conversation, seq + 1, 1) : QList<Message>();
+    if (page.isEmpty() || page.first().id != messageId || !page.first().attachment ||
+        (call.session->kind == SessionState::Customer && page.first().kind == MessageKind::Note)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no attachment \"%1\" that you may read").arg(call.str("id")));
+        return;
+    }
+    const Attachment &a = *page.first().attachment;
+    reply(call, {{QLatin1String("id"), call.str("id")},
+                 {QLatin1String("name"), a.name},
+                 {QLatin1String("mime"), a.mime},
+                 {QLatin1String("size"), a.size},
+                 {QLatin1String("data"), QString::fromLatin1(m_reader->attachmentData(messageId).toBase64())}});
+}
+
+void CoordinatorService::statusSet(Call &call)
+{
+    const auto status = agentStatusFromString(call.str("status"));
+    if (!status) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("\"status\" must be online, busy, away or offline"));
+        return;
+    }
+    const EngineResult r = feed(journal::agentStatus(call.session->accountId, *status));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    const QJsonObject data{{QLatin1String("agent"), call.session->accountId}, {QLatin1String("status"), toString(*status)}};
+    pushToAccount(call.session->accountId, QStringLiteral("agent.status"), data);
+    reply(call, data);
+}
+
+void CoordinatorService::inboxSnapshot(Call &call)
+{
+    const QString me = call.session->accountId;
+    QJsonArray mine;
+    for (const QString &id : m_engine->conversationsOf(me) + m_engine->invitationsOf(me)) {
+        if (const auto info = m_engine->conversation(id))
+            mine.append(conversationJson(*info));
+    }
+    QJsonObject queues;
+    for (const QString &g : groupsOf(me)) {
+        QJsonArray waiting;
+        for (const QString &id : m_engine->queueOrder(g)) {
+            if (const auto info = m_engine->conversation(id))
+                waiting.append(conversationJson(*info));
+        }
+        queues.insert(g, waiting);
+    }
+    QJsonArray unmatched;
+    if (call.session->role == Role::Admin) {
+        for (const QString &id : m_engine->unmatchedOrder()) {
+            if (const auto info = m_engine->conversation(id))
+                unmatched.append(conversationJson(*info));
+        }
+    }
+    const auto agent = m_engine->agent(me);
+    reply(call, {{QLatin1String("seq"), static_cast<qint64>(call.session->nextSeq - 1)},
+                 {QLatin1String("me"), agent ? agentJson(*agent) : QJsonObject()},
+                 {QLatin1String("conversations"), mine},
+                 {QLatin1String("queues"), queues},
+                 {QLatin1String("unmatched"), unmatched}});
+}
+
+void CoordinatorService::conversationHistory(Call &call)
+{
+    const QString id = call.str("conversation");
+    bool exists = false;
+    if (!canSeeConversation(call.session, id, &exists)) {
+        fail(call, exists ? ErrorCode::Forbidden : ErrorCode::NotFound,
+             exists ? QStringLiteral("conversation \"%1\" is not yours to read").arg(id)
+                    : QStringLiteral("no conversation \"%1\"").arg(id));
+        return;
+    }
+    QJsonArray messages;
+    for (const Message &m : m_reader->history(id, call.num("beforeSeq"), static_cast<int>(call.num("limit", 50))))
+        messages.append(messageJson(m));
+    reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("messages"), messages}});
+}
+
+void CoordinatorService::messageSend(Call &call)
+{
+    const QString id = call.str("conversation");
+    const QString me = call.session->accountId;
+    const bool note = call.flag("note");
+    bool exists = false;
+    const bool visible = canSeeConversation(call.session, id, &exists);
+    const auto info = m_engine->conversation(id);
+    if (!visible || !info) {
+        fail(call, !exists ? ErrorCode::NotFound : visible ? ErrorCode::Conflict : ErrorCode::Forbidden,
+             !exists ? QStringLiteral("no conversation \"%1\"").arg(id)
+             : visible ? QStringLiteral("conversation \"%1\" is closed").arg(id)
+                       : QStringLiteral("conversation \"%1\" is not yours").arg(id));
+        return;
+    }
+    if (!note && info->agent != me) {
+        // Only the assigned agent speaks to the customer; experts and supervisors write notes.
+        fail(call, ErrorCode::Forbidden, QStringLiteral("only the assigned agent replies to the customer; send a note instead"));
+        return;
+    }
+    std::vector<Attachment> files;
+    if (!takeAttachments(call, &files))
+        return;
+    const QString text = call.str("text");
+    if (text.trimmed().isEmpty() && files.empty()) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("a message needs text or an attachment"));
+        return;
+    }
+    const EngineResult r = feed(journal::agentMessage(id, me, note));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    Message m;
+    m.conversationId = id;
+    m.senderKind = SenderKind::Agent;
+    m.senderId = me;
+    m.createdAt = m_liveClock.nowMs();
+    if (!text.isEmpty() || files.empty()) {
+        m.kind = note ? MessageKind::Note : MessageKind::Text;
+        m.body = text;
+        appendMessage(files.empty() ? &call : nullptr, m, {});
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        Message f = m;
+        f.body.clear();
+        f.kind = note ? MessageKind::Note : files[i].mime.startsWith(QLatin1String("image/")) ? MessageKind::Image : MessageKind::File;
+        f.attachment = files[i];
+        appendMessage(i + 1 == files.size() ? &call : nullptr, f, {});
+    }
+}
+
+void CoordinatorService::conversationClaim(Call &call)
+{
+    const QString id = call.str("conversation");
+    bool exists = false;
+    if (!canSeeConversation(call.session, id, &exists) && call.session->role != Role::Admin) {
+        fail(call, exists ? ErrorCode::NotMember : ErrorCode::NotFound,
+             exists ? QStringLiteral("conversation \"%1\" does not wait in a queue of yours").arg(id)
+                    : QStringLiteral("no conversation \"%1\"").arg(id));
+        return;
+    }
+    const EngineResult r = feed(journal::claim(call.session->accountId, id));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("agent"), call.session->accountId}});
+}
+
+namespace {
+
+// Acting on a conversation by hand: its agent, a supervisor above them, or an admin.
+bool mayHandle(const ConversationInfo &info, const SessionState *s, bool supervisorScope)
+{
+    return info.agent == s->accountId || s->role == Role::Admin || supervisorScope;
+}
+
+} // namespace
+
+void CoordinatorService::conversationTransfer(Call &call)
+{
+    const QString id = call.str("conversation");
+    const QString toAgent = call.str("toAgent");
+    const QString toGroup = call.str("toGroup");
+    if (toAgent.isEmpty() == toGroup.isEmpty()) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("give exactly one of \"toAgent\" and \"toGroup\""));
+        return;
+    }
+    const auto info = m_engine->conversation(id);
+    if (!info || !mayHandle(*info, call.session, inSupervisorScope(call.session, info->agent))) {
+        bool exists = false;
+        canSeeConversation(call.session, id, &exists);
+        fail(call, exists ? ErrorCode::Forbidden : ErrorCode::NotFound,
+             exists ? QStringLiteral("conversation \"%1\" is not yours to transfer").arg(id)
+                    : QStringLiteral("no open conversation \"%1\"").arg(id));
+        return;
+    }
+    const QString me = call.session->accountId;
+    const EngineResult r = feed(toAgent.isEmpty() ? journal::transferToGroup(id, toGroup, me)
+                                                  : journal::transferToAgent(id, toAgent, me));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    const auto after = m_engine->conversation(id);
+    reply(call, after ? conversationJson(*after) : QJsonObject{{QLatin1String("id"), id}});
+}
+
+void CoordinatorService::conversationInvite(Call &call)
+{
+    const QString id = call.str("conversation");
+    const auto info = m_engine->conversation(id);
+    if (!info || !mayHandle(*info, call.session, inSupervisorScope(call.session, info->agent))) {
+        fail(call, info ? ErrorCode::Forbidden : ErrorCode::NotFound,
+             info ? QStringLiteral("conversation \"%1\" is not yours").arg(id) : QStringLiteral("no open conversation \"%1\"").arg(id));
+        return;
+    }
+    const EngineResult r = feed(journal::invite(id, call.str("expert"), call.session->accountId));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("expert"), call.str("expert")}});
+}
+
+void CoordinatorService::conversationClose(Call &call)
+{
+    const QString id = call.str("conversation");
+    const auto info = m_engine->conversation(id);
+    if (!info || !mayHandle(*info, call.session, inSupervisorScope(call.session, info->agent))) {
+        bool exists = false;
+        canSeeConversation(call.session, id, &exists);
+        fail(call, info || exists ? (info ? ErrorCode::Forbidden : ErrorCode::Conflict) : ErrorCode::NotFound,
+             info ? QStringLiteral("conversation \"%1\" is not yours to close").arg(id)
+             : exists ? QStringLiteral("conversation \"%1\" is already closed").arg(id)
+                      : QStringLiteral("no conversation \"%1\"").arg(id));
+        return;
+    }
+    const EngineResult r = feed(journal::close(id, call.session->accountId));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("state"), QStringLiteral("closed")}});
+}
+
+void CoordinatorService::surveySend(Call &call)
+{
+    const QString id = call.str("conversation");
+    bool exists = false;
+    const bool visible = canSeeConversation(call.session, id, &exists);
+    const auto row = m_reader->conversation(id);
+    if (!visible || !row) {
+        fail(call, exists ? ErrorCode::Forbidden : ErrorCode::NotFound, QStringLiteral("no conversation \"%1\" of yours").arg(id));
+        return;
+    }
+    pushToCustomer(row->customerId, QStringLiteral("survey.requested"), {{QLatin1String("conversation"), id}});
+    reply(call, {{QLatin1String("conversation"), id}});
+}
+
+void CoordinatorService::ticketOpen(Call &call)
+{
+    const QString customer = call.str("customer");
+    if (!m_reader->customer(customer)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no customer \"%1\"").arg(customer));
+        return;
+    }
+    const QString id = newId(QStringLiteral("c-"), 9);
+    const EngineResult r = feed(journal::ticketOpen(id, call.session->accountId, customer, call.str("channel"), call.flag("keep")));
+    if (!r.ok) {
+        failEngine(call, r);
+        return;
+    }
+    const auto info = m_engine->conversation(id);
+    reply(call, info ? conversationJson(*info) : QJsonObject{{QLatin1String("id"), id}});
+}
+
+void CoordinatorService::quickReplyList(Call &call)
+{
+    QJsonObject byCategory;
+    for (const QuickReply &q : m_reader->quickReplies(call.str("channel"))) {
+        QJsonArray list = byCategory.value(q.category).toArray();
+        list.append(QJsonObject{{QLatin1String("id"), q.id},
+                                {QLatin1String("title"), q.title},
+                                {QLatin1String("text"), q.text},
+                                {QLatin1String("channel"), q.channel}});
+        byCategory.insert(q.category, list);
+    }
+    reply(call, {{QLatin1String("categories"), byCategory}});
+}
+
+void CoordinatorService::directoryAgents(Call &call)
+{
+    QJsonArray agents;
+    for (const QString &id : m_engine->agentIds()) {
+        if (const auto a = m_engine->agent(id))
+            agents.append(agentJson(*a));
+    }
+    reply(call, {{QLatin1String("agents"), agents}});
+}
+
+} // namespace sb

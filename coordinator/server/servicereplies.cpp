@@ -1,0 +1,257 @@
+// Replies and events out. Both wait for the round they belong to: a reply is sent once the writes
+// it caused have committed (or as an `internal` error if they failed), and events go with it.
+
+#include "coordinatorservice.h"
+
+#include "envelope.h"
+#include "storereader.h"
+
+#include <QJsonArray>
+
+namespace sb {
+
+using protocol::ErrorCode;
+
+void CoordinatorService::reply(Call &call, const QJsonObject &result)
+{
+    call.answered = true;
+    ClientLink *link = call.link;
+    const QJsonValue id = call.request.id;
+    const QString op = call.request.op;
+    later([this, link, id, op, result](bool failed) {
+        if (m_links.find(link) == m_links.end())
+            return; // the client left; it will find the state on resume
+        if (failed) {
+            ++m_stats.errors;
+            link->send(protocol::encodeError(id, ErrorCode::Internal,
+                                             QStringLiteral("\"%1\" could not be saved; try again").arg(op)));
+            return;
+        }
+        link->send(protocol::encodeResult(id, result));
+    });
+}
+
+void CoordinatorService::fail(Call &call, ErrorCode code, const QString &message)
+{
+    call.answered = true;
+    ++m_stats.errors;
+    ClientLink *link = call.link;
+    const QByteArray frame = protocol::encodeError(call.request.id, code, message);
+    later([this, link, frame](bool) {
+        if (m_links.find(link) != m_links.end())
+            link->send(frame);
+    });
+}
+
+void CoordinatorService::failEngine(Call &call, const EngineResult &r)
+{
+    // The engine's codes map onto the protocol's; the message is the engine's, which names things.
+    static const QHash<QString, ErrorCode> codes = {
+        {QStringLiteral("unknown-agent"), ErrorCode::NotFound},
+        {QStringLiteral("unknown-conversation"), ErrorCode::NotFound},
+        {QStringLiteral("unknown-group"), ErrorCode::NotFound},
+        {QStringLiteral("unknown-customer"), ErrorCode::NotFound},
+        {QStringLiteral("not-queued"), ErrorCode::NotQueued},
+        {QStringLiteral("at-cap"), ErrorCode::AtCap},
+        {QStringLiteral("not-member"), ErrorCode::NotMember},
+        {QStringLiteral("agent-offline"), ErrorCode::AgentOffline},
+    };
+    fail(call, codes.value(r.code, ErrorCode::Conflict), r.message);
+}
+
+void CoordinatorService::pushEvent(SessionState *s, const QString &name, const QJsonObject &data)
+{
+    // Numbered now (so the order is the order of decisions), sent when the round completes.
+    const quint64 seq = s->nextSeq++;
+    const QByteArray frame = protocol::encodeEvent(seq, name, data);
+    s->recent.emplace_back(seq, frame);
+    while (static_cast<int>(s->recent.size()) > m_options.replayEvents)
+        s->recent.pop_front();
+    const QString key = s->tokenHash;
+    auto send = [this, key, seq, frame](bool) {
+        auto it = m_sessions.find(key);
+        if (it == m_sessions.end() || !it->second->link)
+            return;
+        SessionState *session = it->second.get();
+        if (seq <= session->sentUpTo)
+            return; // already sent by a resume
+        session->sentUpTo = seq;
+        ++m_stats.eventsPushed;
+        session->link->send(frame);
+    };
+    if (m_round)
+        later(send);
+    else
+        send(false);
+}
+
+void CoordinatorService::pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data)
+{
+    for (auto &entry : m_sessions) {
+        SessionState *s = entry.second.get();
+        if (s->kind == SessionState::Staff && s->accountId == accountId)
+            pushEvent(s, name, data);
+    }
+}
+
+void CoordinatorService::pushToCustomer(const QString &customerId, const QString &name, const QJsonObject &data)
+{
+    for (auto &entry : m_sessions) {
+        SessionState *s = entry.second.get();
+        if (s->kind == SessionState::Customer && s->customerId == customerId)
+            pushEvent(s, name, data);
+    }
+}
+
+void CoordinatorService::pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data)
+{
+    for (auto &entry : m_sessions) {
+        SessionState *s = entry.second.get();
+        if (s->kind != SessionState::Staff)
+            continue;
+        bool reach = s->role == Role::Admin;
+        if (!reach) {
+            const QStringList mine = groupsOf(s->accountId);
+            for (const QString &g : groups)
+                reach = reach || mine.contains(g);
+        }
+        if (reach)
+            pushEvent(s, name, data);
+    }
+}
+
+void CoordinatorService::decisionEvents(const Decision &d)
+{
+    const auto info = m_engine->conversation(d.conversation);
+    QJsonObject conv = info ? conversationJson(*info) : QJsonObject{{QLatin1String("id"), d.conversation}};
+    const QJsonObject why{{QLatin1String("conversation"), d.conversation},
+                          {QLatin1String("kind"), toString(d.kind)},
+                          {QLatin1String("reason"), toString(d.reason)},
+                          {QLatin1String("detail"), d.detail}};
+    switch (d.kind) {
+    case DecisionKind::Assigned:
+    case DecisionKind::Reassigned:
+    case DecisionKind::Claimed:
+    case DecisionKind::Transferred:
+        if (!d.fromAgent.isEmpty() && d.fromAgent != d.agent)
+            pushToAccount(d.fromAgent, QStringLiteral("conversation.removed"), why);
+        if (!d.agent.isEmpty()) {
+            QJsonObject data = conv;
+            data.insert(QLatin1String("reason"), toString(d.reason));
+            pushToAccount(d.agent, QStringLiteral("conversation.assigned"), data);
+            if (d.fromQueue || d.kind == DecisionKind::Claimed)
+                pushToGroups(d.groups, QStringLiteral("queue.removed"), why);
+        } else {
+            // A transfer to a group: it waits there.
+            pushToGroups(d.groups, QStringLiteral("queue.added"), conv);
+        }
+        break;
+    case DecisionKind::Queued:
+    case DecisionKind::OffHours:
+    case DecisionKind::Unmatched:
+    case DecisionKind::Requeued:
+        if (!d.fromAgent.isEmpty())
+            pushToAccount(d.fromAgent, QStringLiteral("conversation.removed"), why);
+        if (d.kind == DecisionKind::Unmatched || d.notifyAdmins) {
+            for (const Account &a : std::as_const(m_accounts)) {
+                if (a.role == Role::Admin)
+                    pushToAccount(a.id, QStringLiteral("queue.unmatched"), conv);
+            }
+        } else {
+            pushToGroups(d.groups, QStringLiteral("queue.added"), conv);
+        }
+        break;
+    case DecisionKind::Widened:
+        pushToGroups(d.groups, QStringLiteral("queue.widened"), why);
+        break;
+    case DecisionKind::Invited:
+        pushToAccount(d.agent, QStringLiteral("conversation.invited"), conv);
+        break;
+    case DecisionKind::Closed: {
+        const QStringList invited = conv.value(QLatin1String("invited")).toVariant().toStringList();
+        if (!d.agent.isEmpty())
+            pushToAccount(d.agent, QStringLiteral("conversation.closed"), why);
+        if (!d.fromAgent.isEmpty() && d.fromAgent != d.agent)
+            pushToAccount(d.fromAgent, QStringLiteral("conversation.closed"), why);
+        for (const QString &expert : invited)
+            pushToAccount(expert, QStringLiteral("conversation.closed"), why);
+        if (!d.fromQueue)
+            break;
+        pushToGroups(d.groups, QStringLiteral("queue.removed"), why);
+        break;
+    }
+    }
+    // What the customer is told.
+    const QString customer = info ? info->customer : m_reader->conversation(d.conversation).value_or(Conversation()).customerId;
+    if (customer.isEmpty())
+        return;
+    if (d.kind == DecisionKind::Closed) {
+        pushToCustomer(customer, QStringLiteral("conversation.closed"), why);
+        return;
+    }
+    if (d.notice.kind == CustomerNotice::None)
+        return;
+    static const char *kinds[] = {"none", "assigned", "queued", "off-hours"};
+    pushToCustomer(customer, QStringLiteral("notice"),
+                   {{QLatin1String("conversation"), d.conversation},
+                    {QLatin1String("kind"), QLatin1String(kinds[d.notice.kind])},
+                    {QLatin1String("agentName"), d.notice.agentName},
+                    {QLatin1String("expectedResponseSeconds"), d.notice.expectedResponseSeconds},
+                    {QLatin1String("queuePosition"), d.notice.queuePosition},
+                    {QLatin1String("estimatedWaitMs"), d.notice.estimatedWaitMs},
+                    {QLatin1String("offHoursMessage"), d.notice.offHoursMessage}});
+}
+
+QJsonObject CoordinatorService::conversationJson(const ConversationInfo &info) const
+{
+    static const char *states[] = {"queued", "unmatched", "assigned", "closed"};
+    QJsonObject o{{QLatin1String("id"), info.id},
+                  {QLatin1String("customer"), info.customer},
+                  {QLatin1String("customerName"), m_customerNames.value(info.customer)},
+                  {QLatin1String("channel"), info.channel},
+                  {QLatin1String("state"), QLatin1String(states[info.state])},
+                  {QLatin1String("agent"), info.agent},
+                  {QLatin1String("groups"), QJsonArray::fromStringList(info.groups)},
+                  {QLatin1String("skills"), QJsonArray::fromStringList(info.requiredSkills)},
+                  {QLatin1String("invited"), QJsonArray::fromStringList(info.invited)},
+                  {QLatin1String("arrivedAt"), info.arrivedAt}};
+    if (info.state == ConversationInfo::Queued || info.state == ConversationInfo::Unmatched) {
+        const QueueStatus q = m_engine->queueStatus(info.id);
+        o.insert(QLatin1String("position"), q.position);
+        o.insert(QLatin1String("estimatedWaitMs"), q.estimatedWaitMs);
+    }
+    return o;
+}
+
+QJsonObject CoordinatorService::messageJson(const Message &m) const
+{
+    QJsonObject o{{QLatin1String("conversation"), m.conversationId},
+                  {QLatin1String("id"), m.id},
+                  {QLatin1String("seq"), m.seq},
+                  {QLatin1String("sender"), toString(m.senderKind)},
+                  {QLatin1String("senderId"), m.senderId},
+                  {QLatin1String("kind"), toString(m.kind)},
+                  {QLatin1String("text"), m.body},
+                  {QLatin1String("at"), m.createdAt}};
+    if (m.attachment) {
+        o.insert(QLatin1String("attachment"), QJsonObject{{QLatin1String("id"), QStringLiteral("%1/%2/%3").arg(m.conversationId).arg(m.seq).arg(m.id)},
+                                                          {QLatin1String("name"), m.attachment->name},
+                                                          {QLatin1String("mime"), m.attachment->mime},
+                                                          {QLatin1String("size"), m.attachment->size}});
+    }
+    return o;
+}
+
+QJsonObject CoordinatorService::agentJson(const AgentInfo &a) const
+{
+    return {{QLatin1String("id"), a.id},
+            {QLatin1String("name"), a.name},
+            {QLatin1String("status"), toString(a.status)},
+            {QLatin1String("load"), a.countedLoad},
+            {QLatin1String("open"), a.openConversations},
+            {QLatin1String("maxConcurrent"), a.maxConcurrent},
+            {QLatin1String("groups"), QJsonArray::fromStringList(a.groups)},
+            {QLatin1String("skills"), QJsonArray::fromStringList(a.skills)}};
+}
+
+} // namespace sb

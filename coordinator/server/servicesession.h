@@ -1,0 +1,33 @@
+#pragma once
+// A signed-in session: who it is, and the events sent to it with their sequence numbers, kept so a
+// client that reconnects and resumes gets every event it missed, once.
+
+#include "records.h"
+
+#include <QByteArray>
+#include <deque>
+#include <utility>
+
+namespace sb {
+
+class ClientLink;
+
+struct SessionState
+{
+    enum Kind { Staff, Customer } kind = Staff;
+    QString tokenHash;
+    qint64 expiresAt = 0;
+    // staff
+    QString accountId;
+    Role role = Role::Agent;
+    // customer
+    QString customerId;
+    QString channel; // the channel the customer writes from
+
+    quint64 nextSeq = 1;
+    quint64 sentUpTo = 0; // the last event sent on the current link
+    std::deque<std::pair<quint64, QByteArray>> recent; // the latest events, oldest first
+    ClientLink *link = nullptr; // the connection it is attached to, if any
+};
+
+} // namespace sb

@@ -97,7 +97,7 @@ struct Channel
     int priority = 0;
 };
 
-struct Customer
+struct CustomerState
 {
     QString id;
     QStringList tags;

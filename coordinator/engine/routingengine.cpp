@@ -109,7 +109,7 @@ int RoutingEngine::customerFor(const QString &id)
     if (it != m_customerIndex.constEnd())
         return it.value();
     const int ci = static_cast<int>(m_customers.size());
-    Customer c;
+    CustomerState c;
     c.id = id;
     m_customers.push_back(c);
     m_customerIndex.insert(id, ci);
@@ -151,7 +151,7 @@ EngineResult RoutingEngine::upsertCustomer(const CustomerConfig &config)
     advance();
     if (config.id.isEmpty())
         return EngineResult::failure(QStringLiteral("bad-request"), QStringLiteral("a customer needs an id"));
-    Customer &c = m_customers[customerFor(config.id)];
+    CustomerState &c = m_customers[customerFor(config.id)];
     c.tags = config.tags;
     c.vip = config.vip;
     c.language = config.language;
@@ -416,7 +416,7 @@ void RoutingEngine::freeConversation(int ci)
 
 const CompiledRule *RoutingEngine::matchRule(const Conv &c, const QString &text) const
 {
-    const Customer &cu = m_customers[c.customer];
+    const CustomerState &cu = m_customers[c.customer];
     const QString &channel = m_channels[c.channel].id;
     // Lower-cased only when a rule with keywords is reached: toLower() costs more than the rest.
     QString lower;
@@ -458,7 +458,7 @@ const CompiledRule *RoutingEngine::matchRule(const Conv &c, const QString &text)
 
 void RoutingEngine::applyRule(Conv &c, const CompiledRule *rule, const QString &text)
 {
-    const Customer &cu = m_customers[c.customer];
+    const CustomerState &cu = m_customers[c.customer];
     c.rule = static_cast<int>(rule - m_rules.data());
     c.groups = rule->groups;
     c.strategy = rule->config.strategy;
@@ -716,7 +716,7 @@ void RoutingEngine::closeConversation(int ci, Reason reason, const QString &byAg
     else
         dequeue(ci, false);
     c.state = Conv::Closed;
-    Customer &cu = m_customers[c.customer];
+    CustomerState &cu = m_customers[c.customer];
     if (c.lastAgent >= 0)
         cu.previous = c.lastAgent;
     cu.returning = true;

@@ -213,7 +213,7 @@ private:
     QHash<QString, int> m_groupIndex;
     std::vector<Agent> m_agents;
     QHash<QString, int> m_agentIndex;
-    std::deque<Customer> m_customers; // a deque: growing never moves (copies) the existing ones
+    std::deque<CustomerState> m_customers; // a deque: growing never moves (copies) the existing ones
     QHash<QString, int> m_customerIndex;
     std::vector<CompiledRule> m_rules;
 

@@ -182,7 +182,7 @@ int RoutingEngine::select(Conv &c, Decision *d)
     } else if (c.strategy == Strategy::Manual) {
         reason = Reason::ManualStrategy;
     } else {
-        const Customer &cu = m_customers[c.customer];
+        const CustomerState &cu = m_customers[c.customer];
         auto member = [&](int ai) {
             return std::any_of(c.groups.begin(), c.groups.end(), [&](int gi) { return contains(m_agents[ai].groups, gi); });
         };

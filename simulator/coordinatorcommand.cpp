@@ -1,4 +1,5 @@
 #include "coordinatorcommand.h"
+#include "daemon.h"
 
 #include "eventscript.h"
 #include "livedemo.h"
@@ -23,19 +24,37 @@ int runCoordinatorCommand(QCoreApplication &app)
     parser.setApplicationDescription(QStringLiteral("The Switchboard routing coordinator."));
     parser.addHelpOption();
     const QCommandLineOption demoOption(QStringLiteral("demo"), QStringLiteral("Run the site live with simulated customers and agents."));
-    const QCommandLineOption siteOption(QStringLiteral("site"), QStringLiteral("Site configuration (default: the built-in demo site)."), QStringLiteral("site.json"));
+    const QCommandLineOption siteOption(QStringLiteral("site"), QStringLiteral("Site configuration: seeds an empty store (with --demo: the site to run; default the built-in demo site)."), QStringLiteral("site.json"));
     const QCommandLineOption speedOption(QStringLiteral("speed"), QStringLiteral("Run the demo clock this many times faster than real time (default 1)."), QStringLiteral("factor"), QStringLiteral("1"));
     const QCommandLineOption rateOption(QStringLiteral("rate"), QStringLiteral("Simulated arrivals per hour (default 240)."), QStringLiteral("n"), QStringLiteral("240"));
     const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("Random seed of the simulation (default 1)."), QStringLiteral("n"), QStringLiteral("1"));
     const QCommandLineOption explainOption(QStringLiteral("explain"), QStringLiteral("Print every candidate of every decision."));
     const QCommandLineOption forOption(QStringLiteral("for"), QStringLiteral("Stop after this many wall-clock seconds."), QStringLiteral("seconds"));
+    const QCommandLineOption listenOption(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 0.0.0.0)."), QStringLiteral("address"), QStringLiteral("0.0.0.0"));
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("WebSocket port (default 8765)."), QStringLiteral("port"), QStringLiteral("8765"));
+    const QCommandLineOption httpPortOption(QStringLiteral("http-port"), QStringLiteral("Health and metrics port; 0 turns it off (default 8766)."), QStringLiteral("port"), QStringLiteral("8766"));
+    const QCommandLineOption dataOption(QStringLiteral("data"), QStringLiteral("Directory of the store (default ./switchboard-data)."), QStringLiteral("dir"), QStringLiteral("switchboard-data"));
+    const QCommandLineOption tlsCertOption(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve wss only."), QStringLiteral("file"));
+    const QCommandLineOption tlsKeyOption(QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"));
+    parser.addOptions({listenOption, portOption, httpPortOption, dataOption, tlsCertOption, tlsKeyOption});
     parser.addOptions({demoOption, siteOption, speedOption, rateOption, seedOption, explainOption, forOption});
     parser.process(app);
 
     if (!parser.isSet(demoOption)) {
-        err << "switchboard-coordinator: only --demo is available in this build; the network service "
-               "(WebSocket and HTTP) is not built yet.\n";
-        return 2;
+        DaemonOptions daemon;
+        bool okPort = false, okHttp = false;
+        daemon.address = QHostAddress(parser.value(listenOption));
+        daemon.port = static_cast<quint16>(parser.value(portOption).toUInt(&okPort));
+        daemon.httpPort = static_cast<quint16>(parser.value(httpPortOption).toUInt(&okHttp));
+        daemon.dataDir = parser.value(dataOption);
+        daemon.sitePath = parser.value(siteOption);
+        daemon.tlsCertificate = parser.value(tlsCertOption);
+        daemon.tlsKey = parser.value(tlsKeyOption);
+        if (daemon.address.isNull() || !okPort || !okHttp) {
+            err << "switchboard-coordinator: --listen must be an IP address, --port and --http-port numbers up to 65535\n";
+            return 2;
+        }
+        return runDaemon(daemon, out, err);
     }
     const QString sitePath = parser.isSet(siteOption) ? parser.value(siteOption) : QStringLiteral(":/demo/site.json");
     QString error;

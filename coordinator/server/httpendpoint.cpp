@@ -405,10 +405,12 @@ void HttpEndpoint::handleHead(QTcpSocket *socket, const QByteArray &head)
         return;
     }
     if (health) {
-        const QJsonObject status =
-            m_healthProvider ? m_healthProvider() : QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}};
+        const QJsonObject status = m_healthProvider
+                                       ? m_healthProvider()
+                                       : QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}};
         const bool ok = status.value(QLatin1String("status")).toString() == QLatin1String("ok");
-        respond(socket, ok ? 200 : 503, kJson, QJsonDocument(status).toJson(QJsonDocument::Compact), withBody);
+        respond(socket, ok ? 200 : 503, kJson, QJsonDocument(status).toJson(QJsonDocument::Compact),
+                withBody);
         return;
     }
     const QList<Metric> metrics = m_metricsProvider ? m_metricsProvider() : QList<Metric>{};
@@ -439,7 +441,8 @@ void HttpEndpoint::respond(QTcpSocket *socket, int status, const QByteArray &con
     socket->write(out);
 }
 
-void HttpEndpoint::respondError(QTcpSocket *socket, int status, bool includeBody, const QByteArray &extraHeaders)
+void HttpEndpoint::respondError(QTcpSocket *socket, int status, bool includeBody,
+                                const QByteArray &extraHeaders)
 {
     respond(socket, status, kPlain, reasonPhrase(status) + '\n', includeBody, extraHeaders);
 }

@@ -51,7 +51,8 @@ bool prepare(int fd)
     // Non-blocking: the handler must never block, and the reader drains until empty. Close-on-exec:
     // a child process has no business with our pipe.
     const int flags = ::fcntl(fd, F_GETFL);
-    return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && ::fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+    return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 &&
+           ::fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
 }
 
 #endif

@@ -180,7 +180,7 @@ void TestReplay::simulatedDayReplaysIdentically()
     const QStringList replayed = decisionLines(runner.decisions());
     const QStringList original = decisionLines(live).mid(0, replayed.size());
     QCOMPARE(replayed, original);
-    QVERIFY(replayed.size() >= live.size() - 20);
+    QVERIFY(replayed.size() >= static_cast<qsizetype>(live.size()) - 20);
 }
 
 void TestReplay::whatIfIsLenient()

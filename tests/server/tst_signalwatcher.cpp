@@ -99,7 +99,8 @@ void TestSignalWatcher::onlyOneWatcherIsActive()
     QVERIFY(first->isActive());
     QSignalSpy firstSpy(first, &SignalWatcher::stopRequested);
     {
-        QTest::ignoreMessage(QtWarningMsg, "another SignalWatcher is active; this one will not report signals");
+        QTest::ignoreMessage(QtWarningMsg,
+                             "another SignalWatcher is active; this one will not report signals");
         SignalWatcher second;
         QVERIFY(!second.isActive());
         QSignalSpy secondSpy(&second, &SignalWatcher::stopRequested);

@@ -1,0 +1,130 @@
+#include "daemon.h"
+
+#include "clock.h"
+#include "coordinatorservice.h"
+#include "httpendpoint.h"
+#include "signalwatcher.h"
+#include "websocketgateway.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
+
+namespace sb {
+
+namespace {
+
+std::optional<QSslConfiguration> loadTls(const DaemonOptions &o, QString *error)
+{
+    if (o.tlsCertificate.isEmpty() && o.tlsKey.isEmpty())
+        return std::nullopt;
+    QFile certFile(o.tlsCertificate), keyFile(o.tlsKey);
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS certificate %1 or key %2").arg(o.tlsCertificate, o.tlsKey);
+        return std::nullopt;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull()) {
+        *error = QStringLiteral("the TLS certificate or key is not valid PEM (RSA keys are supported)");
+        return std::nullopt;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    return tls;
+}
+
+} // namespace
+
+int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
+{
+    SystemClock clock;
+    CoordinatorService::Options serviceOptions;
+    serviceOptions.dataDir = options.dataDir;
+    QString error;
+    if (!options.sitePath.isEmpty()) {
+        QFile file(options.sitePath);
+        if (!file.open(QIODevice::ReadOnly)) {
+            err << "switchboard-coordinator: cannot read " << options.sitePath << '\n';
+            return 2;
+        }
+        serviceOptions.seedSite = SiteConfig::fromJson(file.readAll(), &error);
+        if (!serviceOptions.seedSite) {
+            err << "switchboard-coordinator: " << options.sitePath << ": " << error << '\n';
+            return 2;
+        }
+    }
+    const auto tls = loadTls(options, &error);
+    if (!error.isEmpty()) {
+        err << "switchboard-coordinator: " << error << '\n';
+        return 2;
+    }
+    CoordinatorService service(clock, serviceOptions);
+    if (!service.start(&error)) {
+        err << "switchboard-coordinator: the store at " << options.dataDir << ": " << error << '\n';
+        return 1;
+    }
+    WebSocketGateway gateway(&service);
+    if (!gateway.listen(options.address, options.port, &error, tls)) {
+        err << "switchboard-coordinator: " << error << '\n';
+        return 1;
+    }
+    QElapsedTimer uptime;
+    uptime.start();
+    HttpEndpoint http;
+    if (options.httpPort != 0) {
+        http.setHealthProvider([&] {
+            return QJsonObject{{QLatin1String("status"), QLatin1String("ok")},
+                               {QLatin1String("uptimeSeconds"), uptime.elapsed() / 1000},
+                               {QLatin1String("connections"), gateway.connectionCount()},
+                               {QLatin1String("needsSetup"), service.needsSetup()}};
+        });
+        http.setMetricsProvider([&] {
+            const CoordinatorService::Stats s = service.stats();
+            const RoutingEngine &e = service.engine();
+            using M = Metric;
+            return QList<Metric>{
+                {QStringLiteral("switchboard_connections"), QStringLiteral("Open WebSocket connections"), M::Gauge, double(gateway.connectionCount()), {}},
+                {QStringLiteral("switchboard_sessions"), QStringLiteral("Signed-in sessions held in memory"), M::Gauge, double(service.sessionCount()), {}},
+                {QStringLiteral("switchboard_requests_total"), QStringLiteral("Requests received"), M::Counter, double(s.requests), {}},
+                {QStringLiteral("switchboard_errors_total"), QStringLiteral("Requests answered with an error"), M::Counter, double(s.errors), {}},
+                {QStringLiteral("switchboard_messages_persisted_total"), QStringLiteral("Messages written to the store"), M::Counter, double(s.messagesPersisted), {}},
+                {QStringLiteral("switchboard_events_pushed_total"), QStringLiteral("Events sent to clients"), M::Counter, double(s.eventsPushed), {}},
+                {QStringLiteral("switchboard_routing_decisions_total"), QStringLiteral("Routing decisions since start"), M::Counter, double(s.decisions), {}},
+                {QStringLiteral("switchboard_store_failures_total"), QStringLiteral("Store writes that failed"), M::Counter, double(s.storeFailures), {}},
+                {QStringLiteral("switchboard_store_transactions_total"), QStringLiteral("Store commits"), M::Counter, double(service.storeTransactions()), {}},
+                {QStringLiteral("switchboard_conversations_open"), QStringLiteral("Open conversations"), M::Gauge, double(e.liveConversations()), {}},
+                {QStringLiteral("switchboard_conversations_waiting"), QStringLiteral("Conversations waiting in a queue"), M::Gauge, double(e.waitingConversations()), {}},
+            };
+        });
+        if (!http.listen(options.address, options.httpPort, &error)) {
+            err << "switchboard-coordinator: " << error << '\n';
+            return 1;
+        }
+    }
+    SignalWatcher stopWatcher;
+    QObject::connect(&stopWatcher, &SignalWatcher::stopRequested, qApp, [&](int number) {
+        out << "switchboard-coordinator: signal " << number << ", stopping\n";
+        out.flush();
+        gateway.close();
+        service.stop();
+        QCoreApplication::quit();
+    });
+    out << "switchboard-coordinator: listening on " << (tls ? "wss" : "ws") << "://" << options.address.toString() << ':'
+        << gateway.port();
+    if (options.httpPort != 0)
+        out << ", health and metrics on http://" << options.address.toString() << ':' << http.port() << "/health /metrics";
+    out << "; store " << service.storePath() << '\n';
+    if (service.needsSetup())
+        out << "switchboard-coordinator: no administrator yet: the first client to send auth.setup creates one\n";
+    out.flush();
+    const int rc = QCoreApplication::exec();
+    service.stop();
+    return rc;
+}
+
+} // namespace sb

@@ -14,7 +14,10 @@ namespace sb {
 
 namespace {
 std::atomic<bool> g_stopRequested{false};
-void onSignal(int) { g_stopRequested = true; }
+void onSignal(int)
+{
+    g_stopRequested = true;
+}
 } // namespace
 
 int runCoordinatorCommand(QCoreApplication &app)
@@ -23,21 +26,49 @@ int runCoordinatorCommand(QCoreApplication &app)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("The Switchboard routing coordinator."));
     parser.addHelpOption();
-    const QCommandLineOption demoOption(QStringLiteral("demo"), QStringLiteral("Run the site live with simulated customers and agents."));
-    const QCommandLineOption siteOption(QStringLiteral("site"), QStringLiteral("Site configuration: seeds an empty store (with --demo: the site to run; default the built-in demo site)."), QStringLiteral("site.json"));
-    const QCommandLineOption speedOption(QStringLiteral("speed"), QStringLiteral("Run the demo clock this many times faster than real time (default 1)."), QStringLiteral("factor"), QStringLiteral("1"));
-    const QCommandLineOption rateOption(QStringLiteral("rate"), QStringLiteral("Simulated arrivals per hour (default 240)."), QStringLiteral("n"), QStringLiteral("240"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"), QStringLiteral("Random seed of the simulation (default 1)."), QStringLiteral("n"), QStringLiteral("1"));
-    const QCommandLineOption explainOption(QStringLiteral("explain"), QStringLiteral("Print every candidate of every decision."));
-    const QCommandLineOption forOption(QStringLiteral("for"), QStringLiteral("Stop after this many wall-clock seconds."), QStringLiteral("seconds"));
-    const QCommandLineOption listenOption(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 0.0.0.0)."), QStringLiteral("address"), QStringLiteral("0.0.0.0"));
-    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("WebSocket port (default 8765)."), QStringLiteral("port"), QStringLiteral("8765"));
-    const QCommandLineOption httpPortOption(QStringLiteral("http-port"), QStringLiteral("Health and metrics port; 0 turns it off (default 8766)."), QStringLiteral("port"), QStringLiteral("8766"));
-    const QCommandLineOption dataOption(QStringLiteral("data"), QStringLiteral("Directory of the store (default ./switchboard-data)."), QStringLiteral("dir"), QStringLiteral("switchboard-data"));
-    const QCommandLineOption tlsCertOption(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve wss only."), QStringLiteral("file"));
-    const QCommandLineOption tlsKeyOption(QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"));
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"), QStringLiteral("Run the site live with simulated customers and agents."));
+    const QCommandLineOption siteOption(
+        QStringLiteral("site"),
+        QStringLiteral("Site configuration: seeds an empty store (with --demo: the site to run; default the "
+                       "built-in demo site)."),
+        QStringLiteral("site.json"));
+    const QCommandLineOption speedOption(
+        QStringLiteral("speed"),
+        QStringLiteral("Run the demo clock this many times faster than real time (default 1)."),
+        QStringLiteral("factor"), QStringLiteral("1"));
+    const QCommandLineOption rateOption(QStringLiteral("rate"),
+                                        QStringLiteral("Simulated arrivals per hour (default 240)."),
+                                        QStringLiteral("n"), QStringLiteral("240"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"),
+                                        QStringLiteral("Random seed of the simulation (default 1)."),
+                                        QStringLiteral("n"), QStringLiteral("1"));
+    const QCommandLineOption explainOption(QStringLiteral("explain"),
+                                           QStringLiteral("Print every candidate of every decision."));
+    const QCommandLineOption forOption(QStringLiteral("for"),
+                                       QStringLiteral("Stop after this many wall-clock seconds."),
+                                       QStringLiteral("seconds"));
+    const QCommandLineOption listenOption(QStringLiteral("listen"),
+                                          QStringLiteral("Address to listen on (default 0.0.0.0)."),
+                                          QStringLiteral("address"), QStringLiteral("0.0.0.0"));
+    const QCommandLineOption portOption(QStringLiteral("port"),
+                                        QStringLiteral("WebSocket port (default 8765)."),
+                                        QStringLiteral("port"), QStringLiteral("8765"));
+    const QCommandLineOption httpPortOption(
+        QStringLiteral("http-port"),
+        QStringLiteral("Health and metrics port; 0 turns it off (default 8766)."), QStringLiteral("port"),
+        QStringLiteral("8766"));
+    const QCommandLineOption dataOption(
+        QStringLiteral("data"), QStringLiteral("Directory of the store (default ./switchboard-data)."),
+        QStringLiteral("dir"), QStringLiteral("switchboard-data"));
+    const QCommandLineOption tlsCertOption(QStringLiteral("tls-cert"),
+                                           QStringLiteral("PEM certificate: serve wss only."),
+                                           QStringLiteral("file"));
+    const QCommandLineOption tlsKeyOption(
+        QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"));
     parser.addOptions({listenOption, portOption, httpPortOption, dataOption, tlsCertOption, tlsKeyOption});
-    parser.addOptions({demoOption, siteOption, speedOption, rateOption, seedOption, explainOption, forOption});
+    parser.addOptions(
+        {demoOption, siteOption, speedOption, rateOption, seedOption, explainOption, forOption});
     parser.process(app);
 
     if (!parser.isSet(demoOption)) {
@@ -51,12 +82,14 @@ int runCoordinatorCommand(QCoreApplication &app)
         daemon.tlsCertificate = parser.value(tlsCertOption);
         daemon.tlsKey = parser.value(tlsKeyOption);
         if (daemon.address.isNull() || !okPort || !okHttp) {
-            err << "switchboard-coordinator: --listen must be an IP address, --port and --http-port numbers up to 65535\n";
+            err << "switchboard-coordinator: --listen must be an IP address, --port and --http-port numbers "
+                   "up to 65535\n";
             return 2;
         }
         return runDaemon(daemon, out, err);
     }
-    const QString sitePath = parser.isSet(siteOption) ? parser.value(siteOption) : QStringLiteral(":/demo/site.json");
+    const QString sitePath =
+        parser.isSet(siteOption) ? parser.value(siteOption) : QStringLiteral(":/demo/site.json");
     QString error;
     const auto site = EventScript::loadSite(sitePath, &error);
     if (!site) {
@@ -69,7 +102,8 @@ int runCoordinatorCommand(QCoreApplication &app)
     profile.arrivalsPerHour = parser.value(rateOption).toDouble(&okRate);
     profile.seed = parser.value(seedOption).toUInt(&okSeed);
     if (!okSpeed || speed <= 0 || !okRate || profile.arrivalsPerHour <= 0 || !okSeed) {
-        err << "switchboard-coordinator: --speed and --rate must be positive numbers, --seed a whole number\n";
+        err << "switchboard-coordinator: --speed and --rate must be positive numbers, --seed a whole "
+               "number\n";
         return 2;
     }
 
@@ -87,7 +121,8 @@ int runCoordinatorCommand(QCoreApplication &app)
     });
     signalWatch.start(100);
     if (parser.isSet(forOption))
-        QTimer::singleShot(static_cast<int>(parser.value(forOption).toDouble() * 1000), &app, &QCoreApplication::quit);
+        QTimer::singleShot(static_cast<int>(parser.value(forOption).toDouble() * 1000), &app,
+                           &QCoreApplication::quit);
     const int rc = app.exec();
     demo.stop();
     return rc;

@@ -42,6 +42,17 @@ QStringList RoutingEngine::groupIds() const
     return ids;
 }
 
+QStringList RoutingEngine::groupMembers(const QString &group) const
+{
+    QStringList ids;
+    const int gi = m_groupIndex.value(group, -1);
+    if (gi < 0)
+        return ids;
+    for (int ai : m_groups[gi].members)
+        ids << m_agents[ai].id;
+    return ids;
+}
+
 QStringList RoutingEngine::conversationsOf(const QString &agent) const
 {
     QStringList ids;

@@ -22,10 +22,10 @@ namespace sb {
 struct QueueKey
 {
     int channelPriority = 0; // higher first (0 for all when channel priority is off)
-    int priority = 0; // higher first: rule priority plus the VIP boost
-    bool head = false; // returned by a timeout or an agent going offline: before others of its class
-    qint64 arrival = 0; // ms; earlier first
-    quint64 seq = 0; // arrival order, unique: breaks every tie
+    int priority = 0;        // higher first: rule priority plus the VIP boost
+    bool head = false;       // returned by a timeout or an agent going offline: before others of its class
+    qint64 arrival = 0;      // ms; earlier first
+    quint64 seq = 0;         // arrival order, unique: breaks every tie
     int conv = -1;
 };
 
@@ -56,7 +56,7 @@ struct Agent
     bool vip = false;
     AgentStatus status = AgentStatus::Offline;
     int counted = 0; // assigned conversations that count toward the cap
-    int open = 0; // all assigned conversations
+    int open = 0;    // all assigned conversations
     int acceptedToday = 0;
     quint64 lastAssign = 0; // assignment sequence: ties go to whoever waited longest
     std::vector<int> conversations;
@@ -75,7 +75,7 @@ struct Group
     bool open = true;
     quint32 hoursGen = 0;
 
-    std::vector<int> members; // agents, in ring order
+    std::vector<int> members;          // agents, in ring order
     std::unordered_map<int, int> ring; // agent -> ring position
     int nextRing = 0;
     int rrLast = -1; // ring position of the last round-robin pick
@@ -114,7 +114,7 @@ struct CompiledRule
     std::vector<int> groups;
     SkillSet skills;
     std::vector<std::pair<QString, int>> keywordSkills; // lower-case keyword -> skill
-    QStringList keywordsAny; // lower-case
+    QStringList keywordsAny;                            // lower-case
 };
 
 struct Conv

@@ -25,7 +25,8 @@ RoutingEngine::RoutingEngine(const Clock &clock) : m_clock(clock), m_siteZone(QT
 EngineResult RoutingEngine::loadSite(const SiteConfig &site)
 {
     if (!m_convIndex.isEmpty())
-        return EngineResult::failure(QStringLiteral("busy"), QStringLiteral("a site cannot be loaded while conversations are open"));
+        return EngineResult::failure(QStringLiteral("busy"),
+                                     QStringLiteral("a site cannot be loaded while conversations are open"));
     m_now = m_clock.nowMs();
     m_settings = site.routing;
     std::fill(std::begin(m_allowed), std::end(m_allowed), false);
@@ -55,8 +56,9 @@ EngineResult RoutingEngine::loadSite(const SiteConfig &site)
         for (const QString &g : rc.groups) {
             const int gi = m_groupIndex.value(g, -1);
             if (gi < 0)
-                return EngineResult::failure(QStringLiteral("unknown-group"),
-                                             QStringLiteral("rule \"%1\" targets unknown group \"%2\"").arg(rc.id, g));
+                return EngineResult::failure(
+                    QStringLiteral("unknown-group"),
+                    QStringLiteral("rule \"%1\" targets unknown group \"%2\"").arg(rc.id, g));
             rule.groups.push_back(gi);
         }
         for (const QString &s : rc.skills)
@@ -171,7 +173,8 @@ EngineResult RoutingEngine::upsertAgent(const AgentConfig &config)
     for (const QString &g : config.groups) {
         const int gi = m_groupIndex.value(g, -1);
         if (gi < 0)
-            return EngineResult::failure(QStringLiteral("unknown-group"), QStringLiteral("no group \"%1\"").arg(g));
+            return EngineResult::failure(QStringLiteral("unknown-group"),
+                                         QStringLiteral("no group \"%1\"").arg(g));
         if (std::find(groups.begin(), groups.end(), gi) == groups.end())
             groups.push_back(gi);
     }
@@ -249,7 +252,10 @@ EngineResult RoutingEngine::setAgentGroups(const QString &agent, const QStringLi
     return upsertAgent(config);
 }
 
-bool RoutingEngine::statusAllowed(AgentStatus s) const { return m_allowed[static_cast<int>(s)]; }
+bool RoutingEngine::statusAllowed(AgentStatus s) const
+{
+    return m_allowed[static_cast<int>(s)];
+}
 
 void RoutingEngine::unindex(int ai)
 {
@@ -333,7 +339,8 @@ EngineResult RoutingEngine::setAgentCap(const QString &agent, int maxConcurrent)
     if (ai < 0)
         return unknownAgent(agent);
     if (maxConcurrent < 0)
-        return EngineResult::failure(QStringLiteral("bad-request"), QStringLiteral("a cap cannot be negative"));
+        return EngineResult::failure(QStringLiteral("bad-request"),
+                                     QStringLiteral("a cap cannot be negative"));
     unindex(ai);
     m_agents[ai].cap = maxConcurrent;
     index(ai);
@@ -438,9 +445,9 @@ const CompiledRule *RoutingEngine::matchRule(const Conv &c, const QString &text)
             ok = ok && cu.tags.contains(t, Qt::CaseInsensitive);
         if (!ok)
             continue;
-        if (!r.tagsAny.isEmpty() &&
-            std::none_of(r.tagsAny.begin(), r.tagsAny.end(),
-                         [&](const QString &t) { return cu.tags.contains(t, Qt::CaseInsensitive); }))
+        if (!r.tagsAny.isEmpty() && std::none_of(r.tagsAny.begin(), r.tagsAny.end(), [&](const QString &t) {
+                return cu.tags.contains(t, Qt::CaseInsensitive);
+            }))
             continue;
         if (!rule.keywordsAny.isEmpty()) {
             if (!lowered) {
@@ -517,8 +524,9 @@ EngineResult RoutingEngine::customerMessage(const QString &conversation, const Q
     }
     Conv &c = m_convs[it.value()];
     if (m_customers[c.customer].id != customer)
-        return EngineResult::failure(QStringLiteral("forbidden"),
-                                     QStringLiteral("conversation \"%1\" belongs to another customer").arg(conversation));
+        return EngineResult::failure(
+            QStringLiteral("forbidden"),
+            QStringLiteral("conversation \"%1\" belongs to another customer").arg(conversation));
     ++c.idleGen; // the customer is active again: no auto-close until the agent replies
     if (!c.hasCustomerMessage && c.state == Conv::Assigned) {
         // A ticket an agent opened: the reply clock starts with the customer's first message.
@@ -539,10 +547,12 @@ EngineResult RoutingEngine::agentMessage(const QString &conversation, const QStr
     if (ai < 0)
         return unknownAgent(agent);
     Conv &c = m_convs[ci];
-    const bool participant = c.agent == ai || std::find(c.invited.begin(), c.invited.end(), ai) != c.invited.end();
+    const bool participant =
+        c.agent == ai || std::find(c.invited.begin(), c.invited.end(), ai) != c.invited.end();
     if (!participant)
-        return EngineResult::failure(QStringLiteral("forbidden"),
-                                     QStringLiteral("%1 is not in conversation \"%2\"").arg(agent, conversation));
+        return EngineResult::failure(
+            QStringLiteral("forbidden"),
+            QStringLiteral("%1 is not in conversation \"%2\"").arg(agent, conversation));
     if (internalNote)
         return EngineResult::success();
     if (c.agent == ai) {
@@ -553,17 +563,19 @@ EngineResult RoutingEngine::agentMessage(const QString &conversation, const QStr
     return EngineResult::success();
 }
 
-EngineResult RoutingEngine::openTicket(const QString &conversation, const QString &byAgent, const QString &customer,
-                                       const QString &channel, bool keepForSelf)
+EngineResult RoutingEngine::openTicket(const QString &conversation, const QString &byAgent,
+                                       const QString &customer, const QString &channel, bool keepForSelf)
 {
     advance();
     const int ai = m_agentIndex.value(byAgent, -1);
     if (ai < 0)
         return unknownAgent(byAgent);
     if (m_convIndex.contains(conversation))
-        return EngineResult::failure(QStringLiteral("conflict"), QStringLiteral("conversation \"%1\" is already open").arg(conversation));
+        return EngineResult::failure(QStringLiteral("conflict"),
+                                     QStringLiteral("conversation \"%1\" is already open").arg(conversation));
     if (conversation.isEmpty() || customer.isEmpty())
-        return EngineResult::failure(QStringLiteral("bad-request"), QStringLiteral("a ticket needs an id and a customer"));
+        return EngineResult::failure(QStringLiteral("bad-request"),
+                                     QStringLiteral("a ticket needs an id and a customer"));
     const int ci = newConversation(conversation, customerFor(customer), channelFor(channel));
     if (!keepForSelf) {
         arrive(ci, QString());
@@ -592,16 +604,22 @@ EngineResult RoutingEngine::claim(const QString &agent, const QString &conversat
     Conv &c = m_convs[ci];
     Agent &a = m_agents[ai];
     if (c.state != Conv::Queued)
-        return EngineResult::failure(QStringLiteral("not-queued"), QStringLiteral("conversation \"%1\" is not waiting in a queue").arg(conversation));
-    if (std::none_of(c.groups.begin(), c.groups.end(),
-                     [&](int gi) { return std::find(a.groups.begin(), a.groups.end(), gi) != a.groups.end(); }))
+        return EngineResult::failure(
+            QStringLiteral("not-queued"),
+            QStringLiteral("conversation \"%1\" is not waiting in a queue").arg(conversation));
+    if (std::none_of(c.groups.begin(), c.groups.end(), [&](int gi) {
+            return std::find(a.groups.begin(), a.groups.end(), gi) != a.groups.end();
+        }))
         return EngineResult::failure(QStringLiteral("not-member"),
-                                     QStringLiteral("%1 is not in a group that conversation \"%2\" waits for").arg(agent, conversation));
+                                     QStringLiteral("%1 is not in a group that conversation \"%2\" waits for")
+                                         .arg(agent, conversation));
     if (a.status == AgentStatus::Offline)
-        return EngineResult::failure(QStringLiteral("agent-offline"), QStringLiteral("%1 is offline").arg(agent));
+        return EngineResult::failure(QStringLiteral("agent-offline"),
+                                     QStringLiteral("%1 is offline").arg(agent));
     if (a.counted >= a.cap)
-        return EngineResult::failure(QStringLiteral("at-cap"),
-                                     QStringLiteral("%1 already has %2 of %3 conversations").arg(agent).arg(a.counted).arg(a.cap));
+        return EngineResult::failure(
+            QStringLiteral("at-cap"),
+            QStringLiteral("%1 already has %2 of %3 conversations").arg(agent).arg(a.counted).arg(a.cap));
     dequeue(ci, true);
     assign(ci, ai, true);
     Decision d = draft(DecisionKind::Claimed, Reason::ByHand, c);
@@ -612,7 +630,8 @@ EngineResult RoutingEngine::claim(const QString &agent, const QString &conversat
     return EngineResult::success();
 }
 
-EngineResult RoutingEngine::transferToAgent(const QString &conversation, const QString &toAgent, const QString &byAgent)
+EngineResult RoutingEngine::transferToAgent(const QString &conversation, const QString &toAgent,
+                                            const QString &byAgent)
 {
     advance();
     const int ci = m_convIndex.value(conversation, -1);
@@ -623,9 +642,12 @@ EngineResult RoutingEngine::transferToAgent(const QString &conversation, const Q
         return unknownAgent(toAgent);
     Conv &c = m_convs[ci];
     if (c.agent == ai)
-        return EngineResult::failure(QStringLiteral("conflict"), QStringLiteral("%1 already has conversation \"%2\"").arg(toAgent, conversation));
+        return EngineResult::failure(
+            QStringLiteral("conflict"),
+            QStringLiteral("%1 already has conversation \"%2\"").arg(toAgent, conversation));
     if (m_agents[ai].status == AgentStatus::Offline)
-        return EngineResult::failure(QStringLiteral("agent-offline"), QStringLiteral("%1 is offline").arg(toAgent));
+        return EngineResult::failure(QStringLiteral("agent-offline"),
+                                     QStringLiteral("%1 is offline").arg(toAgent));
     const int from = c.agent;
     const bool wasQueued = c.state == Conv::Queued || c.state == Conv::Unmatched;
     if (from >= 0)
@@ -645,7 +667,8 @@ EngineResult RoutingEngine::transferToAgent(const QString &conversation, const Q
     return EngineResult::success();
 }
 
-EngineResult RoutingEngine::transferToGroup(const QString &conversation, const QString &group, const QString &byAgent)
+EngineResult RoutingEngine::transferToGroup(const QString &conversation, const QString &group,
+                                            const QString &byAgent)
 {
     advance();
     const int ci = m_convIndex.value(conversation, -1);
@@ -653,7 +676,8 @@ EngineResult RoutingEngine::transferToGroup(const QString &conversation, const Q
         return unknownConversation(conversation);
     const int gi = m_groupIndex.value(group, -1);
     if (gi < 0)
-        return EngineResult::failure(QStringLiteral("unknown-group"), QStringLiteral("no group \"%1\"").arg(group));
+        return EngineResult::failure(QStringLiteral("unknown-group"),
+                                     QStringLiteral("no group \"%1\"").arg(group));
     Conv &c = m_convs[ci];
     const int from = c.agent;
     if (from >= 0)
@@ -686,9 +710,12 @@ EngineResult RoutingEngine::invite(const QString &conversation, const QString &e
         return unknownAgent(expert);
     Conv &c = m_convs[ci];
     if (c.agent == ai || std::find(c.invited.begin(), c.invited.end(), ai) != c.invited.end())
-        return EngineResult::failure(QStringLiteral("conflict"), QStringLiteral("%1 is already in conversation \"%2\"").arg(expert, conversation));
+        return EngineResult::failure(
+            QStringLiteral("conflict"),
+            QStringLiteral("%1 is already in conversation \"%2\"").arg(expert, conversation));
     if (m_agents[ai].status == AgentStatus::Offline)
-        return EngineResult::failure(QStringLiteral("agent-offline"), QStringLiteral("%1 is offline").arg(expert));
+        return EngineResult::failure(QStringLiteral("agent-offline"),
+                                     QStringLiteral("%1 is offline").arg(expert));
     c.invited.push_back(ai);
     Decision d = draft(DecisionKind::Invited, Reason::ByHand, c);
     d.agent = expert;
@@ -766,10 +793,18 @@ std::optional<ConversationInfo> RoutingEngine::conversation(const QString &id) c
     for (int s : c.required.toList())
         info.requiredSkills << m_skillNames[s];
     switch (c.state) {
-    case Conv::Queued: info.state = ConversationInfo::Queued; break;
-    case Conv::Unmatched: info.state = ConversationInfo::Unmatched; break;
-    case Conv::Assigned: info.state = ConversationInfo::Assigned; break;
-    default: info.state = ConversationInfo::Closed; break;
+    case Conv::Queued:
+        info.state = ConversationInfo::Queued;
+        break;
+    case Conv::Unmatched:
+        info.state = ConversationInfo::Unmatched;
+        break;
+    case Conv::Assigned:
+        info.state = ConversationInfo::Assigned;
+        break;
+    default:
+        info.state = ConversationInfo::Closed;
+        break;
     }
     info.agent = c.agent >= 0 ? m_agents[c.agent].id : QString();
     info.countsTowardCap = c.counted;

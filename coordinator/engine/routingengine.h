@@ -22,10 +22,13 @@ namespace sb {
 struct EngineResult
 {
     bool ok = true;
-    QString code; // stable: unknown-agent, unknown-conversation, not-queued, at-cap, ...
+    QString code;    // stable: unknown-agent, unknown-conversation, not-queued, at-cap, ...
     QString message; // readable, names what was wrong
     static EngineResult success() { return {}; }
-    static EngineResult failure(const QString &code, const QString &message) { return {false, code, message}; }
+    static EngineResult failure(const QString &code, const QString &message)
+    {
+        return {false, code, message};
+    }
 };
 
 struct QueueStatus
@@ -57,7 +60,7 @@ struct AgentInfo
     QString name;
     AgentStatus status = AgentStatus::Offline;
     int maxConcurrent = 0;
-    int countedLoad = 0; // conversations that count toward the cap
+    int countedLoad = 0;       // conversations that count toward the cap
     int openConversations = 0; // all assigned conversations, hand transfers included
     int acceptedToday = 0;
     QStringList groups;
@@ -118,6 +121,7 @@ public:
     QStringList unmatchedOrder() const;
     QStringList agentIds() const; // in the order they were added
     QStringList groupIds() const;
+    QStringList groupMembers(const QString &group) const; // in ring order
     // An agent's assigned conversations, oldest assignment first; the live ones they were invited to.
     QStringList conversationsOf(const QString &agent) const;
     QStringList invitationsOf(const QString &agent) const;

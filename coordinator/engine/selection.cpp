@@ -8,7 +8,10 @@
 namespace sb {
 
 namespace {
-bool contains(const std::vector<int> &v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<int> &v, int x)
+{
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 // Explanations are built for every decision, so they are appended piece by piece: the same text
 // QString::arg() gave, without parsing a format and making a temporary string per argument.
@@ -36,9 +39,12 @@ Verdict lostVerdict(Strategy strategy, bool widened)
     if (widened)
         return Verdict::FewerSkills;
     switch (strategy) {
-    case Strategy::RoundRobin: return Verdict::LaterInTurn;
-    case Strategy::IdleRate: return Verdict::MoreAcceptedToday;
-    default: return Verdict::HigherLoad;
+    case Strategy::RoundRobin:
+        return Verdict::LaterInTurn;
+    case Strategy::IdleRate:
+        return Verdict::MoreAcceptedToday;
+    default:
+        return Verdict::HigherLoad;
     }
 }
 } // namespace
@@ -101,7 +107,8 @@ int RoutingEngine::pickWidened(const Conv &c, bool vipOnly)
             const Agent &a = m_agents[ai];
             if ((vipOnly && !a.vip) || contains(c.timedOut, ai) || ai == c.excluded)
                 continue;
-            const std::tuple<int, int, quint64, int> key{-a.skills.countShared(c.required), a.open, a.lastAssign, ai};
+            const std::tuple<int, int, quint64, int> key{-a.skills.countShared(c.required), a.open,
+                                                         a.lastAssign, ai};
             if (key < best)
                 best = key;
         }
@@ -113,7 +120,8 @@ int RoutingEngine::pickByStrategy(const Conv &c, bool vipOnly, Reason *reason)
 {
     auto usable = [&](int ai) {
         const Agent &a = m_agents[ai];
-        return (!vipOnly || a.vip) && (c.widened || a.skills.containsAll(c.required)) && !contains(c.timedOut, ai) && ai != c.excluded;
+        return (!vipOnly || a.vip) && (c.widened || a.skills.containsAll(c.required)) &&
+               !contains(c.timedOut, ai) && ai != c.excluded;
     };
     switch (c.strategy) {
     case Strategy::Manual:
@@ -149,7 +157,9 @@ int RoutingEngine::pickByStrategy(const Conv &c, bool vipOnly, Reason *reason)
             *reason = Reason::SkillsWidened;
             return pickWidened(c, vipOnly);
         }
-        *reason = idle ? Reason::IdleRate : c.strategy == Strategy::Skills ? Reason::SkillsPerfect : Reason::LeastLoad;
+        *reason = idle                             ? Reason::IdleRate
+                  : c.strategy == Strategy::Skills ? Reason::SkillsPerfect
+                                                   : Reason::LeastLoad;
         const LoadKey none{INT_MAX, 0, -1};
         LoadKey best = none;
         for (int gi : c.groups) {
@@ -175,7 +185,8 @@ int RoutingEngine::select(Conv &c, Decision *d)
 {
     Reason reason = Reason::NoEligibleAgent;
     int winner = -1;
-    const bool anyOpen = std::any_of(c.groups.begin(), c.groups.end(), [&](int gi) { return m_groups[gi].open; });
+    const bool anyOpen =
+        std::any_of(c.groups.begin(), c.groups.end(), [&](int gi) { return m_groups[gi].open; });
     if (!anyOpen) {
         // Checked before manual: a customer outside working hours is told so, whatever the strategy.
         reason = Reason::AllGroupsClosed;
@@ -184,7 +195,8 @@ int RoutingEngine::select(Conv &c, Decision *d)
     } else {
         const CustomerState &cu = m_customers[c.customer];
         auto member = [&](int ai) {
-            return std::any_of(c.groups.begin(), c.groups.end(), [&](int gi) { return contains(m_agents[ai].groups, gi); });
+            return std::any_of(c.groups.begin(), c.groups.end(),
+                               [&](int gi) { return contains(m_agents[ai].groups, gi); });
         };
         if (c.preferPrevious && cu.returning && cu.previous >= 0 && member(cu.previous) &&
             check(cu.previous, c) == Verdict::Won) {
@@ -248,7 +260,9 @@ void RoutingEngine::explainCandidates(const Conv &c, int winner, Reason reason, 
                 if (note.verdict == Verdict::MoreAcceptedToday)
                     note.detail += QStringLiteral("accepted %1 today").arg(a.acceptedToday);
                 else if (note.verdict == Verdict::FewerSkills)
-                    note.detail += QStringLiteral("holds %1 of %2 required skills").arg(a.skills.countShared(c.required)).arg(c.required.size());
+                    note.detail += QStringLiteral("holds %1 of %2 required skills")
+                                       .arg(a.skills.countShared(c.required))
+                                       .arg(c.required.size());
                 else
                     note.detail += loadDetail(a);
                 break;
@@ -311,7 +325,9 @@ void RoutingEngine::explainCandidates(const Conv &c, int winner, Reason reason, 
         }
         // Membership through the agent's own (one or two) groups: the same answer as searching
         // g.members, without a walk over thousands of members per decision.
-        const int others = available - ((winner >= 0 && contains(m_agents[winner].groups, gi) && m_agents[winner].indexed) ? 1 : 0);
+        const int others =
+            available -
+            ((winner >= 0 && contains(m_agents[winner].groups, gi) && m_agents[winner].indexed) ? 1 : 0);
         if (others > 0) {
             QString line = countIn(others, g.id);
             line += QLatin1String("available, not chosen (");

@@ -15,9 +15,6 @@ namespace sb {
 
 Q_LOGGING_CATEGORY(lcService, "switchboard.coordinator")
 
-using protocol::ErrorCode;
-
-
 CoordinatorService::CoordinatorService(const Clock &clock, const Options &options, QObject *parent)
     : QObject(parent), m_liveClock(clock), m_options(options), m_clock(std::make_unique<JournalClock>(clock))
 {
@@ -27,14 +24,20 @@ CoordinatorService::CoordinatorService(const Clock &clock, const Options &option
     connect(&m_tickTimer, &QTimer::timeout, this, &CoordinatorService::tick);
 }
 
-CoordinatorService::~CoordinatorService() { stop(); }
+CoordinatorService::~CoordinatorService()
+{
+    stop();
+}
 
 QString CoordinatorService::storePath() const
 {
     return QDir(m_options.dataDir).filePath(QStringLiteral("switchboard.db"));
 }
 
-quint64 CoordinatorService::storeTransactions() const { return m_writer ? m_writer->stats().transactions : 0; }
+quint64 CoordinatorService::storeTransactions() const
+{
+    return m_writer ? m_writer->stats().transactions : 0;
+}
 
 bool CoordinatorService::start(QString *error)
 {
@@ -50,7 +53,6 @@ bool CoordinatorService::start(QString *error)
         return false;
     if (!loadDirectory(error) || !rebuild(error))
         return false;
-    m_started = true;
     scheduleTick();
     return true;
 }
@@ -64,7 +66,6 @@ void CoordinatorService::stop()
     flushRounds();
     m_reader.reset();
     m_writer.reset();
-    m_started = false;
 }
 
 bool CoordinatorService::loadDirectory(QString *error)
@@ -76,9 +77,13 @@ bool CoordinatorService::loadDirectory(QString *error)
         m_accounts.insert(a.id, a);
         m_logins.insert(a.login.toLower(), a.id);
     }
-    const QList<Conversation> open = m_reader->openConversations();
-    for (const Conversation &c : open)
+    // Open conversations: the rows the service keeps writing back, and who their customers are.
+    for (const Conversation &c : m_reader->openConversations()) {
+        m_rows.insert(c.id, c);
         m_openConversation.insert(c.customerId, c.id);
+        if (!m_customerNames.contains(c.customerId))
+            m_customerNames.insert(c.customerId, m_reader->customer(c.customerId).value_or(Customer()).name);
+    }
     if (!m_reader->lastError().isEmpty()) {
         *error = m_reader->lastError();
         return false;
@@ -148,11 +153,12 @@ bool CoordinatorService::rebuild(QString *error)
     }
     // Timers that came due while the coordinator was down fire now, as a round of their own.
     tick();
-    qCInfo(lcService).noquote() << QStringLiteral("engine rebuilt from %1 journal events in %2 ms: %3 open conversations, %4 waiting")
-                                       .arg(m_stats.replayedEvents)
-                                       .arg(m_stats.replayMs)
-                                       .arg(m_engine->liveConversations())
-                                       .arg(m_engine->waitingConversations());
+    qCInfo(lcService).noquote()
+        << QStringLiteral("engine rebuilt from %1 journal events in %2 ms: %3 open conversations, %4 waiting")
+               .arg(m_stats.replayedEvents)
+               .arg(m_stats.replayMs)
+               .arg(m_engine->liveConversations())
+               .arg(m_engine->waitingConversations());
     return true;
 }
 
@@ -193,7 +199,8 @@ void CoordinatorService::flushRounds()
     }
 }
 
-std::function<void(const WriteResult &)> CoordinatorService::track(std::function<void(const WriteResult &)> also)
+std::function<void(const WriteResult &)>
+CoordinatorService::track(std::function<void(const WriteResult &)> also)
 {
     std::shared_ptr<Round> round = m_round;
     Q_ASSERT(round);
@@ -202,8 +209,6 @@ std::function<void(const WriteResult &)> CoordinatorService::track(std::function
         if (!r.ok) {
             ++m_stats.storeFailures;
             qCWarning(lcService).noquote() << "store write failed:" << r.code << r.error;
-            if (!round->failed)
-                round->error = r.error;
             round->failed = true;
         }
         if (also)
@@ -217,12 +222,6 @@ void CoordinatorService::later(std::function<void(bool failed)> output)
 {
     Q_ASSERT(m_round);
     m_round->outputs.push_back(std::move(output));
-}
-
-void CoordinatorService::journal(EngineEvent event)
-{
-    event.at = m_liveClock.nowMs();
-    m_writer->appendEngineEvent(event, track());
 }
 
 EngineResult CoordinatorService::feed(EngineEvent event)
@@ -249,40 +248,9 @@ void CoordinatorService::onDecision(const Decision &d)
 
 void CoordinatorService::persistTouched()
 {
-    const qint64 now = m_liveClock.nowMs();
-    for (const QString &id : std::as_const(m_touched)) {
-        const auto info = m_engine->conversation(id);
-        Conversation row;
-        if (auto stored = m_reader->conversation(id))
-            row = *stored;
-        row.id = id;
-        if (info) {
-            row.customerId = info->customer;
-            row.channel = info->channel;
-            row.rule = info->rule;
-            row.groups = info->groups;
-            row.agentId = info->agent;
-            row.state = info->state == ConversationInfo::Assigned ? ConversationState::Assigned
-                        : info->state == ConversationInfo::Unmatched ? ConversationState::Unmatched
-                                                                      : ConversationState::Queued;
-            if (row.createdAt == 0)
-                row.createdAt = info->arrivedAt;
-            row.closedAt = 0;
-            m_openConversation.insert(info->customer, id);
-        } else {
-            // Closed: the engine forgets it; the row keeps its last agent.
-            if (row.customerId.isEmpty())
-                continue; // never stored: nothing to close
-            row.state = ConversationState::Closed;
-            row.closedAt = now;
-            if (m_openConversation.value(row.customerId) == id)
-                m_openConversation.remove(row.customerId);
-        }
-        m_writer->upsertConversation(row, track());
-    }
+    // Decisions first: their events may need a closed conversation's row, which goes below.
     for (const Decision &d : m_decided) {
-        DecisionRecord rec;
-        rec.seq = static_cast<qint64>(d.seq);
+        DecisionRecord rec; // seq 0: the audit log numbers its own (the engine restarts from 1)
         rec.at = d.at;
         rec.kind = toString(d.kind);
         rec.conversationId = d.conversation;
@@ -299,10 +267,42 @@ void CoordinatorService::persistTouched()
                            {QLatin1String("groups"), QJsonArray::fromStringList(d.groups)},
                            {QLatin1String("candidates"), candidates},
                            {QLatin1String("omitted"), QJsonArray::fromStringList(d.omitted)}};
-        // The engine numbers decisions from 1 after every restart; the audit log numbers its own.
-        rec.seq = 0;
         m_writer->appendDecision(rec, track());
         decisionEvents(d);
+    }
+    // Then each conversation the decisions touched, in its final state. Rows come from memory, not
+    // the store: a row submitted but not yet committed would read as missing or stale.
+    for (const QString &id : std::as_const(m_touched)) {
+        const auto info = m_engine->conversation(id);
+        auto it = m_rows.find(id);
+        if (!info) {
+            // Closed: the engine forgets it; the row keeps its last agent.
+            if (it == m_rows.end())
+                continue; // never stored: nothing to close
+            Conversation row = *it;
+            m_rows.erase(it);
+            row.state = ConversationState::Closed;
+            row.closedAt = m_liveClock.nowMs();
+            if (m_openConversation.value(row.customerId) == id)
+                m_openConversation.remove(row.customerId);
+            m_writer->upsertConversation(row, track());
+            continue;
+        }
+        if (it == m_rows.end()) {
+            it = m_rows.insert(id, Conversation());
+            it->id = id;
+            it->createdAt = info->arrivedAt;
+        }
+        it->customerId = info->customer;
+        it->channel = info->channel;
+        it->rule = info->rule;
+        it->groups = info->groups;
+        it->agentId = info->agent;
+        it->state = info->state == ConversationInfo::Assigned    ? ConversationState::Assigned
+                    : info->state == ConversationInfo::Unmatched ? ConversationState::Unmatched
+                                                                 : ConversationState::Queued;
+        m_openConversation.insert(info->customer, id);
+        m_writer->upsertConversation(*it, track());
     }
     m_decided.clear();
     m_touched.clear();

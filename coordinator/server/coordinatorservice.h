@@ -40,7 +40,7 @@ class CoordinatorService final : public QObject
 public:
     struct Options
     {
-        QString dataDir; // the store lives in dataDir/switchboard.db
+        QString dataDir;                    // the store lives in dataDir/switchboard.db
         std::optional<SiteConfig> seedSite; // used when the store has no site yet
         qint64 sessionLifetimeMs = 12LL * 3600 * 1000;
         qint64 customerSessionLifetimeMs = 30LL * 24 * 3600 * 1000;
@@ -102,7 +102,6 @@ private:
         int outstanding = 0;
         bool sealed = false;
         bool failed = false;
-        QString error;
         std::vector<std::function<void(bool failed)>> outputs;
     };
 
@@ -114,7 +113,6 @@ private:
     void flushRounds();
     std::function<void(const WriteResult &)> track(std::function<void(const WriteResult &)> also = {});
     void later(std::function<void(bool failed)> output);
-    void journal(EngineEvent event);
     EngineResult feed(EngineEvent event); // journal + apply + persist what the engine decided
     void onDecision(const Decision &decision);
     void persistTouched();
@@ -130,6 +128,7 @@ private:
     void pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data);
     void pushToCustomer(const QString &customerId, const QString &name, const QJsonObject &data);
     void pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data);
+    void pushToAdmins(const QString &name, const QJsonObject &data);
     void decisionEvents(const Decision &d);
     QJsonObject conversationJson(const ConversationInfo &info) const;
     QJsonObject messageJson(const Message &m) const;
@@ -144,13 +143,15 @@ private:
     // sessions (serviceauth.cpp)
     SessionState *openSession(const QString &token, const Session &row);
     void attach(ClientLink *link, SessionState *session);
+    SessionState *issueSession(Call &call, Session row, qint64 lifetimeMs, QString *token);
     void hello(Call &call);
     void authSetup(Call &call);
     void authLogin(Call &call);
     void authResume(Call &call);
     void authLogout(Call &call);
     QJsonObject signedIn(SessionState *session, const QString &token) const;
-    void issueStaffSession(Call &call, const Account &account);
+    void forgetSession(const QString &tokenHash);
+    void signIn(Call &call, const Account &account);
 
     // customers (servicecustomer.cpp)
     void customerStart(Call &call);
@@ -173,8 +174,10 @@ private:
     void ticketOpen(Call &call);
     void quickReplyList(Call &call);
     void directoryAgents(Call &call);
-    bool takeAttachments(Call &call, std::vector<Attachment> *out);
-    void appendMessage(Call *call, Message message, const QJsonObject &resultExtra);
+    bool messageReady(Call &call);
+    void sendMessages(Call &call, Message base, bool note);
+    std::optional<ConversationInfo> handledConversation(Call &call, const char *action);
+    void appendMessage(Call *call, const Message &message);
 
     // administration (serviceadmin.cpp)
     void accountCreate(Call &call);
@@ -190,20 +193,22 @@ private:
     std::unique_ptr<SignInRateLimiter> m_addressLimiter;
     QTimer m_tickTimer;
     bool m_replaying = false;
-    bool m_started = false;
 
     std::deque<std::shared_ptr<Round>> m_rounds;
-    std::shared_ptr<Round> m_round; // the open round
+    std::shared_ptr<Round> m_round;  // the open round
     std::vector<Decision> m_decided; // during an engine call
-    QSet<QString> m_touched; // conversations to write back after the engine call
+    QSet<QString> m_touched;         // conversations to write back after the engine call
 
     std::map<ClientLink *, LinkState> m_links;
     std::map<QString, std::unique_ptr<SessionState>> m_sessions; // by token hash
-    QHash<QString, Account> m_accounts; // by id
-    QHash<QString, QString> m_logins; // lower-case login -> account id
+    QMultiHash<QString, SessionState *> m_staffSessions;         // by account id
+    QMultiHash<QString, SessionState *> m_customerSessions;      // by customer id
+    QHash<QString, Account> m_accounts;                          // by id
+    QHash<QString, QString> m_logins;                            // lower-case login -> account id
     QHash<QString, Team> m_teams;
+    QHash<QString, Conversation> m_rows;        // open conversations, as last written to the store
     QHash<QString, QString> m_openConversation; // customer -> their open conversation
-    QHash<QString, QString> m_customerNames;
+    QHash<QString, QString> m_customerNames;    // customers of open conversations and of this run
     Stats m_stats;
 };
 

@@ -23,7 +23,8 @@ std::optional<QSslConfiguration> loadTls(const DaemonOptions &o, QString *error)
         return std::nullopt;
     QFile certFile(o.tlsCertificate), keyFile(o.tlsKey);
     if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the TLS certificate %1 or key %2").arg(o.tlsCertificate, o.tlsKey);
+        *error =
+            QStringLiteral("cannot read the TLS certificate %1 or key %2").arg(o.tlsCertificate, o.tlsKey);
         return std::nullopt;
     }
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
@@ -88,17 +89,61 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
             const RoutingEngine &e = service.engine();
             using M = Metric;
             return QList<Metric>{
-                {QStringLiteral("switchboard_connections"), QStringLiteral("Open WebSocket connections"), M::Gauge, double(gateway.connectionCount()), {}},
-                {QStringLiteral("switchboard_sessions"), QStringLiteral("Signed-in sessions held in memory"), M::Gauge, double(service.sessionCount()), {}},
-                {QStringLiteral("switchboard_requests_total"), QStringLiteral("Requests received"), M::Counter, double(s.requests), {}},
-                {QStringLiteral("switchboard_errors_total"), QStringLiteral("Requests answered with an error"), M::Counter, double(s.errors), {}},
-                {QStringLiteral("switchboard_messages_persisted_total"), QStringLiteral("Messages written to the store"), M::Counter, double(s.messagesPersisted), {}},
-                {QStringLiteral("switchboard_events_pushed_total"), QStringLiteral("Events sent to clients"), M::Counter, double(s.eventsPushed), {}},
-                {QStringLiteral("switchboard_routing_decisions_total"), QStringLiteral("Routing decisions since start"), M::Counter, double(s.decisions), {}},
-                {QStringLiteral("switchboard_store_failures_total"), QStringLiteral("Store writes that failed"), M::Counter, double(s.storeFailures), {}},
-                {QStringLiteral("switchboard_store_transactions_total"), QStringLiteral("Store commits"), M::Counter, double(service.storeTransactions()), {}},
-                {QStringLiteral("switchboard_conversations_open"), QStringLiteral("Open conversations"), M::Gauge, double(e.liveConversations()), {}},
-                {QStringLiteral("switchboard_conversations_waiting"), QStringLiteral("Conversations waiting in a queue"), M::Gauge, double(e.waitingConversations()), {}},
+                {QStringLiteral("switchboard_connections"),
+                 QStringLiteral("Open WebSocket connections"),
+                 M::Gauge,
+                 double(gateway.connectionCount()),
+                 {}},
+                {QStringLiteral("switchboard_sessions"),
+                 QStringLiteral("Signed-in sessions held in memory"),
+                 M::Gauge,
+                 double(service.sessionCount()),
+                 {}},
+                {QStringLiteral("switchboard_requests_total"),
+                 QStringLiteral("Requests received"),
+                 M::Counter,
+                 double(s.requests),
+                 {}},
+                {QStringLiteral("switchboard_errors_total"),
+                 QStringLiteral("Requests answered with an error"),
+                 M::Counter,
+                 double(s.errors),
+                 {}},
+                {QStringLiteral("switchboard_messages_persisted_total"),
+                 QStringLiteral("Messages written to the store"),
+                 M::Counter,
+                 double(s.messagesPersisted),
+                 {}},
+                {QStringLiteral("switchboard_events_pushed_total"),
+                 QStringLiteral("Events sent to clients"),
+                 M::Counter,
+                 double(s.eventsPushed),
+                 {}},
+                {QStringLiteral("switchboard_routing_decisions_total"),
+                 QStringLiteral("Routing decisions since start"),
+                 M::Counter,
+                 double(s.decisions),
+                 {}},
+                {QStringLiteral("switchboard_store_failures_total"),
+                 QStringLiteral("Store writes that failed"),
+                 M::Counter,
+                 double(s.storeFailures),
+                 {}},
+                {QStringLiteral("switchboard_store_transactions_total"),
+                 QStringLiteral("Store commits"),
+                 M::Counter,
+                 double(service.storeTransactions()),
+                 {}},
+                {QStringLiteral("switchboard_conversations_open"),
+                 QStringLiteral("Open conversations"),
+                 M::Gauge,
+                 double(e.liveConversations()),
+                 {}},
+                {QStringLiteral("switchboard_conversations_waiting"),
+                 QStringLiteral("Conversations waiting in a queue"),
+                 M::Gauge,
+                 double(e.waitingConversations()),
+                 {}},
             };
         });
         if (!http.listen(options.address, options.httpPort, &error)) {
@@ -114,13 +159,15 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
         service.stop();
         QCoreApplication::quit();
     });
-    out << "switchboard-coordinator: listening on " << (tls ? "wss" : "ws") << "://" << options.address.toString() << ':'
-        << gateway.port();
+    out << "switchboard-coordinator: listening on " << (tls ? "wss" : "ws") << "://"
+        << options.address.toString() << ':' << gateway.port();
     if (options.httpPort != 0)
-        out << ", health and metrics on http://" << options.address.toString() << ':' << http.port() << "/health /metrics";
+        out << ", health and metrics on http://" << options.address.toString() << ':' << http.port()
+            << "/health /metrics";
     out << "; store " << service.storePath() << '\n';
     if (service.needsSetup())
-        out << "switchboard-coordinator: no administrator yet: the first client to send auth.setup creates one\n";
+        out << "switchboard-coordinator: no administrator yet: the first client to send auth.setup creates "
+               "one\n";
     out.flush();
     const int rc = QCoreApplication::exec();
     service.stop();

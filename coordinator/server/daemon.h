@@ -14,7 +14,7 @@ struct DaemonOptions
     quint16 port = 8765;
     quint16 httpPort = 8766; // 0: no HTTP endpoint
     QString dataDir;
-    QString sitePath; // seeds an empty store
+    QString sitePath;       // seeds an empty store
     QString tlsCertificate; // PEM; with tlsKey, the gateway speaks wss only
     QString tlsKey;
 };

@@ -15,7 +15,10 @@ EngineEvent event(const char *type, const QJsonObject &payload)
     return e;
 }
 
-QString str(const QJsonObject &o, const char *key) { return o.value(QLatin1String(key)).toString(); }
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
 
 QStringList strings(const QJsonObject &o, const char *key)
 {
@@ -121,13 +124,23 @@ EngineEvent siteLoad(const SiteConfig &site)
     return event("site.load", {{QLatin1String("site"), QJsonDocument::fromJson(site.toJson()).object()}});
 }
 
-EngineEvent groupUpsert(const GroupConfig &group) { return event("group.upsert", toJson(group)); }
-EngineEvent agentUpsert(const AgentConfig &agent) { return event("agent.upsert", toJson(agent)); }
-EngineEvent customerUpsert(const CustomerConfig &customer) { return event("customer.upsert", toJson(customer)); }
+EngineEvent groupUpsert(const GroupConfig &group)
+{
+    return event("group.upsert", toJson(group));
+}
+EngineEvent agentUpsert(const AgentConfig &agent)
+{
+    return event("agent.upsert", toJson(agent));
+}
+EngineEvent customerUpsert(const CustomerConfig &customer)
+{
+    return event("customer.upsert", toJson(customer));
+}
 
 EngineEvent agentStatus(const QString &agent, AgentStatus status)
 {
-    return event("agent.status", {{QLatin1String("agent"), agent}, {QLatin1String("status"), toString(status)}});
+    return event("agent.status",
+                 {{QLatin1String("agent"), agent}, {QLatin1String("status"), toString(status)}});
 }
 
 EngineEvent customerMessage(const QString &conversation, const QString &customer, const QString &channel,
@@ -193,7 +206,8 @@ EngineResult apply(RoutingEngine &engine, const EngineEvent &e)
     const QString &t = e.type;
     QString error;
     if (t == QLatin1String("site.load")) {
-        const QByteArray json = QJsonDocument(p.value(QLatin1String("site")).toObject()).toJson(QJsonDocument::Compact);
+        const QByteArray json =
+            QJsonDocument(p.value(QLatin1String("site")).toObject()).toJson(QJsonDocument::Compact);
         const auto site = SiteConfig::fromJson(json, &error);
         if (!site)
             return malformed(e, error);
@@ -224,9 +238,11 @@ EngineResult apply(RoutingEngine &engine, const EngineEvent &e)
         return engine.setAgentStatus(str(p, "agent"), *status);
     }
     if (t == QLatin1String("customer.message"))
-        return engine.customerMessage(str(p, "conversation"), str(p, "customer"), str(p, "channel"), str(p, "text"));
+        return engine.customerMessage(str(p, "conversation"), str(p, "customer"), str(p, "channel"),
+                                      str(p, "text"));
     if (t == QLatin1String("agent.message"))
-        return engine.agentMessage(str(p, "conversation"), str(p, "agent"), p.value(QLatin1String("note")).toBool());
+        return engine.agentMessage(str(p, "conversation"), str(p, "agent"),
+                                   p.value(QLatin1String("note")).toBool());
     if (t == QLatin1String("ticket.open"))
         return engine.openTicket(str(p, "conversation"), str(p, "by"), str(p, "customer"), str(p, "channel"),
                                  p.value(QLatin1String("keep")).toBool());

@@ -16,7 +16,8 @@ using protocol::ErrorCode;
 void CoordinatorService::accountCreate(Call &call)
 {
     const QString login = call.str("login").trimmed();
-    const auto role = roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
+    const auto role =
+        roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
     if (!role) {
         fail(call, ErrorCode::BadRequest, QStringLiteral("\"role\" must be agent, supervisor or admin"));
         return;

@@ -21,7 +21,9 @@ void CoordinatorService::hello(Call &call)
     const int version = static_cast<int>(call.num("protocol"));
     if (version != protocol::kVersion) {
         fail(call, ErrorCode::VersionMismatch,
-             QStringLiteral("this coordinator speaks protocol %1; the client speaks %2").arg(protocol::kVersion).arg(version));
+             QStringLiteral("this coordinator speaks protocol %1; the client speaks %2")
+                 .arg(protocol::kVersion)
+                 .arg(version));
         return;
     }
     m_links[call.link].hello = true;
@@ -38,20 +40,63 @@ void CoordinatorService::hello(Call &call)
 SessionState *CoordinatorService::openSession(const QString &hash, const Session &row)
 {
     auto &slot = m_sessions[hash];
-    if (!slot) {
-        slot = std::make_unique<SessionState>();
-        slot->tokenHash = hash;
-    }
+    if (slot)
+        return slot.get();
+    slot = std::make_unique<SessionState>();
     SessionState *s = slot.get();
+    s->tokenHash = hash;
     s->expiresAt = row.expiresAt;
     if (!row.customerId.isEmpty()) {
         s->kind = SessionState::Customer;
         s->customerId = row.customerId;
+        m_customerSessions.insert(s->customerId, s);
     } else {
         s->kind = SessionState::Staff;
         s->accountId = row.accountId;
         s->role = m_accounts.value(row.accountId).role;
+        m_staffSessions.insert(s->accountId, s);
     }
+    // Now and then, sessions that expired with no connection are let go (the store keeps the rows
+    // until purged; an expired token is refused either way).
+    if (m_sessions.size() % 256 == 0) {
+        const qint64 now = m_liveClock.nowMs();
+        QStringList expired;
+        for (const auto &entry : m_sessions) {
+            if (entry.second->expiresAt <= now && !entry.second->link)
+                expired << entry.first;
+        }
+        for (const QString &key : expired)
+            forgetSession(key);
+    }
+    return s;
+}
+
+void CoordinatorService::forgetSession(const QString &hash)
+{
+    auto it = m_sessions.find(hash);
+    if (it == m_sessions.end())
+        return;
+    SessionState *s = it->second.get();
+    for (auto &link : m_links) {
+        if (link.second.session == s)
+            link.second.session = nullptr; // every connection that used it is signed out
+    }
+    if (s->kind == SessionState::Staff)
+        m_staffSessions.remove(s->accountId, s);
+    else
+        m_customerSessions.remove(s->customerId, s);
+    m_sessions.erase(it);
+}
+
+SessionState *CoordinatorService::issueSession(Call &call, Session row, qint64 lifetimeMs, QString *token)
+{
+    *token = newSessionToken();
+    row.tokenHash = tokenHash(*token);
+    row.createdAt = m_liveClock.nowMs();
+    row.expiresAt = row.createdAt + lifetimeMs;
+    m_writer->createSession(row, track());
+    SessionState *s = openSession(row.tokenHash, row);
+    attach(call.link, s);
     return s;
 }
 
@@ -61,7 +106,8 @@ void CoordinatorService::attach(ClientLink *link, SessionState *session)
     if (ls.session && ls.session != session && ls.session->link == link)
         ls.session->link = nullptr;
     ls.session = session;
-    session->link = link; // a newer connection takes over from an older one
+    session->link = link;                     // a newer connection takes over from an older one
+    session->sentUpTo = session->nextSeq - 1; // what came before is the snapshot's or a resume's
 }
 
 QJsonObject CoordinatorService::signedIn(SessionState *s, const QString &token) const
@@ -82,25 +128,20 @@ QJsonObject CoordinatorService::signedIn(SessionState *s, const QString &token) 
     return o;
 }
 
-void CoordinatorService::issueStaffSession(Call &call, const Account &account)
+void CoordinatorService::signIn(Call &call, const Account &account)
 {
-    const QString token = newSessionToken();
     Session row;
-    row.tokenHash = tokenHash(token);
     row.accountId = account.id;
-    row.createdAt = m_liveClock.nowMs();
-    row.expiresAt = row.createdAt + m_options.sessionLifetimeMs;
-    m_writer->createSession(row, track());
-    SessionState *s = openSession(row.tokenHash, row);
-    attach(call.link, s);
-    s->sentUpTo = s->nextSeq - 1;
+    QString token;
+    SessionState *s = issueSession(call, row, m_options.sessionLifetimeMs, &token);
     reply(call, signedIn(s, token));
 }
 
 void CoordinatorService::authSetup(Call &call)
 {
     if (!needsSetup()) {
-        fail(call, ErrorCode::SetupDone, QStringLiteral("this coordinator already has an administrator; sign in instead"));
+        fail(call, ErrorCode::SetupDone,
+             QStringLiteral("this coordinator already has an administrator; sign in instead"));
         return;
     }
     const QString login = call.str("login").trimmed();
@@ -127,7 +168,7 @@ void CoordinatorService::authSetup(Call &call)
     agent.id = a.id;
     agent.name = a.displayName;
     feed(journal::agentUpsert(agent));
-    issueStaffSession(call, a);
+    signIn(call, a);
 }
 
 void CoordinatorService::authLogin(Call &call)
@@ -154,7 +195,7 @@ void CoordinatorService::authLogin(Call &call)
         return;
     }
     m_loginLimiter->recordSuccess(loginKey);
-    issueStaffSession(call, *it);
+    signIn(call, *it);
 }
 
 void CoordinatorService::authResume(Call &call)
@@ -171,8 +212,10 @@ void CoordinatorService::authResume(Call &call)
         }
     }
     if (!s || s->expiresAt <= m_liveClock.nowMs() ||
-        (s->kind == SessionState::Staff && (!m_accounts.contains(s->accountId) || m_accounts.value(s->accountId).disabled))) {
-        fail(call, ErrorCode::BadCredentials, QStringLiteral("the session token is unknown, expired or revoked; sign in again"));
+        (s->kind == SessionState::Staff &&
+         (!m_accounts.contains(s->accountId) || m_accounts.value(s->accountId).disabled))) {
+        fail(call, ErrorCode::BadCredentials,
+             QStringLiteral("the session token is unknown, expired or revoked; sign in again"));
         return;
     }
     const quint64 lastSeq = static_cast<quint64>(call.num("lastSeq"));
@@ -196,7 +239,7 @@ void CoordinatorService::authResume(Call &call)
         if (e.first >= from)
             again.push_back(e.second);
     }
-    s->sentUpTo = s->nextSeq - 1;
+    s->sentUpTo = s->nextSeq - 1; // the numbering may have moved on above
     ClientLink *link = call.link;
     later([this, link, again](bool failed) {
         if (failed || m_links.find(link) == m_links.end())
@@ -208,12 +251,9 @@ void CoordinatorService::authResume(Call &call)
 
 void CoordinatorService::authLogout(Call &call)
 {
-    SessionState *s = call.session;
-    m_writer->revokeSession(s->tokenHash, track());
-    const QString hash = s->tokenHash;
+    m_writer->revokeSession(call.session->tokenHash, track());
     reply(call, {});
-    m_links[call.link].session = nullptr;
-    m_sessions.erase(hash);
+    forgetSession(call.session->tokenHash);
 }
 
 } // namespace sb

@@ -21,13 +21,13 @@ void CoordinatorService::customerStart(Call &call)
         const QString hash = looksLikeToken(token) ? tokenHash(token) : QString();
         const auto row = hash.isEmpty() ? std::nullopt : m_reader->sessionByTokenHash(hash);
         if (!row || row->revoked || row->customerId.isEmpty() || row->expiresAt <= m_liveClock.nowMs()) {
-            fail(call, ErrorCode::BadCredentials, QStringLiteral("the customer token is unknown or expired; start without it"));
+            fail(call, ErrorCode::BadCredentials,
+                 QStringLiteral("the customer token is unknown or expired; start without it"));
             return;
         }
         SessionState *s = openSession(hash, *row);
         s->channel = channel;
         attach(call.link, s);
-        s->sentUpTo = s->nextSeq - 1;
         QJsonObject result = signedIn(s, token);
         result.insert(QLatin1String("conversation"), m_openConversation.value(s->customerId));
         reply(call, result);
@@ -39,8 +39,9 @@ void CoordinatorService::customerStart(Call &call)
     c.language = call.str("language");
     c.externalId = call.str("externalId");
     c.createdAt = m_liveClock.nowMs();
-    if (!c.externalId.isEmpty() && m_reader->customer(c.externalId)) {
-        // External ids are unique in the store; a second visitor claiming one gets a guest record.
+    if (!c.externalId.isEmpty() && m_reader->customerByExternalId(c.externalId)) {
+        // External ids are unique in the store, and naming one proves nothing: a second visitor
+        // giving the same one is a new guest (a connector links CRM records, in its own issue).
         c.externalId.clear();
     }
     m_writer->upsertCustomer(c, track());
@@ -51,16 +52,11 @@ void CoordinatorService::customerStart(Call &call)
     config.language = c.language;
     feed(journal::customerUpsert(config));
 
-    const QString newToken = newSessionToken();
     Session row;
-    row.tokenHash = tokenHash(newToken);
     row.customerId = c.id;
-    row.createdAt = m_liveClock.nowMs();
-    row.expiresAt = row.createdAt + m_options.customerSessionLifetimeMs;
-    m_writer->createSession(row, track());
-    SessionState *s = openSession(row.tokenHash, row);
+    QString newToken;
+    SessionState *s = issueSession(call, row, m_options.customerSessionLifetimeMs, &newToken);
     s->channel = channel;
-    attach(call.link, s);
     QJsonObject result = signedIn(s, newToken);
     result.insert(QLatin1String("conversation"), QString());
     reply(call, result);
@@ -69,19 +65,14 @@ void CoordinatorService::customerStart(Call &call)
 void CoordinatorService::customerSend(Call &call)
 {
     SessionState *s = call.session;
-    std::vector<Attachment> files;
-    if (!takeAttachments(call, &files))
+    if (!messageReady(call))
         return;
-    const QString text = call.str("text");
-    if (text.trimmed().isEmpty() && files.empty()) {
-        fail(call, ErrorCode::BadRequest, QStringLiteral("a message needs text or an attachment"));
-        return;
-    }
     QString conversation = m_openConversation.value(s->customerId);
     if (conversation.isEmpty())
         conversation = newId(QStringLiteral("c-"), 9);
     const QString channel = s->channel.isEmpty() ? QStringLiteral("web") : s->channel;
-    const EngineResult r = feed(journal::customerMessage(conversation, s->customerId, channel, text));
+    const EngineResult r =
+        feed(journal::customerMessage(conversation, s->customerId, channel, call.str("text")));
     if (!r.ok) {
         failEngine(call, r);
         return;
@@ -90,19 +81,7 @@ void CoordinatorService::customerSend(Call &call)
     m.conversationId = conversation;
     m.senderKind = SenderKind::Customer;
     m.senderId = s->customerId;
-    m.createdAt = m_liveClock.nowMs();
-    if (!text.isEmpty() || files.empty()) {
-        m.kind = MessageKind::Text;
-        m.body = text;
-        appendMessage(files.empty() ? &call : nullptr, m, {});
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        Message f = m;
-        f.body.clear();
-        f.kind = files[i].mime.startsWith(QLatin1String("image/")) ? MessageKind::Image : MessageKind::File;
-        f.attachment = files[i];
-        appendMessage(i + 1 == files.size() ? &call : nullptr, f, {});
-    }
+    sendMessages(call, m, false);
 }
 
 void CoordinatorService::customerHistory(Call &call)
@@ -116,7 +95,8 @@ void CoordinatorService::customerHistory(Call &call)
     }
     QJsonArray messages;
     if (!conversation.isEmpty()) {
-        for (const Message &m : m_reader->history(conversation, call.num("beforeSeq"), static_cast<int>(call.num("limit", 50)))) {
+        for (const Message &m : m_reader->history(conversation, call.num("beforeSeq"),
+                                                  static_cast<int>(call.num("limit", 50)))) {
             if (m.kind != MessageKind::Note)
                 messages.append(messageJson(m));
         }

@@ -20,7 +20,7 @@ constexpr qint64 kUploadBytesPerLink = 32LL * 1024 * 1024;
 
 } // namespace
 
-void CoordinatorService::appendMessage(Call *call, Message message, const QJsonObject &resultExtra)
+void CoordinatorService::appendMessage(Call *call, const Message &message)
 {
     // The store numbers the message; the reply and the events carry that number, so both wait for
     // the commit (they are outputs of this round, which completes after it).
@@ -55,56 +55,89 @@ void CoordinatorService::appendMessage(Call *call, Message message, const QJsonO
     call->answered = true;
     ClientLink *link = call->link;
     const QJsonValue id = call->request.id;
-    later([this, link, id, stored, resultExtra](bool failed) {
+    later([this, link, id, stored](bool failed) {
         if (m_links.find(link) == m_links.end())
             return;
         if (failed) {
-            link->send(protocol::encodeError(id, ErrorCode::Internal, QStringLiteral("the message could not be saved; send it again")));
+            link->send(protocol::encodeError(
+                id, ErrorCode::Internal, QStringLiteral("the message could not be saved; send it again")));
             return;
         }
-        QJsonObject result = resultExtra;
-        result.insert(QLatin1String("conversation"), stored->conversationId);
-        result.insert(QLatin1String("id"), stored->id);
-        result.insert(QLatin1String("seq"), stored->seq);
-        link->send(protocol::encodeResult(id, result));
+        link->send(protocol::encodeResult(id, {{QLatin1String("conversation"), stored->conversationId},
+                                               {QLatin1String("id"), stored->id},
+                                               {QLatin1String("seq"), stored->seq}}));
     });
 }
 
-bool CoordinatorService::takeAttachments(Call &call, std::vector<Attachment> *out)
+bool CoordinatorService::messageReady(Call &call)
 {
-    LinkState &ls = m_links[call.link];
+    const LinkState &ls = m_links[call.link];
     const QJsonArray ids = call.request.args.value(QLatin1String("attachments")).toArray();
     for (const QJsonValue &v : ids) {
         if (ls.uploads.find(v.toString()) == ls.uploads.end()) {
-            fail(call, ErrorCode::NotFound, QStringLiteral("no uploaded attachment \"%1\" on this connection").arg(v.toString()));
+            fail(call, ErrorCode::NotFound,
+                 QStringLiteral("no uploaded attachment \"%1\" on this connection").arg(v.toString()));
             return false;
         }
     }
-    for (const QJsonValue &v : ids) {
-        auto it = ls.uploads.find(v.toString());
-        ls.uploadBytes -= it->second.size;
-        out->push_back(std::move(it->second));
-        ls.uploads.erase(it);
+    if (call.str("text").trimmed().isEmpty() && ids.isEmpty()) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("a message needs text or an attachment"));
+        return false;
     }
     return true;
 }
 
+void CoordinatorService::sendMessages(Call &call, Message base, bool note)
+{
+    // The text is one message, each attachment another; the last one stored answers the request.
+    // The uploads are taken only now, once the message was accepted.
+    LinkState &ls = m_links[call.link];
+    std::vector<Attachment> files;
+    for (const QJsonValue &v : call.request.args.value(QLatin1String("attachments")).toArray()) {
+        auto it = ls.uploads.find(v.toString());
+        if (it == ls.uploads.end())
+            continue; // listed twice
+        ls.uploadBytes -= it->second.size;
+        files.push_back(std::move(it->second));
+        ls.uploads.erase(it);
+    }
+    base.createdAt = m_liveClock.nowMs();
+    const QString text = call.str("text");
+    if (!text.isEmpty() || files.empty()) {
+        Message m = base;
+        m.kind = note ? MessageKind::Note : MessageKind::Text;
+        m.body = text;
+        appendMessage(files.empty() ? &call : nullptr, m);
+    }
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        Message f = base;
+        f.kind = note                                                ? MessageKind::Note
+                 : files[i].mime.startsWith(QLatin1String("image/")) ? MessageKind::Image
+                                                                     : MessageKind::File;
+        f.attachment = std::move(files[i]);
+        appendMessage(i + 1 == files.size() ? &call : nullptr, f);
+    }
+}
+
 void CoordinatorService::attachmentUpload(Call &call)
 {
-    const QByteArray data = QByteArray::fromBase64(call.str("data").toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    const QByteArray data =
+        QByteArray::fromBase64(call.str("data").toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (data.isEmpty() && !call.str("data").isEmpty()) {
         fail(call, ErrorCode::BadRequest, QStringLiteral("\"data\" is not valid base64"));
         return;
     }
     if (data.size() > protocol::Limits::maxAttachmentBytes) {
-        fail(call, ErrorCode::BadRequest, QStringLiteral("the file has %1 bytes; the limit is %2")
-                                               .arg(data.size())
-                                               .arg(protocol::Limits::maxAttachmentBytes));
+        fail(call, ErrorCode::BadRequest,
+             QStringLiteral("the file has %1 bytes; the limit is %2")
+                 .arg(data.size())
+                 .arg(protocol::Limits::maxAttachmentBytes));
         return;
     }
     LinkState &ls = m_links[call.link];
     if (ls.uploadBytes + data.size() > kUploadBytesPerLink) {
-        fail(call, ErrorCode::RateLimited, QStringLiteral("too many unsent uploads on this connection; send or drop some first"));
+        fail(call, ErrorCode::RateLimited,
+             QStringLiteral("too many unsent uploads on this connection; send or drop some first"));
         return;
     }
     Attachment a;
@@ -134,18 +167,21 @@ void CoordinatorService::attachmentGet(Call &call)
     } else {
         allowed = canSeeConversation(call.session, conversation, &exists);
     }
-    const QList<Message> page = seq > 0 && allowed ? m_reader->history(conversation, seq + 1, 1) : QList<Message>();
+    const QList<Message> page =
+        seq > 0 && allowed ? m_reader->history(conversation, seq + 1, 1) : QList<Message>();
     if (page.isEmpty() || page.first().id != messageId || !page.first().attachment ||
         (call.session->kind == SessionState::Customer && page.first().kind == MessageKind::Note)) {
-        fail(call, ErrorCode::NotFound, QStringLiteral("no attachment \"%1\" that you may read").arg(call.str("id")));
+        fail(call, ErrorCode::NotFound,
+             QStringLiteral("no attachment \"%1\" that you may read").arg(call.str("id")));
         return;
     }
     const Attachment &a = *page.first().attachment;
-    reply(call, {{QLatin1String("id"), call.str("id")},
-                 {QLatin1String("name"), a.name},
-                 {QLatin1String("mime"), a.mime},
-                 {QLatin1String("size"), a.size},
-                 {QLatin1String("data"), QString::fromLatin1(m_reader->attachmentData(messageId).toBase64())}});
+    reply(call,
+          {{QLatin1String("id"), call.str("id")},
+           {QLatin1String("name"), a.name},
+           {QLatin1String("mime"), a.mime},
+           {QLatin1String("size"), a.size},
+           {QLatin1String("data"), QString::fromLatin1(m_reader->attachmentData(messageId).toBase64())}});
 }
 
 void CoordinatorService::statusSet(Call &call)
@@ -160,7 +196,8 @@ void CoordinatorService::statusSet(Call &call)
         failEngine(call, r);
         return;
     }
-    const QJsonObject data{{QLatin1String("agent"), call.session->accountId}, {QLatin1String("status"), toString(*status)}};
+    const QJsonObject data{{QLatin1String("agent"), call.session->accountId},
+                           {QLatin1String("status"), toString(*status)}};
     pushToAccount(call.session->accountId, QStringLiteral("agent.status"), data);
     reply(call, data);
 }
@@ -208,7 +245,8 @@ void CoordinatorService::conversationHistory(Call &call)
         return;
     }
     QJsonArray messages;
-    for (const Message &m : m_reader->history(id, call.num("beforeSeq"), static_cast<int>(call.num("limit", 50))))
+    for (const Message &m :
+         m_reader->history(id, call.num("beforeSeq"), static_cast<int>(call.num("limit", 50))))
         messages.append(messageJson(m));
     reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("messages"), messages}});
 }
@@ -221,26 +259,26 @@ void CoordinatorService::messageSend(Call &call)
     bool exists = false;
     const bool visible = canSeeConversation(call.session, id, &exists);
     const auto info = m_engine->conversation(id);
-    if (!visible || !info) {
-        fail(call, !exists ? ErrorCode::NotFound : visible ? ErrorCode::Conflict : ErrorCode::Forbidden,
-             !exists ? QStringLiteral("no conversation \"%1\"").arg(id)
-             : visible ? QStringLiteral("conversation \"%1\" is closed").arg(id)
-                       : QStringLiteral("conversation \"%1\" is not yours").arg(id));
+    if (!exists) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no conversation \"%1\"").arg(id));
+        return;
+    }
+    if (!visible) {
+        fail(call, ErrorCode::Forbidden, QStringLiteral("conversation \"%1\" is not yours").arg(id));
+        return;
+    }
+    if (!info) {
+        fail(call, ErrorCode::Conflict, QStringLiteral("conversation \"%1\" is closed").arg(id));
         return;
     }
     if (!note && info->agent != me) {
         // Only the assigned agent speaks to the customer; experts and supervisors write notes.
-        fail(call, ErrorCode::Forbidden, QStringLiteral("only the assigned agent replies to the customer; send a note instead"));
+        fail(call, ErrorCode::Forbidden,
+             QStringLiteral("only the assigned agent replies to the customer; send a note instead"));
         return;
     }
-    std::vector<Attachment> files;
-    if (!takeAttachments(call, &files))
+    if (!messageReady(call))
         return;
-    const QString text = call.str("text");
-    if (text.trimmed().isEmpty() && files.empty()) {
-        fail(call, ErrorCode::BadRequest, QStringLiteral("a message needs text or an attachment"));
-        return;
-    }
     const EngineResult r = feed(journal::agentMessage(id, me, note));
     if (!r.ok) {
         failEngine(call, r);
@@ -250,26 +288,14 @@ void CoordinatorService::messageSend(Call &call)
     m.conversationId = id;
     m.senderKind = SenderKind::Agent;
     m.senderId = me;
-    m.createdAt = m_liveClock.nowMs();
-    if (!text.isEmpty() || files.empty()) {
-        m.kind = note ? MessageKind::Note : MessageKind::Text;
-        m.body = text;
-        appendMessage(files.empty() ? &call : nullptr, m, {});
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        Message f = m;
-        f.body.clear();
-        f.kind = note ? MessageKind::Note : files[i].mime.startsWith(QLatin1String("image/")) ? MessageKind::Image : MessageKind::File;
-        f.attachment = files[i];
-        appendMessage(i + 1 == files.size() ? &call : nullptr, f, {});
-    }
+    sendMessages(call, m, note);
 }
 
 void CoordinatorService::conversationClaim(Call &call)
 {
     const QString id = call.str("conversation");
     bool exists = false;
-    if (!canSeeConversation(call.session, id, &exists) && call.session->role != Role::Admin) {
+    if (!canSeeConversation(call.session, id, &exists)) {
         fail(call, exists ? ErrorCode::NotMember : ErrorCode::NotFound,
              exists ? QStringLiteral("conversation \"%1\" does not wait in a queue of yours").arg(id)
                     : QStringLiteral("no conversation \"%1\"").arg(id));
@@ -283,81 +309,73 @@ void CoordinatorService::conversationClaim(Call &call)
     reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("agent"), call.session->accountId}});
 }
 
-namespace {
-
-// Acting on a conversation by hand: its agent, a supervisor above them, or an admin.
-bool mayHandle(const ConversationInfo &info, const SessionState *s, bool supervisorScope)
+std::optional<ConversationInfo> CoordinatorService::handledConversation(Call &call, const char *action)
 {
-    return info.agent == s->accountId || s->role == Role::Admin || supervisorScope;
+    // Acting on a conversation by hand: its agent, a supervisor above them, or an admin.
+    const QString id = call.str("conversation");
+    const SessionState *s = call.session;
+    const auto info = m_engine->conversation(id);
+    if (info && (info->agent == s->accountId || s->role == Role::Admin || inSupervisorScope(s, info->agent)))
+        return info;
+    bool exists = false;
+    const bool visible = canSeeConversation(s, id, &exists);
+    if (!exists)
+        fail(call, ErrorCode::NotFound, QStringLiteral("no conversation \"%1\"").arg(id));
+    else if (!info && visible)
+        fail(call, ErrorCode::Conflict, QStringLiteral("conversation \"%1\" is already closed").arg(id));
+    else
+        fail(call, ErrorCode::Forbidden,
+             QStringLiteral("conversation \"%1\" is not yours to %2").arg(id, QLatin1String(action)));
+    return std::nullopt;
 }
-
-} // namespace
 
 void CoordinatorService::conversationTransfer(Call &call)
 {
-    const QString id = call.str("conversation");
     const QString toAgent = call.str("toAgent");
     const QString toGroup = call.str("toGroup");
     if (toAgent.isEmpty() == toGroup.isEmpty()) {
         fail(call, ErrorCode::BadRequest, QStringLiteral("give exactly one of \"toAgent\" and \"toGroup\""));
         return;
     }
-    const auto info = m_engine->conversation(id);
-    if (!info || !mayHandle(*info, call.session, inSupervisorScope(call.session, info->agent))) {
-        bool exists = false;
-        canSeeConversation(call.session, id, &exists);
-        fail(call, exists ? ErrorCode::Forbidden : ErrorCode::NotFound,
-             exists ? QStringLiteral("conversation \"%1\" is not yours to transfer").arg(id)
-                    : QStringLiteral("no open conversation \"%1\"").arg(id));
+    const auto info = handledConversation(call, "transfer");
+    if (!info)
         return;
-    }
     const QString me = call.session->accountId;
-    const EngineResult r = feed(toAgent.isEmpty() ? journal::transferToGroup(id, toGroup, me)
-                                                  : journal::transferToAgent(id, toAgent, me));
+    const EngineResult r = feed(toAgent.isEmpty() ? journal::transferToGroup(info->id, toGroup, me)
+                                                  : journal::transferToAgent(info->id, toAgent, me));
     if (!r.ok) {
         failEngine(call, r);
         return;
     }
-    const auto after = m_engine->conversation(id);
-    reply(call, after ? conversationJson(*after) : QJsonObject{{QLatin1String("id"), id}});
+    const auto after = m_engine->conversation(info->id);
+    reply(call, after ? conversationJson(*after) : QJsonObject{{QLatin1String("id"), info->id}});
 }
 
 void CoordinatorService::conversationInvite(Call &call)
 {
-    const QString id = call.str("conversation");
-    const auto info = m_engine->conversation(id);
-    if (!info || !mayHandle(*info, call.session, inSupervisorScope(call.session, info->agent))) {
-        fail(call, info ? ErrorCode::Forbidden : ErrorCode::NotFound,
-             info ? QStringLiteral("conversation \"%1\" is not yours").arg(id) : QStringLiteral("no open conversation \"%1\"").arg(id));
+    const auto info = handledConversation(call, "invite to");
+    if (!info)
         return;
-    }
-    const EngineResult r = feed(journal::invite(id, call.str("expert"), call.session->accountId));
+    const EngineResult r = feed(journal::invite(info->id, call.str("expert"), call.session->accountId));
     if (!r.ok) {
         failEngine(call, r);
         return;
     }
-    reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("expert"), call.str("expert")}});
+    reply(call, {{QLatin1String("conversation"), info->id}, {QLatin1String("expert"), call.str("expert")}});
 }
 
 void CoordinatorService::conversationClose(Call &call)
 {
-    const QString id = call.str("conversation");
-    const auto info = m_engine->conversation(id);
-    if (!info || !mayHandle(*info, call.session, inSupervisorScope(call.session, info->agent))) {
-        bool exists = false;
-        canSeeConversation(call.session, id, &exists);
-        fail(call, info || exists ? (info ? ErrorCode::Forbidden : ErrorCode::Conflict) : ErrorCode::NotFound,
-             info ? QStringLiteral("conversation \"%1\" is not yours to close").arg(id)
-             : exists ? QStringLiteral("conversation \"%1\" is already closed").arg(id)
-                      : QStringLiteral("no conversation \"%1\"").arg(id));
+    const auto info = handledConversation(call, "close");
+    if (!info)
         return;
-    }
-    const EngineResult r = feed(journal::close(id, call.session->accountId));
+    const EngineResult r = feed(journal::close(info->id, call.session->accountId));
     if (!r.ok) {
         failEngine(call, r);
         return;
     }
-    reply(call, {{QLatin1String("conversation"), id}, {QLatin1String("state"), QStringLiteral("closed")}});
+    reply(call,
+          {{QLatin1String("conversation"), info->id}, {QLatin1String("state"), QStringLiteral("closed")}});
 }
 
 void CoordinatorService::surveySend(Call &call)
@@ -367,10 +385,12 @@ void CoordinatorService::surveySend(Call &call)
     const bool visible = canSeeConversation(call.session, id, &exists);
     const auto row = m_reader->conversation(id);
     if (!visible || !row) {
-        fail(call, exists ? ErrorCode::Forbidden : ErrorCode::NotFound, QStringLiteral("no conversation \"%1\" of yours").arg(id));
+        fail(call, exists ? ErrorCode::Forbidden : ErrorCode::NotFound,
+             QStringLiteral("no conversation \"%1\" of yours").arg(id));
         return;
     }
-    pushToCustomer(row->customerId, QStringLiteral("survey.requested"), {{QLatin1String("conversation"), id}});
+    pushToCustomer(row->customerId, QStringLiteral("survey.requested"),
+                   {{QLatin1String("conversation"), id}});
     reply(call, {{QLatin1String("conversation"), id}});
 }
 
@@ -382,7 +402,8 @@ void CoordinatorService::ticketOpen(Call &call)
         return;
     }
     const QString id = newId(QStringLiteral("c-"), 9);
-    const EngineResult r = feed(journal::ticketOpen(id, call.session->accountId, customer, call.str("channel"), call.flag("keep")));
+    const EngineResult r = feed(
+        journal::ticketOpen(id, call.session->accountId, customer, call.str("channel"), call.flag("keep")));
     if (!r.ok) {
         failEngine(call, r);
         return;

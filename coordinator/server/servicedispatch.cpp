@@ -67,66 +67,66 @@ bool roleAllows(Audience audience, const SessionState *s)
 
 void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
 {
+    // Refusals before a handler runs change nothing, so they need no round: they go at once.
+    auto refuse = [this, link](const QByteArray &error) {
+        ++m_stats.errors;
+        link->send(error);
+    };
     LinkState &ls = m_links[link];
     ++m_stats.requests;
     if (frame.size() > protocol::Limits::maxFrameBytes) {
-        ++m_stats.errors;
-        link->send(protocol::encodeError(QJsonValue(), ErrorCode::FrameTooLarge,
-                                         QStringLiteral("the frame has %1 bytes; the limit is %2")
-                                             .arg(frame.size())
-                                             .arg(protocol::Limits::maxFrameBytes)));
+        refuse(protocol::encodeError(QJsonValue(), ErrorCode::FrameTooLarge,
+                                     QStringLiteral("the frame has %1 bytes; the limit is %2")
+                                         .arg(frame.size())
+                                         .arg(protocol::Limits::maxFrameBytes)));
         return;
     }
     auto parsed = protocol::parseRequest(frame);
     if (auto *error = std::get_if<protocol::ProtocolError>(&parsed)) {
-        ++m_stats.errors;
-        link->send(protocol::encodeError(*error));
+        refuse(protocol::encodeError(*error));
         return;
     }
     Call call;
     call.link = link;
     call.address = link->peerAddress();
     call.request = std::get<protocol::Request>(std::move(parsed));
-    const protocol::OperationSpec *spec = protocol::findOperation(call.request.op);
-    const Handler handler = handlerTable().value(call.request.op);
+    const QJsonValue &id = call.request.id;
+    const QString &op = call.request.op;
+    const protocol::OperationSpec *spec = protocol::findOperation(op);
+    const Handler handler = handlerTable().value(op);
     if (!spec || !handler) {
-        ++m_stats.errors;
-        link->send(protocol::encodeError(call.request.id, ErrorCode::UnknownOperation,
-                                         QStringLiteral("no operation \"%1\"").arg(call.request.op)));
+        refuse(protocol::encodeError(id, ErrorCode::UnknownOperation,
+                                     QStringLiteral("no operation \"%1\"").arg(op)));
         return;
     }
+    if (ls.session && ls.session->expiresAt <= m_liveClock.nowMs())
+        ls.session = nullptr; // expired while connected: the link is signed out
     SessionState *session = ls.session;
-    if (session && session->expiresAt <= m_liveClock.nowMs()) {
-        // Expired while connected: the link is signed out.
-        ls.session = nullptr;
-        session = nullptr;
-    }
-    if (!ls.hello && call.request.op != QLatin1String("hello")) {
-        ++m_stats.errors;
-        link->send(protocol::encodeError(call.request.id, ErrorCode::BadRequest,
-                                         QStringLiteral("send \"hello\" with your protocol version first")));
+    if (!ls.hello && op != QLatin1String("hello")) {
+        refuse(protocol::encodeError(id, ErrorCode::BadRequest,
+                                     QStringLiteral("send \"hello\" with your protocol version first")));
         return;
     }
     if (!roleAllows(spec->audience, session)) {
-        ++m_stats.errors;
-        const bool signedIn = session != nullptr;
-        link->send(protocol::encodeError(
-            call.request.id, signedIn ? ErrorCode::Forbidden : ErrorCode::Unauthenticated,
-            signedIn ? QStringLiteral("\"%1\" is for %2 sessions").arg(call.request.op, protocol::toString(spec->audience))
-                     : QStringLiteral("sign in first: \"%1\" needs a session").arg(call.request.op)));
+        refuse(
+            session
+                ? protocol::encodeError(
+                      id, ErrorCode::Forbidden,
+                      QStringLiteral("\"%1\" is for %2 sessions").arg(op, protocol::toString(spec->audience)))
+                : protocol::encodeError(id, ErrorCode::Unauthenticated,
+                                        QStringLiteral("sign in first: \"%1\" needs a session").arg(op)));
         return;
     }
     // Arguments are checked after the role: a caller learns nothing of operations not theirs.
     if (auto invalid = protocol::validate(*spec, call.request)) {
-        ++m_stats.errors;
-        link->send(protocol::encodeError(*invalid));
+        refuse(protocol::encodeError(*invalid));
         return;
     }
     call.session = session;
     beginRound();
     (this->*handler)(call);
     if (!call.answered)
-        fail(call, ErrorCode::Internal, QStringLiteral("the server did not answer \"%1\"").arg(call.request.op));
+        fail(call, ErrorCode::Internal, QStringLiteral("the server did not answer \"%1\"").arg(op));
     endRound();
 }
 

@@ -4,7 +4,6 @@
 #include "coordinatorservice.h"
 
 #include "envelope.h"
-#include "storereader.h"
 
 #include <QJsonArray>
 
@@ -87,37 +86,38 @@ void CoordinatorService::pushEvent(SessionState *s, const QString &name, const Q
 
 void CoordinatorService::pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data)
 {
-    for (auto &entry : m_sessions) {
-        SessionState *s = entry.second.get();
-        if (s->kind == SessionState::Staff && s->accountId == accountId)
-            pushEvent(s, name, data);
-    }
+    for (SessionState *s : m_staffSessions.values(accountId))
+        pushEvent(s, name, data);
 }
 
-void CoordinatorService::pushToCustomer(const QString &customerId, const QString &name, const QJsonObject &data)
+void CoordinatorService::pushToCustomer(const QString &customerId, const QString &name,
+                                        const QJsonObject &data)
 {
-    for (auto &entry : m_sessions) {
-        SessionState *s = entry.second.get();
-        if (s->kind == SessionState::Customer && s->customerId == customerId)
-            pushEvent(s, name, data);
+    for (SessionState *s : m_customerSessions.values(customerId))
+        pushEvent(s, name, data);
+}
+
+void CoordinatorService::pushToAdmins(const QString &name, const QJsonObject &data)
+{
+    for (const Account &a : std::as_const(m_accounts)) {
+        if (a.role == Role::Admin)
+            pushToAccount(a.id, name, data);
     }
 }
 
 void CoordinatorService::pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data)
 {
-    for (auto &entry : m_sessions) {
-        SessionState *s = entry.second.get();
-        if (s->kind != SessionState::Staff)
-            continue;
-        bool reach = s->role == Role::Admin;
-        if (!reach) {
-            const QStringList mine = groupsOf(s->accountId);
-            for (const QString &g : groups)
-                reach = reach || mine.contains(g);
+    // Members of the groups, once each even when in several; admins see every queue.
+    QSet<QString> reached;
+    for (const QString &g : groups) {
+        for (const QString &agent : m_engine->groupMembers(g)) {
+            if (m_accounts.value(agent).role != Role::Admin && !reached.contains(agent)) {
+                reached.insert(agent);
+                pushToAccount(agent, name, data);
+            }
         }
-        if (reach)
-            pushEvent(s, name, data);
     }
+    pushToAdmins(name, data);
 }
 
 void CoordinatorService::decisionEvents(const Decision &d)
@@ -153,10 +153,7 @@ void CoordinatorService::decisionEvents(const Decision &d)
         if (!d.fromAgent.isEmpty())
             pushToAccount(d.fromAgent, QStringLiteral("conversation.removed"), why);
         if (d.kind == DecisionKind::Unmatched || d.notifyAdmins) {
-            for (const Account &a : std::as_const(m_accounts)) {
-                if (a.role == Role::Admin)
-                    pushToAccount(a.id, QStringLiteral("queue.unmatched"), conv);
-            }
+            pushToAdmins(QStringLiteral("queue.unmatched"), conv);
         } else {
             pushToGroups(d.groups, QStringLiteral("queue.added"), conv);
         }
@@ -182,7 +179,8 @@ void CoordinatorService::decisionEvents(const Decision &d)
     }
     }
     // What the customer is told.
-    const QString customer = info ? info->customer : m_reader->conversation(d.conversation).value_or(Conversation()).customerId;
+    // A closed conversation is gone from the engine; its row is still in memory (see persistTouched).
+    const QString customer = info ? info->customer : m_rows.value(d.conversation).customerId;
     if (customer.isEmpty())
         return;
     if (d.kind == DecisionKind::Closed) {
@@ -234,10 +232,12 @@ QJsonObject CoordinatorService::messageJson(const Message &m) const
                   {QLatin1String("text"), m.body},
                   {QLatin1String("at"), m.createdAt}};
     if (m.attachment) {
-        o.insert(QLatin1String("attachment"), QJsonObject{{QLatin1String("id"), QStringLiteral("%1/%2/%3").arg(m.conversationId).arg(m.seq).arg(m.id)},
-                                                          {QLatin1String("name"), m.attachment->name},
-                                                          {QLatin1String("mime"), m.attachment->mime},
-                                                          {QLatin1String("size"), m.attachment->size}});
+        o.insert(QLatin1String("attachment"),
+                 QJsonObject{{QLatin1String("id"),
+                              QStringLiteral("%1/%2/%3").arg(m.conversationId).arg(m.seq).arg(m.id)},
+                             {QLatin1String("name"), m.attachment->name},
+                             {QLatin1String("mime"), m.attachment->mime},
+                             {QLatin1String("size"), m.attachment->size}});
     }
     return o;
 }

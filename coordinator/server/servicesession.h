@@ -25,9 +25,9 @@ struct SessionState
     QString channel; // the channel the customer writes from
 
     quint64 nextSeq = 1;
-    quint64 sentUpTo = 0; // the last event sent on the current link
+    quint64 sentUpTo = 0;                              // the last event sent on the current link
     std::deque<std::pair<quint64, QByteArray>> recent; // the latest events, oldest first
-    ClientLink *link = nullptr; // the connection it is attached to, if any
+    ClientLink *link = nullptr;                        // the connection it is attached to, if any
 };
 
 } // namespace sb

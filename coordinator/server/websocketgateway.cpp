@@ -20,26 +20,38 @@ private:
     QWebSocket *m_socket;
 };
 
-WebSocketGateway::WebSocketGateway(CoordinatorService *service, QObject *parent) : QObject(parent), m_service(service) {}
+WebSocketGateway::WebSocketGateway(CoordinatorService *service, QObject *parent)
+    : QObject(parent), m_service(service)
+{}
 
-WebSocketGateway::~WebSocketGateway() { close(); }
+WebSocketGateway::~WebSocketGateway()
+{
+    close();
+}
 
 bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString *error,
                               const std::optional<QSslConfiguration> &tls)
 {
     m_server = std::make_unique<QWebSocketServer>(QStringLiteral("switchboard-coordinator"),
-                                                  tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode);
+                                                  tls ? QWebSocketServer::SecureMode
+                                                      : QWebSocketServer::NonSecureMode);
     if (tls)
         m_server->setSslConfiguration(*tls);
     connect(m_server.get(), &QWebSocketServer::newConnection, this, &WebSocketGateway::onConnection);
     if (!m_server->listen(address, port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server->errorString());
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(address.toString())
+                     .arg(port)
+                     .arg(m_server->errorString());
         return false;
     }
     return true;
 }
 
-quint16 WebSocketGateway::port() const { return m_server ? m_server->serverPort() : 0; }
+quint16 WebSocketGateway::port() const
+{
+    return m_server ? m_server->serverPort() : 0;
+}
 
 void WebSocketGateway::close()
 {
@@ -47,7 +59,10 @@ void WebSocketGateway::close()
         m_server->close();
 }
 
-int WebSocketGateway::connectionCount() const { return m_connections; }
+int WebSocketGateway::connectionCount() const
+{
+    return m_connections;
+}
 
 void WebSocketGateway::onConnection()
 {
@@ -61,8 +76,9 @@ void WebSocketGateway::onConnection()
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, link](const QString &text) { m_service->handleFrame(link.get(), text.toUtf8()); });
         connect(socket, &QWebSocket::binaryMessageReceived, this, [link](const QByteArray &) {
-            link->send(protocol::encodeError(QJsonValue(), protocol::ErrorCode::BadJson,
-                                             QStringLiteral("binary frames are not part of the protocol; send JSON text")));
+            link->send(protocol::encodeError(
+                QJsonValue(), protocol::ErrorCode::BadJson,
+                QStringLiteral("binary frames are not part of the protocol; send JSON text")));
         });
         connect(socket, &QWebSocket::disconnected, this, [this, socket, link]() {
             --m_connections;

@@ -27,9 +27,11 @@ const char kTeams[] = "SELECT id, name, parent_id FROM teams ORDER BY id";
 const char kTeamSubtree[] = "WITH RECURSIVE sub(id) AS (SELECT id FROM teams WHERE id = ?"
                             " UNION SELECT t.id FROM teams t JOIN sub ON t.parent_id = sub.id)"
                             " SELECT id FROM sub ORDER BY id";
-const char kCustomer[] = "SELECT id, name, vip, language, owner_id, external_id, created_at,"
-                         " (SELECT group_concat(tag, char(31)) FROM customer_tags WHERE customer_id = c.id)"
-                         " FROM customers c WHERE id = ?";
+#define SB_CUSTOMER_SELECT                                                                                   \
+    "SELECT id, name, vip, language, owner_id, external_id, created_at,"                                     \
+    " (SELECT group_concat(tag, char(31)) FROM customer_tags WHERE customer_id = c.id) FROM customers c"
+const char kCustomer[] = SB_CUSTOMER_SELECT " WHERE id = ?";
+const char kCustomerByExternalId[] = SB_CUSTOMER_SELECT " WHERE external_id = ?";
 
 #define SB_CONVERSATION_SELECT                                                                               \
     "SELECT c.id, c.customer_id, c.channel, c.state, c.agent_id, c.rule, c.created_at, c.closed_at,"         \
@@ -320,10 +322,20 @@ QStringList StoreReader::teamSubtree(const QString &teamId)
 
 std::optional<Customer> StoreReader::customer(const QString &id)
 {
-    QSqlQuery *q = query(kCustomer);
+    return readCustomer(kCustomer, id);
+}
+
+std::optional<Customer> StoreReader::customerByExternalId(const QString &externalId)
+{
+    return readCustomer(kCustomerByExternalId, externalId);
+}
+
+std::optional<Customer> StoreReader::readCustomer(const char *sql, const QString &key)
+{
+    QSqlQuery *q = query(sql);
     if (!q)
         return std::nullopt;
-    q->bindValue(0, id);
+    q->bindValue(0, key);
     if (!run(q) || !q->next())
         return std::nullopt;
     Customer c;

@@ -37,6 +37,7 @@ public:
     QStringList teamSubtree(const QString &teamId);
 
     std::optional<Customer> customer(const QString &id);
+    std::optional<Customer> customerByExternalId(const QString &externalId);
     std::optional<Conversation> conversation(const QString &id);
     // Open (not closed) conversations, oldest first; only `agentId`'s when it is given.
     QList<Conversation> openConversations(const QString &agentId = QString());
@@ -63,6 +64,7 @@ private:
     QSqlQuery *query(const char *sql);
     bool run(QSqlQuery *query);
     Account readAccount(const QSqlQuery &q) const;
+    std::optional<Customer> readCustomer(const char *sql, const QString &key);
     Conversation readConversation(const QSqlQuery &q) const;
     Message readMessage(const QSqlQuery &q) const;
     QList<Conversation> conversations(QSqlQuery *q);

@@ -32,8 +32,9 @@ const char kUpsertAccount[] =
     " disabled = excluded.disabled";
 const char kInsertSession[] =
     "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?)";
-const char kInsertCustomerSession[] = "INSERT INTO customer_sessions (token_hash, customer_id, created_at, expires_at,"
-                                     " revoked) VALUES (?, ?, ?, ?, ?)";
+const char kInsertCustomerSession[] =
+    "INSERT INTO customer_sessions (token_hash, customer_id, created_at, expires_at,"
+    " revoked) VALUES (?, ?, ?, ?, ?)";
 const char kRevokeSession[] = "UPDATE sessions SET revoked = 1 WHERE token_hash = ?";
 const char kRevokeCustomerSession[] = "UPDATE customer_sessions SET revoked = 1 WHERE token_hash = ?";
 const char kPurgeSessions[] = "DELETE FROM sessions WHERE expires_at < ?";
@@ -299,8 +300,9 @@ WriteResult WriteContext::createSession(const Session &session)
     if (!exists(customer ? kCustomerExists : kAccountExists, owner, &found, &r))
         return r;
     if (!found)
-        return notFound(QStringLiteral("session for unknown %1 %2")
-                            .arg(customer ? QStringLiteral("customer") : QStringLiteral("account"), quoted(owner)));
+        return notFound(
+            QStringLiteral("session for unknown %1 %2")
+                .arg(customer ? QStringLiteral("customer") : QStringLiteral("account"), quoted(owner)));
     QSqlQuery *q = statement(customer ? kInsertCustomerSession : kInsertSession, &r);
     if (!q)
         return r;

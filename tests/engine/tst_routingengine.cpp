@@ -190,6 +190,7 @@ private slots:
     void transferToAgent();
     void transferToGroup();
     void invite();
+    void groupsAtRuntimeAndHostViews();
     void close();
     void openTicket_data();
     void openTicket();
@@ -2041,6 +2042,55 @@ void TestRoutingEngine::explanationLargeGroup()
     QCOMPARE(verdicts.value(QStringLiteral("status")), 15);
     QCOMPARE(verdicts.value(QStringLiteral("hours-closed")), 2);
     QCOMPARE(notes(d).first(), QStringLiteral("free02 higher-load (load 0/5)"));
+    INVARIANTS(h);
+}
+
+void TestRoutingEngine::groupsAtRuntimeAndHostViews()
+{
+    Harness h;
+    h.setTime(QDateTime(QDate(2025, 11, 24), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch());
+    LOAD(h, R"({
+      "groups": [{"id": "g"}],
+      "agents": [{"id": "a", "groups": "g", "status": "online", "maxConcurrent": 1},
+                 {"id": "b", "groups": "g", "status": "online", "maxConcurrent": 1}],
+      "rules": [{"id": "r", "groups": "g"}]
+    })");
+    // A group added at runtime; agents join it through upsertAgent.
+    GroupConfig night;
+    night.id = QStringLiteral("night");
+    QString error;
+    QVERIFY2(WorkingHours::fromJson(QJsonObject{{"timeZone", "UTC"}, {"daily", "22:00-23:00"}}, &night.hours,
+                                    &error),
+             qPrintable(error));
+    OK(h.engine.upsertGroup(night));
+    QCOMPARE(h.engine.groupIds(), (QStringList{"g", "night"}));
+    QCOMPARE(h.engine.upsertGroup(GroupConfig()).code, QStringLiteral("invalid"));
+    AgentConfig n;
+    n.id = QStringLiteral("n");
+    n.groups = QStringList{"night"};
+    n.status = AgentStatus::Online;
+    OK(h.engine.upsertAgent(n));
+    QCOMPARE(h.engine.agentIds(), (QStringList{"a", "b", "n"}));
+    QCOMPARE(h.engine.groupMembers(QStringLiteral("g")), (QStringList{"a", "b"}));
+    QCOMPARE(h.engine.groupMembers(QStringLiteral("night")), QStringList{"n"});
+    QVERIFY(h.engine.groupMembers(QStringLiteral("nope")).isEmpty());
+    // Transferred into the closed group, a conversation waits; new hours that open the group now
+    // hand it over at once.
+    OK(h.write(QStringLiteral("c1"), QStringLiteral("cu1")));
+    h.take();
+    OK(h.engine.transferToGroup(QStringLiteral("c1"), QStringLiteral("night"), QStringLiteral("a")));
+    h.take();
+    QVERIFY(h.engine.queueStatus(QStringLiteral("c1")).waiting);
+    night.hours = WorkingHours();
+    OK(h.engine.upsertGroup(night));
+    ONE(h, d);
+    QCOMPARE(brief(d), QStringLiteral("assigned c1 -> n [least-load]"));
+    // What the host reads for an inbox.
+    OK(h.engine.invite(QStringLiteral("c1"), QStringLiteral("a"), QStringLiteral("n")));
+    QCOMPARE(h.engine.conversationsOf(QStringLiteral("n")), QStringList{"c1"});
+    QCOMPARE(h.engine.invitationsOf(QStringLiteral("a")), QStringList{"c1"});
+    QVERIFY(h.engine.conversationsOf(QStringLiteral("a")).isEmpty());
+    QVERIFY(h.engine.invitationsOf(QStringLiteral("nobody")).isEmpty());
     INVARIANTS(h);
 }
 

@@ -55,14 +55,22 @@ void TestReplay::parseErrors_data()
 {
     QTest::addColumn<QString>("script");
     QTest::addColumn<QString>("error");
-    QTest::newRow("no start") << "10:00:00 tick" << "1: events need @config and @start first";
-    QTest::newRow("unknown verb") << "@start 2026-11-23\n10:00:00 dance alice" << "2: unknown event \"dance\"";
-    QTest::newRow("backwards") << "@start 2026-11-23\n10:00:00 tick\n09:00:00 tick" << "3: time goes backwards";
-    QTest::newRow("bad time") << "@start 2026-11-23\n25:99 tick" << "2: \"25:99\" is not a time";
-    QTest::newRow("bad delay") << "@start 2026-11-23\n+5x tick" << "2: \"+5x\" is not a delay";
-    QTest::newRow("too few args") << "@start 2026-11-23\n10:00:00 claim alice" << "2: \"claim\" needs at least 2 arguments";
-    QTest::newRow("quote") << "@start 2026-11-23\n10:00:00 message c1 x web \"open" << "2: unterminated quote";
-    QTest::newRow("directive") << "@begin 2026" << "1: unknown directive @begin";
+    QTest::newRow("no start") << "10:00:00 tick"
+                              << "1: events need @config and @start first";
+    QTest::newRow("unknown verb") << "@start 2026-11-23\n10:00:00 dance alice"
+                                  << "2: unknown event \"dance\"";
+    QTest::newRow("backwards") << "@start 2026-11-23\n10:00:00 tick\n09:00:00 tick"
+                               << "3: time goes backwards";
+    QTest::newRow("bad time") << "@start 2026-11-23\n25:99 tick"
+                              << "2: \"25:99\" is not a time";
+    QTest::newRow("bad delay") << "@start 2026-11-23\n+5x tick"
+                               << "2: \"+5x\" is not a delay";
+    QTest::newRow("too few args") << "@start 2026-11-23\n10:00:00 claim alice"
+                                  << "2: \"claim\" needs at least 2 arguments";
+    QTest::newRow("quote") << "@start 2026-11-23\n10:00:00 message c1 x web \"open"
+                           << "2: unterminated quote";
+    QTest::newRow("directive") << "@begin 2026"
+                               << "1: unknown directive @begin";
 }
 
 void TestReplay::parseErrors()
@@ -86,7 +94,8 @@ void TestReplay::times()
                                                      "09:30 tick\n"),
                                       QString(), &error, site());
     QVERIFY2(s, qPrintable(error));
-    const qint64 start = QDateTime(QDate(2026, 11, 23), QTime(9, 0), QTimeZone("Asia/Hong_Kong")).toMSecsSinceEpoch();
+    const qint64 start =
+        QDateTime(QDate(2026, 11, 23), QTime(9, 0), QTimeZone("Asia/Hong_Kong")).toMSecsSinceEpoch();
     QCOMPARE(s->start, start);
     QCOMPARE(s->lines.size(), std::size_t(5));
     QCOMPARE(s->lines[0].at, start + 3600000);
@@ -101,7 +110,8 @@ void TestReplay::quotedText()
 {
     QStringList words;
     QString error;
-    QVERIFY(splitWords(QStringLiteral("message c1 x web \"我想問 \\\"中學英文\\\"\" # comment"), &words, &error));
+    QVERIFY(
+        splitWords(QStringLiteral("message c1 x web \"我想問 \\\"中學英文\\\"\" # comment"), &words, &error));
     QCOMPARE(words, (QStringList{"message", "c1", "x", "web", QStringLiteral("我想問 \"中學英文\"")}));
 }
 
@@ -119,8 +129,9 @@ void TestReplay::expectationsPassAndFail()
     ReplayRunner runner(*s);
     QVERIFY(!runner.run());
     QCOMPARE(runner.expectationsChecked(), 4);
-    QCOMPARE(runner.failures(), (QStringList{QStringLiteral("line 4: c1 is with alice, expected bob"),
-                                             QStringLiteral("line 6: last decision for c1 is assigned, expected queued")}));
+    QCOMPARE(runner.failures(),
+             (QStringList{QStringLiteral("line 4: c1 is with alice, expected bob"),
+                          QStringLiteral("line 6: last decision for c1 is assigned, expected queued")}));
 }
 
 void TestReplay::expectedErrors()
@@ -135,7 +146,8 @@ void TestReplay::expectedErrors()
     ReplayRunner runner(*s);
     QVERIFY(!runner.run());
     QCOMPARE(runner.failures().size(), 2);
-    QVERIFY(runner.failures()[0].startsWith(QStringLiteral("line 3: expected error at-cap, got unknown-conversation")));
+    QVERIFY(runner.failures()[0].startsWith(
+        QStringLiteral("line 3: expected error at-cap, got unknown-conversation")));
     QVERIFY(runner.failures()[1].startsWith(QStringLiteral("line 4: claim refused: no agent \"zed\"")));
 }
 
@@ -143,7 +155,8 @@ void TestReplay::simulatedDayReplaysIdentically()
 {
     // Simulate two hours, record the events, replay them: the decisions must be identical.
     const SiteConfig s = site();
-    const qint64 start = QDateTime(QDate(2026, 11, 23), QTime(9, 0), QTimeZone("Asia/Hong_Kong")).toMSecsSinceEpoch();
+    const qint64 start =
+        QDateTime(QDate(2026, 11, 23), QTime(9, 0), QTimeZone("Asia/Hong_Kong")).toMSecsSinceEpoch();
     ManualClock clock(start);
     RoutingEngine engine(clock);
     QVERIFY(engine.loadSite(s).ok);

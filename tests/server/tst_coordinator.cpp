@@ -1,8 +1,8 @@
 // Integration: a real coordinator (service + WebSocket gateway) on a loopback port, driven by real
 // WebSocket clients. Timers run on a manual clock; nothing sleeps for real seconds.
 
-#include "coordinatorservice.h"
 #include "clock.h"
+#include "coordinatorservice.h"
 #include "protocol.h"
 #include "records.h"
 #include "storereader.h"
@@ -17,7 +17,7 @@ using protocol::ErrorCode;
 using protocol::Incoming;
 
 // Error codes compare by their wire names, so a failure prints both.
-#define QCOMPARE_CODE(reply, expected) \
+#define QCOMPARE_CODE(reply, expected)                                                                       \
     QCOMPARE(protocol::toString((reply).code), protocol::toString(ErrorCode::expected))
 
 namespace {
@@ -50,6 +50,8 @@ private slots:
     void dayInMiniature();
     void permissionBoundaries();
     void replyTimeoutOnInjectedClock();
+    void sessionsAcrossConnections();
+    void refusedMessageKeepsUploads();
     void restartRebuildsAndResumes();
 
 private:
@@ -96,7 +98,10 @@ void TestCoordinator::init()
     startService();
 }
 
-void TestCoordinator::cleanup() { stopService(); }
+void TestCoordinator::cleanup()
+{
+    stopService();
+}
 
 std::unique_ptr<WsClient> TestCoordinator::client(bool hello)
 {
@@ -109,11 +114,13 @@ std::unique_ptr<WsClient> TestCoordinator::client(bool hello)
 std::unique_ptr<WsClient> TestCoordinator::admin()
 {
     auto c = client();
-    const auto r = c->call(QStringLiteral("auth.setup"), {{"login", "Root"}, {"password", kPassword}, {"displayName", "Root"}});
+    const auto r = c->call(QStringLiteral("auth.setup"),
+                           {{"login", "Root"}, {"password", kPassword}, {"displayName", "Root"}});
     if (r.kind != Incoming::Result)
         c->ok_(QStringLiteral("auth.login"), {{"login", "root"}, {"password", kPassword}});
     for (const char *name : {"alice", "bob", "carol"}) {
-        c->ok_(QStringLiteral("account.create"), {{"login", name}, {"displayName", name}, {"role", "agent"}, {"password", kPassword}});
+        c->ok_(QStringLiteral("account.create"),
+               {{"login", name}, {"displayName", name}, {"role", "agent"}, {"password", kPassword}});
     }
     return c;
 }
@@ -177,14 +184,17 @@ void TestCoordinator::handshakeAndBadInput()
 void TestCoordinator::setupOnlyOnce()
 {
     auto a = client();
-    Incoming r = a->call(QStringLiteral("auth.setup"), {{"login", "Root"}, {"password", "short"}, {"displayName", "Root"}});
+    Incoming r = a->call(QStringLiteral("auth.setup"),
+                         {{"login", "Root"}, {"password", "short"}, {"displayName", "Root"}});
     QCOMPARE_CODE(r, BadRequest); // under 12 characters
-    r = a->call(QStringLiteral("auth.setup"), {{"login", "Root"}, {"password", kPassword}, {"displayName", "Root"}});
+    r = a->call(QStringLiteral("auth.setup"),
+                {{"login", "Root"}, {"password", kPassword}, {"displayName", "Root"}});
     QCOMPARE(r.kind, Incoming::Result);
     QCOMPARE(r.payload.value("token").toString().size(), 43);
     QCOMPARE(r.payload.value("account").toObject().value("role").toString(), QStringLiteral("admin"));
     auto b = client();
-    r = b->call(QStringLiteral("auth.setup"), {{"login", "Mallory"}, {"password", kPassword}, {"displayName", "M"}});
+    r = b->call(QStringLiteral("auth.setup"),
+                {{"login", "Mallory"}, {"password", kPassword}, {"displayName", "M"}});
     QCOMPARE_CODE(r, SetupDone);
     // Seeded agents have no password until an admin gives them one.
     r = b->call(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", "!"}});
@@ -193,7 +203,8 @@ void TestCoordinator::setupOnlyOnce()
     StoreReader reader;
     QString error;
     QVERIFY(reader.open(m_service->storePath(), &error));
-    QVERIFY(reader.accountByLogin(QStringLiteral("root"))->passwordHash.startsWith(QLatin1String("$argon2id$")));
+    QVERIFY(
+        reader.accountByLogin(QStringLiteral("root"))->passwordHash.startsWith(QLatin1String("$argon2id$")));
     QVERIFY(!reader.sessionByTokenHash(a->replies.back().payload.value("token").toString()));
 }
 
@@ -236,11 +247,15 @@ void TestCoordinator::dayInMiniature()
 
     // An attachment, uploaded then sent, then downloaded by the customer.
     const QJsonObject up = alice->ok_(QStringLiteral("attachment.upload"),
-                                      {{"name", "price.png"}, {"mime", "image/png"}, {"data", QString::fromLatin1(QByteArray("PNGDATA").toBase64())}});
-    alice->ok_(QStringLiteral("message.send"), {{"conversation", conv}, {"attachments", QJsonArray{up.value("id")}}});
+                                      {{"name", "price.png"},
+                                       {"mime", "image/png"},
+                                       {"data", QString::fromLatin1(QByteArray("PNGDATA").toBase64())}});
+    alice->ok_(QStringLiteral("message.send"),
+               {{"conversation", conv}, {"attachments", QJsonArray{up.value("id")}}});
     const int fileEvent = li->waitEvent(QStringLiteral("message.new"), got + 1);
     QVERIFY(fileEvent >= 0);
-    const QString attachmentId = li->events[fileEvent].payload.value("attachment").toObject().value("id").toString();
+    const QString attachmentId =
+        li->events[fileEvent].payload.value("attachment").toObject().value("id").toString();
     const QJsonObject file = li->ok_(QStringLiteral("attachment.get"), {{"id", attachmentId}});
     QCOMPARE(QByteArray::fromBase64(file.value("data").toString().toLatin1()), QByteArray("PNGDATA"));
 
@@ -288,17 +303,23 @@ void TestCoordinator::permissionBoundaries()
     auto carol = agent(QStringLiteral("carol"));
     auto li = customer(QStringLiteral("Li"));
     auto wong = customer(QStringLiteral("Wong"));
-    const QString conv = li->ok_(QStringLiteral("customer.send"), {{"text", "hello"}}).value("conversation").toString();
+    const QString conv =
+        li->ok_(QStringLiteral("customer.send"), {{"text", "hello"}}).value("conversation").toString();
     QVERIFY(alice->waitEvent(QStringLiteral("conversation.assigned")) >= 0);
 
     // Another agent (other group) can neither read nor act on alice's conversation.
     QCOMPARE_CODE(carol->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
-    QCOMPARE_CODE(carol->call(QStringLiteral("message.send"), {{"conversation", conv}, {"text", "hi"}}), Forbidden);
+    QCOMPARE_CODE(carol->call(QStringLiteral("message.send"), {{"conversation", conv}, {"text", "hi"}}),
+                  Forbidden);
     QCOMPARE_CODE(carol->call(QStringLiteral("conversation.close"), {{"conversation", conv}}), Forbidden);
-    QCOMPARE_CODE(carol->call(QStringLiteral("conversation.transfer"), {{"conversation", conv}, {"toAgent", "carol"}}), Forbidden);
+    QCOMPARE_CODE(
+        carol->call(QStringLiteral("conversation.transfer"), {{"conversation", conv}, {"toAgent", "carol"}}),
+        Forbidden);
     QCOMPARE_CODE(carol->call(QStringLiteral("conversation.history"), {{"conversation", "nope"}}), NotFound);
     // Agents are not admins; customers are not agents.
-    QCOMPARE_CODE(alice->call(QStringLiteral("account.create"), {{"login", "eve"}, {"displayName", "Eve"}, {"password", kPassword}}), Forbidden);
+    QCOMPARE_CODE(alice->call(QStringLiteral("account.create"),
+                              {{"login", "eve"}, {"displayName", "Eve"}, {"password", kPassword}}),
+                  Forbidden);
     QCOMPARE_CODE(wong->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
     // A customer sees only their own conversation: Wong's history is empty, Li's attachment is not his.
     QCOMPARE(wong->ok_(QStringLiteral("customer.history")).value("messages").toArray().size(), 0);
@@ -306,9 +327,14 @@ void TestCoordinator::permissionBoundaries()
     // An invited expert reads it and writes notes, but does not reply to the customer.
     alice->ok_(QStringLiteral("conversation.invite"), {{"conversation", conv}, {"expert", "carol"}});
     QVERIFY(carol->waitEvent(QStringLiteral("conversation.invited")) >= 0);
-    QCOMPARE(carol->call(QStringLiteral("conversation.history"), {{"conversation", conv}}).kind, Incoming::Result);
-    QCOMPARE_CODE(carol->call(QStringLiteral("message.send"), {{"conversation", conv}, {"text", "hi"}}), Forbidden);
-    QCOMPARE(carol->call(QStringLiteral("message.send"), {{"conversation", conv}, {"text", "check stock"}, {"note", true}}).kind,
+    QCOMPARE(carol->call(QStringLiteral("conversation.history"), {{"conversation", conv}}).kind,
+             Incoming::Result);
+    QCOMPARE_CODE(carol->call(QStringLiteral("message.send"), {{"conversation", conv}, {"text", "hi"}}),
+                  Forbidden);
+    QCOMPARE(carol
+                 ->call(QStringLiteral("message.send"),
+                        {{"conversation", conv}, {"text", "check stock"}, {"note", true}})
+                 .kind,
              Incoming::Result);
     // A forged token and a logged-out token are both refused.
     QCOMPARE_CODE(client()->call(QStringLiteral("auth.resume"), {{"token", "forged"}}), BadCredentials);
@@ -320,11 +346,15 @@ void TestCoordinator::permissionBoundaries()
     // Repeated wrong passwords lock the login for a while.
     auto guesser = client();
     for (int i = 0; i < 5; ++i)
-        QCOMPARE_CODE(guesser->call(QStringLiteral("auth.login"), {{"login", "bob"}, {"password", "wrong password"}}), BadCredentials);
-    const Incoming locked = guesser->call(QStringLiteral("auth.login"), {{"login", "bob"}, {"password", kPassword}});
+        QCOMPARE_CODE(
+            guesser->call(QStringLiteral("auth.login"), {{"login", "bob"}, {"password", "wrong password"}}),
+            BadCredentials);
+    const Incoming locked =
+        guesser->call(QStringLiteral("auth.login"), {{"login", "bob"}, {"password", kPassword}});
     QCOMPARE_CODE(locked, RateLimited);
     m_clock.advanceMs(61 * 1000);
-    QCOMPARE(guesser->call(QStringLiteral("auth.login"), {{"login", "bob"}, {"password", kPassword}}).kind, Incoming::Result);
+    QCOMPARE(guesser->call(QStringLiteral("auth.login"), {{"login", "bob"}, {"password", kPassword}}).kind,
+             Incoming::Result);
 }
 
 void TestCoordinator::replyTimeoutOnInjectedClock()
@@ -333,7 +363,8 @@ void TestCoordinator::replyTimeoutOnInjectedClock()
     auto alice = agent(QStringLiteral("alice"));
     auto bob = agent(QStringLiteral("bob"));
     auto li = customer(QStringLiteral("Li"));
-    const QString conv = li->ok_(QStringLiteral("customer.send"), {{"text", "anyone?"}}).value("conversation").toString();
+    const QString conv =
+        li->ok_(QStringLiteral("customer.send"), {{"text", "anyone?"}}).value("conversation").toString();
     QVERIFY(alice->waitEvent(QStringLiteral("conversation.assigned")) >= 0);
     // Alice does not answer within 60 s: it goes to bob.
     m_clock.advanceMs(61 * 1000);
@@ -344,6 +375,61 @@ void TestCoordinator::replyTimeoutOnInjectedClock()
     const int moved = bob->waitEvent(QStringLiteral("conversation.assigned"));
     QVERIFY(moved >= 0);
     QCOMPARE(bob->events[moved].payload.value("id").toString(), conv);
+}
+
+void TestCoordinator::sessionsAcrossConnections()
+{
+    auto root = admin();
+    auto first = agent(QStringLiteral("alice"));
+    const QString token = first->replies[1].payload.value("token").toString();
+    // A second connection resumes the same session and takes over its events.
+    auto second = client();
+    const Incoming resumed = second->call(QStringLiteral("auth.resume"), {{"token", token}, {"lastSeq", 0}});
+    QCOMPARE(resumed.kind, Incoming::Result);
+    QCOMPARE(resumed.payload.value("reset").toBool(), false);
+    // Signing out on one signs out both.
+    second->ok_(QStringLiteral("auth.logout"));
+    QCOMPARE_CODE(first->call(QStringLiteral("inbox.snapshot")), Unauthenticated);
+    QCOMPARE_CODE(second->call(QStringLiteral("inbox.snapshot")), Unauthenticated);
+    // Two visitors naming the same CRM id are two customers; neither start fails.
+    auto a = client();
+    auto b = client();
+    const QJsonObject ca =
+        a->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"externalId", "CRM-7"}});
+    const QJsonObject cb =
+        b->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"externalId", "CRM-7"}});
+    QVERIFY(ca.contains(QLatin1String("token")) && cb.contains(QLatin1String("token")));
+    QVERIFY(ca.value("customer").toString() != cb.value("customer").toString());
+}
+
+void TestCoordinator::refusedMessageKeepsUploads()
+{
+    auto root = admin();
+    auto alice = agent(QStringLiteral("alice"));
+    auto li = customer(QStringLiteral("Li"));
+    const QString conv =
+        li->ok_(QStringLiteral("customer.send"), {{"text", "hi"}}).value("conversation").toString();
+    QVERIFY(alice->waitEvent(QStringLiteral("conversation.assigned")) >= 0);
+    const QString upload = alice
+                               ->ok_(QStringLiteral("attachment.upload"),
+                                     {{"name", "a.txt"}, {"mime", "text/plain"}, {"data", "aGVsbG8="}})
+                               .value("id")
+                               .toString();
+    QCOMPARE_CODE(alice->call(QStringLiteral("message.send"),
+                              {{"conversation", "nope"}, {"attachments", QJsonArray{upload}}}),
+                  NotFound);
+    QCOMPARE_CODE(alice->call(QStringLiteral("message.send"),
+                              {{"conversation", conv}, {"attachments", QJsonArray{"up-unknown"}}}),
+                  NotFound);
+    QCOMPARE_CODE(alice->call(QStringLiteral("message.send"), {{"conversation", conv}, {"text", "  "}}),
+                  BadRequest);
+    // The upload survived the refusals and goes out now, once.
+    const QJsonObject sent = alice->ok_(QStringLiteral("message.send"),
+                                        {{"conversation", conv}, {"attachments", QJsonArray{upload}}});
+    QCOMPARE(sent.value("seq").toInt(), 2);
+    QCOMPARE_CODE(alice->call(QStringLiteral("message.send"),
+                              {{"conversation", conv}, {"attachments", QJsonArray{upload}}}),
+                  NotFound);
 }
 
 void TestCoordinator::restartRebuildsAndResumes()
@@ -361,7 +447,10 @@ void TestCoordinator::restartRebuildsAndResumes()
         QStringList convs;
         for (int i = 0; i < 3; ++i) {
             customers.push_back(customer(QStringLiteral("c%1").arg(i)));
-            convs << customers.back()->ok_(QStringLiteral("customer.send"), {{"text", "hi"}}).value("conversation").toString();
+            convs << customers.back()
+                         ->ok_(QStringLiteral("customer.send"), {{"text", "hi"}})
+                         .value("conversation")
+                         .toString();
         }
         assigned = convs[0];
         queued = convs[2];
@@ -378,7 +467,8 @@ void TestCoordinator::restartRebuildsAndResumes()
     // Alice resumes with her token; the events kept before the restart are gone, so she is told to
     // take a new snapshot, and numbering continues after what she saw.
     auto alice = client();
-    const Incoming r = alice->call(QStringLiteral("auth.resume"), {{"token", token}, {"lastSeq", static_cast<qint64>(lastSeq)}});
+    const Incoming r = alice->call(QStringLiteral("auth.resume"),
+                                   {{"token", token}, {"lastSeq", static_cast<qint64>(lastSeq)}});
     QCOMPARE(r.kind, Incoming::Result);
     QCOMPARE(r.payload.value("reset").toBool(), true);
     const QJsonObject inbox = alice->ok_(QStringLiteral("inbox.snapshot"));

@@ -56,8 +56,10 @@ public:
     {
         const auto in = call(op, args);
         if (in.kind != sb::protocol::Incoming::Result)
-            qWarning("%s failed: %s %s", qPrintable(op), qPrintable(sb::protocol::toString(in.code)), qPrintable(in.message));
-        return in.kind == sb::protocol::Incoming::Result ? in.payload : QJsonObject{{QStringLiteral("failed"), true}};
+            qWarning("%s failed: %s %s", qPrintable(op), qPrintable(sb::protocol::toString(in.code)),
+                     qPrintable(in.message));
+        return in.kind == sb::protocol::Incoming::Result ? in.payload
+                                                         : QJsonObject{{QStringLiteral("failed"), true}};
     }
 
     // Waits for an event with this name (after `from`), returning its index or -1.

@@ -262,10 +262,12 @@ void TestStoreMigrations::fromVersionOneFixture()
     QVERIFY(fk.exec(QStringLiteral("PRAGMA foreign_key_check")));
     QVERIFY(!fk.next());
     fk.finish();
-    QCOMPARE(scalar(db, QStringLiteral("SELECT count(*) FROM schema_version")).toInt(), schema::latestVersion());
+    QCOMPARE(scalar(db, QStringLiteral("SELECT count(*) FROM schema_version")).toInt(),
+             schema::latestVersion());
     // Version 3: customers' sessions, usable on the migrated data.
-    QVERIFY(fk.exec(QStringLiteral("INSERT INTO customer_sessions (token_hash, customer_id, created_at, expires_at)"
-                                   " VALUES ('h', 'cust-1', 1, 2)")));
+    QVERIFY(fk.exec(
+        QStringLiteral("INSERT INTO customer_sessions (token_hash, customer_id, created_at, expires_at)"
+                       " VALUES ('h', 'cust-1', 1, 2)")));
     StoreDatabase::close(db);
 }
 

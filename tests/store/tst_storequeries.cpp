@@ -201,6 +201,8 @@ void TestStoreQueries::customers()
     VERIFY_OK(WRITE(upsertAccount({"alice", "alice", "Alice", Role::Agent, {}, "h", 1, false}, done)));
     Customer li{"c1", "李小姐", {"vip", "returning", "vip"}, true, "zh-HK", "alice", "CRM-1", 5};
     VERIFY_OK(WRITE(upsertCustomer(li, done)));
+    QCOMPARE(m_reader->customerByExternalId(QStringLiteral("CRM-1"))->id, QStringLiteral("c1"));
+    QVERIFY(!m_reader->customerByExternalId(QStringLiteral("CRM-2")));
     auto found = m_reader->customer(QStringLiteral("c1"));
     QVERIFY(found);
     QCOMPARE(found->name, QStringLiteral("李小姐"));

@@ -1,5 +1,6 @@
 #include "coordinatorcommand.h"
 #include "daemon.h"
+#include "demosite.h"
 
 #include "eventscript.h"
 #include "livedemo.h"
@@ -88,10 +89,9 @@ int runCoordinatorCommand(QCoreApplication &app)
         }
         return runDaemon(daemon, out, err);
     }
-    const QString sitePath =
-        parser.isSet(siteOption) ? parser.value(siteOption) : QStringLiteral(":/demo/site.json");
     QString error;
-    const auto site = EventScript::loadSite(sitePath, &error);
+    const auto site =
+        parser.isSet(siteOption) ? EventScript::loadSite(parser.value(siteOption), &error) : demoSite(&error);
     if (!site) {
         err << "switchboard-coordinator: " << error << '\n';
         return 2;

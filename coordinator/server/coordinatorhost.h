@@ -54,7 +54,7 @@ public:
     QStringList lanUrls() const;
     QString storePath() const { return m_storePath; }
 
-    // True until a first administrator exists (auth.setup). Asks the worker thread.
+    // True until a first administrator exists (auth.setup); false when stopped. Asks the worker thread.
     bool needsSetup() const;
     // Runs `f` on the worker thread with the running service and waits for it: the only safe way
     // to look at the service from outside (engine views, stats). Does nothing when stopped.

@@ -3,6 +3,7 @@
 // People run a few hundred times faster than life, so a few conversations take about a second.
 
 #include "clock.h"
+#include "coordinatorhost.h"
 #include "coordinatorservice.h"
 #include "demosetup.h"
 #include "demosite.h"
@@ -43,6 +44,7 @@ private slots:
     void demoSetupGivesPasswords();
     void demoSetupFailsReadably();
     void trafficFlowsOverTheWire();
+    void embeddedHostWithLiveTraffic();
 
 private:
     QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_gateway->port())); }
@@ -229,6 +231,46 @@ void TestWireTraffic::trafficFlowsOverTheWire()
     QTRY_COMPARE(m_gateway->connectionCount(), 0);
     QCOMPARE(traffic.stats().customersConnected, 0);
     QCOMPARE(traffic.stats().agentsOnline, 0);
+}
+
+void TestWireTraffic::embeddedHostWithLiveTraffic()
+{
+    // The desktop's demo: the coordinator on its own thread, people on this one. Stopping the host
+    // under live traffic closes every connection; the simulated agents notice and say so.
+    QTemporaryDir dir;
+    CoordinatorHost host;
+    CoordinatorHost::Options hostOptions;
+    hostOptions.dataDir = dir.path();
+    hostOptions.address = QHostAddress::LocalHost;
+    hostOptions.seedSite = demoSite();
+    QString error;
+    QVERIFY2(host.start(hostOptions, &error), qPrintable(error));
+    DemoSetup setup(
+        {host.localUrl(), {QStringLiteral("root"), kPassword}, QStringLiteral("Root"), demoAgents()});
+    QVERIFY2(runSetup(setup, &error), qPrintable(error));
+    QVERIFY(!host.needsSetup());
+
+    WireTraffic::Options options;
+    options.url = host.localUrl();
+    options.speed = 300;
+    options.arrivalsPerMinute = 2;
+    options.maxCustomers = 12;
+    options.agents = demoAgents();
+    WireTraffic traffic(options);
+    QStringList problems;
+    connect(&traffic, &WireTraffic::problem, this, [&](const QString &line) { problems << line; });
+    traffic.start();
+    QTRY_VERIFY_WITH_TIMEOUT(traffic.stats().agentReplies >= 5, 10000);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    int assigned = 0;
+    host.inspect([&](const CoordinatorService &service) { assigned = int(service.stats().decisions); });
+    QVERIFY(assigned >= 1);
+
+    host.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(traffic.stats().agentsOnline, 0, 3000);
+    QVERIFY(std::any_of(problems.begin(), problems.end(),
+                        [](const QString &p) { return p.contains(QLatin1String("lost the connection")); }));
+    traffic.stop();
 }
 
 QTEST_GUILESS_MAIN(TestWireTraffic)

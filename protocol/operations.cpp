@@ -71,6 +71,8 @@ const std::vector<OperationSpec> &operations()
          "Create an agent, supervisor or admin account."},
         {"group.create", Audience::Admin, {str("id", true, kId), str("name", true, kName), obj("hours", false)},
          "Create a skill group, optionally with working hours."},
+        {"team.create", Audience::Admin, {str("id", true, kId), str("name", true, kName), str("parent", false, kId)},
+         "Create a team, at the root or under a parent team; supervisors oversee their team's subtree."},
     };
     return ops;
 }

@@ -125,6 +125,10 @@ private:
     void fail(Call &call, protocol::ErrorCode code, const QString &message);
     void failEngine(Call &call, const EngineResult &result);
     void pushEvent(SessionState *session, const QString &name, const QJsonObject &data);
+    // For an event whose content is known only once its round commits (a message's id and number):
+    // its number is taken now, in the order of decisions, and the event is filled in and sent later.
+    quint64 reserveEvent(SessionState *session);
+    void fillEvent(const QString &tokenHash, quint64 seq, const QString &name, const QJsonObject &data);
     void pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data);
     void pushToCustomer(const QString &customerId, const QString &name, const QJsonObject &data);
     void pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data);
@@ -182,6 +186,7 @@ private:
     // administration (serviceadmin.cpp)
     void accountCreate(Call &call);
     void groupCreate(Call &call);
+    void teamCreate(Call &call);
 
     const Clock &m_liveClock;
     Options m_options;

@@ -1,5 +1,5 @@
-// The minimal administration this issue needs: accounts and skill groups. Full administration
-// extends it in its own issue.
+// The minimal administration this issue needs: accounts, skill groups and the team tree. Full
+// administration extends it in its own issue.
 
 #include "coordinatorservice.h"
 
@@ -99,6 +99,40 @@ void CoordinatorService::groupCreate(Call &call)
         return;
     }
     reply(call, journal::toJson(g));
+}
+
+void CoordinatorService::teamCreate(Call &call)
+{
+    Team team;
+    team.id = call.str("id");
+    team.name = call.str("name").trimmed();
+    team.parentId = call.str("parent");
+    // Ids name teams in accounts and in supervisors' scope: no blanks around them, no look-alikes.
+    if (team.id.trimmed() != team.id || team.name.isEmpty()) {
+        fail(call, ErrorCode::BadRequest,
+             QStringLiteral("\"id\" may not start or end with spaces, and \"name\" may not be blank"));
+        return;
+    }
+    if (m_teams.contains(team.id)) {
+        fail(call, ErrorCode::Conflict, QStringLiteral("the team \"%1\" exists").arg(team.id));
+        return;
+    }
+    // The parent must exist already, so the tree cannot get a cycle through this operation.
+    if (!team.parentId.isEmpty() && !m_teams.contains(team.parentId)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(team.parentId));
+        return;
+    }
+    // In the directory at once, so a request right behind this one (an account in the team) sees it;
+    // the store commits the rows in the same order. Should the commit fail, the team goes again.
+    m_teams.insert(team.id, team);
+    const QString id = team.id;
+    m_writer->upsertTeam(team, track([this, id](const WriteResult &r) {
+                             if (!r.ok)
+                                 m_teams.remove(id);
+                         }));
+    reply(call, {{QLatin1String("id"), team.id},
+                 {QLatin1String("name"), team.name},
+                 {QLatin1String("parent"), team.parentId}});
 }
 
 } // namespace sb

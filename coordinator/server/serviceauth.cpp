@@ -234,18 +234,20 @@ void CoordinatorService::authResume(Call &call)
     result.insert(QLatin1String("reset"), reset);
     reply(call, result);
     const quint64 from = reset ? s->nextSeq : lastSeq + 1;
-    std::vector<QByteArray> again;
-    for (const auto &e : s->recent) {
-        if (e.first >= from)
-            again.push_back(e.second);
-    }
-    s->sentUpTo = s->nextSeq - 1; // the numbering may have moved on above
+    const quint64 upTo = s->nextSeq - 1;
+    s->sentUpTo = upTo; // the numbering may have moved on above
+    // The events are collected when the round completes, not now: events of earlier rounds that
+    // are numbered but not yet filled in (messages waiting for their commit) are complete by then.
     ClientLink *link = call.link;
-    later([this, link, again](bool failed) {
-        if (failed || m_links.find(link) == m_links.end())
+    const QString key = s->tokenHash;
+    later([this, link, key, from, upTo](bool failed) {
+        auto it = m_sessions.find(key);
+        if (failed || m_links.find(link) == m_links.end() || it == m_sessions.end())
             return;
-        for (const QByteArray &frame : again)
-            link->send(frame);
+        for (const auto &e : it->second->recent) {
+            if (e.first >= from && e.first <= upTo && !e.second.isEmpty())
+                link->send(e.second);
+        }
     });
 }
 

@@ -41,14 +41,24 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
     }
     const QString customer = info ? info->customer : QString();
     const bool note = message.kind == MessageKind::Note;
-    later([this, stored, staff, customer, note](bool failed) {
+    // The event's number is taken now, with the round's other events; its content (the stored id
+    // and number) once the round has committed. A message that failed to store leaves its number
+    // unused (see docs/PROTOCOL.md).
+    std::vector<std::pair<QString, quint64>> reserved;
+    for (const QString &a : std::as_const(staff)) {
+        for (SessionState *s : m_staffSessions.values(a))
+            reserved.emplace_back(s->tokenHash, reserveEvent(s));
+    }
+    if (!note && !customer.isEmpty()) {
+        for (SessionState *s : m_customerSessions.values(customer))
+            reserved.emplace_back(s->tokenHash, reserveEvent(s));
+    }
+    later([this, stored, reserved](bool failed) {
         if (failed)
             return;
         const QJsonObject data = messageJson(*stored);
-        for (const QString &a : staff)
-            pushToAccount(a, QStringLiteral("message.new"), data);
-        if (!note && !customer.isEmpty())
-            pushToCustomer(customer, QStringLiteral("message.new"), data);
+        for (const auto &[tokenHash, seq] : reserved)
+            fillEvent(tokenHash, seq, QStringLiteral("message.new"), data);
     });
     if (!call)
         return;
@@ -226,12 +236,31 @@ void CoordinatorService::inboxSnapshot(Call &call)
                 unmatched.append(conversationJson(*info));
         }
     }
+    // A supervisor oversees their team and every team below it: without this list they could act on
+    // those conversations but had no way to learn which there are. Admins see everything through
+    // the queues and the directory; listing every open conversation to them is another issue's.
+    QJsonArray team;
+    if (call.session->role == Role::Supervisor) {
+        QStringList overseen;
+        for (const Account &a : std::as_const(m_accounts)) {
+            if (a.id != me && inSupervisorScope(call.session, a.id))
+                overseen << a.id;
+        }
+        overseen.sort();
+        for (const QString &agentId : std::as_const(overseen)) {
+            for (const QString &id : m_engine->conversationsOf(agentId)) {
+                if (const auto info = m_engine->conversation(id))
+                    team.append(conversationJson(*info));
+            }
+        }
+    }
     const auto agent = m_engine->agent(me);
     reply(call, {{QLatin1String("seq"), static_cast<qint64>(call.session->nextSeq - 1)},
                  {QLatin1String("me"), agent ? agentJson(*agent) : QJsonObject()},
                  {QLatin1String("conversations"), mine},
                  {QLatin1String("queues"), queues},
-                 {QLatin1String("unmatched"), unmatched}});
+                 {QLatin1String("unmatched"), unmatched},
+                 {QLatin1String("team"), team}});
 }
 
 void CoordinatorService::conversationHistory(Call &call)
@@ -279,10 +308,16 @@ void CoordinatorService::messageSend(Call &call)
     }
     if (!messageReady(call))
         return;
-    const EngineResult r = feed(journal::agentMessage(id, me, note));
-    if (!r.ok) {
-        failEngine(call, r);
-        return;
+    // The engine knows only the conversation's agent and experts. A note from a supervisor or admin
+    // who oversees it without being in it changes nothing in routing, so it is stored without an
+    // engine input (the engine would refuse it, and the overseer could never write one).
+    const bool participant = info->agent == me || info->invited.contains(me);
+    if (!note || participant) {
+        const EngineResult r = feed(journal::agentMessage(id, me, note));
+        if (!r.ok) {
+            failEngine(call, r);
+            return;
+        }
     }
     Message m;
     m.conversationId = id;

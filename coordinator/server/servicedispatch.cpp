@@ -38,6 +38,7 @@ const QHash<QString, CoordinatorService::Handler> &CoordinatorService::handlerTa
         {QStringLiteral("directory.agents"), &S::directoryAgents},
         {QStringLiteral("account.create"), &S::accountCreate},
         {QStringLiteral("group.create"), &S::groupCreate},
+        {QStringLiteral("team.create"), &S::teamCreate},
     };
     return table;
 }

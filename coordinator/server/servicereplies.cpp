@@ -6,6 +6,7 @@
 #include "envelope.h"
 
 #include <QJsonArray>
+#include <algorithm>
 
 namespace sb {
 
@@ -54,6 +55,9 @@ void CoordinatorService::failEngine(Call &call, const EngineResult &r)
         {QStringLiteral("at-cap"), ErrorCode::AtCap},
         {QStringLiteral("not-member"), ErrorCode::NotMember},
         {QStringLiteral("agent-offline"), ErrorCode::AgentOffline},
+        {QStringLiteral("forbidden"), ErrorCode::Forbidden},
+        {QStringLiteral("bad-request"), ErrorCode::BadRequest},
+        {QStringLiteral("invalid"), ErrorCode::BadRequest},
     };
     fail(call, codes.value(r.code, ErrorCode::Conflict), r.message);
 }
@@ -82,6 +86,37 @@ void CoordinatorService::pushEvent(SessionState *s, const QString &name, const Q
         later(send);
     else
         send(false);
+}
+
+quint64 CoordinatorService::reserveEvent(SessionState *s)
+{
+    // Numbering at commit time instead would give this event a number above those of later rounds
+    // already numbered, and it would go out first: the client would see those as stale and the
+    // session would skip them (sentUpTo). An empty frame holds the place until fillEvent().
+    const quint64 seq = s->nextSeq++;
+    s->recent.emplace_back(seq, QByteArray());
+    while (static_cast<int>(s->recent.size()) > m_options.replayEvents)
+        s->recent.pop_front();
+    return seq;
+}
+
+void CoordinatorService::fillEvent(const QString &tokenHash, quint64 seq, const QString &name,
+                                   const QJsonObject &data)
+{
+    auto it = m_sessions.find(tokenHash);
+    if (it == m_sessions.end())
+        return;
+    SessionState *s = it->second.get();
+    const QByteArray frame = protocol::encodeEvent(seq, name, data);
+    const auto place = std::lower_bound(s->recent.begin(), s->recent.end(), seq,
+                                        [](const auto &e, quint64 n) { return e.first < n; });
+    if (place != s->recent.end() && place->first == seq)
+        place->second = frame;
+    if (!s->link || seq <= s->sentUpTo)
+        return;
+    s->sentUpTo = seq;
+    ++m_stats.eventsPushed;
+    s->link->send(frame);
 }
 
 void CoordinatorService::pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data)

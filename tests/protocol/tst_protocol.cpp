@@ -93,6 +93,10 @@ void TestProtocol::validatesArguments_data()
     QTest::newRow("score fraction") << QByteArray(R"({"id":1,"op":"survey.rate","args":{"score":4.5}})") << "survey.rate: \"score\" must be a whole number";
     QTest::newRow("bool") << QByteArray(R"({"id":1,"op":"message.send","args":{"conversation":"c1","note":"yes"}})") << "message.send: \"note\" must be true or false";
     QTest::newRow("array item") << QByteArray(R"({"id":1,"op":"message.send","args":{"conversation":"c1","attachments":[1]}})") << "message.send: \"attachments\" must hold strings of 1 to 128 characters";
+    QTest::newRow("team ok") << QByteArray(R"({"id":1,"op":"team.create","args":{"id":"north","name":"North","parent":"root"}})") << "";
+    QTest::newRow("team no name") << QByteArray(R"({"id":1,"op":"team.create","args":{"id":"north"}})") << "team.create: \"name\" is required";
+    QTest::newRow("team parent type") << QByteArray(R"({"id":1,"op":"team.create","args":{"id":"north","name":"North","parent":3}})") << "team.create: \"parent\" must be a string";
+    QTest::newRow("team empty parent") << QByteArray(R"({"id":1,"op":"team.create","args":{"id":"north","name":"North","parent":""}})") << "team.create: \"parent\" must have 1 to 128 characters, not 0";
     QTest::newRow("short password") << QByteArray(R"({"id":1,"op":"auth.setup","args":{"login":"root","password":"short","displayName":"Root"}})") << "auth.setup: \"password\" must have 12 to 1024 characters, not 5";
 }
 

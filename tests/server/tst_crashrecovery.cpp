@@ -1,0 +1,528 @@
+// Crash recovery of the real daemon: switchboard-coordinator runs as a child process on a loopback
+// port, customers and agents keep it busy over WebSockets with requests always in flight, and it is
+// killed with SIGKILL mid-load. Restarted on the same data directory, it must still hold every
+// message it acknowledged, keep every assignment and the queue's order, and route on from there.
+
+#include "protocol.h"
+#include "wsclient.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <map>
+#include <memory>
+
+using sb::protocol::Incoming;
+
+namespace {
+
+// One group of four agents with two conversations each; dave stays offline until after the crash,
+// so there is always a queue and someone to route it to afterwards. No timers: nothing moves a
+// conversation but the test's own requests, so what was seen before the kill is what must come back.
+const char kSite[] = R"({
+  "routing": {"timeZone": "UTC", "allowedStatuses": ["online"]},
+  "channels": [{"id": "web", "name": "Web"}],
+  "groups": [{"id": "sales", "name": "Sales"}],
+  "agents": [
+    {"id": "alice", "name": "Alice", "groups": ["sales"], "maxConcurrent": 2},
+    {"id": "bob", "name": "Bob", "groups": ["sales"], "maxConcurrent": 2},
+    {"id": "carol", "name": "Carol", "groups": ["sales"], "maxConcurrent": 2},
+    {"id": "dave", "name": "Dave", "groups": ["sales"], "maxConcurrent": 2}
+  ],
+  "rules": [{"id": "web-sales", "when": {"channels": ["web"]}, "groups": ["sales"], "strategy": "least-load",
+             "maxWaitSeconds": 0}]
+})";
+
+const QString kPassword = QStringLiteral("correct horse battery");
+constexpr int kCustomers = 30;
+const QStringList kWorkingAgents{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol")};
+
+// A message the daemon acknowledged: the reply named its conversation, id and sequence number.
+struct Ack
+{
+    QString conversation;
+    qint64 id = 0;
+    qint64 seq = 0;
+    QString text;
+    QString sender; // customer index as "c<i>", or the agent's id
+};
+
+// Someone sending continuously: the next message goes as soon as the last one is answered.
+struct Sender
+{
+    std::unique_ptr<WsClient> ws;
+    QString name;
+    bool customer = false;
+    std::map<qint64, QString> inFlight; // request id -> text
+    int sent = 0;
+    QString token;
+    QStringList conversations; // an agent's assignments, in the order they came
+};
+
+} // namespace
+
+class TestCrashRecovery : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanup();
+    void killMidLoadAndRestart_data();
+    void killMidLoadAndRestart();
+
+private:
+    void startDaemon();
+    void killDaemon();
+    std::unique_ptr<WsClient> client();
+    void sendNext(Sender &s);
+    void onReply(Sender &s, const Incoming &in);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_process;
+    QByteArray m_output;
+    quint16 m_port = 0;
+
+    bool m_loadRunning = false;
+    std::vector<std::unique_ptr<Sender>> m_customers;
+    std::vector<std::unique_ptr<Sender>> m_agents;
+    std::vector<Ack> m_acks;
+    QStringList m_errors;
+};
+
+#ifndef SB_COORDINATOR_BIN
+#define SB_COORDINATOR_BIN ""
+#endif
+
+void TestCrashRecovery::initTestCase()
+{
+    if (QByteArray(SB_COORDINATOR_BIN).isEmpty())
+        QSKIP("switchboard-coordinator is not part of this build");
+    QVERIFY2(QFile::exists(QStringLiteral(SB_COORDINATOR_BIN)), SB_COORDINATOR_BIN);
+    QVERIFY(m_dir.isValid());
+    QFile site(m_dir.filePath(QStringLiteral("site.json")));
+    QVERIFY(site.open(QIODevice::WriteOnly));
+    site.write(kSite);
+}
+
+void TestCrashRecovery::cleanup()
+{
+    m_loadRunning = false;
+    m_customers.clear();
+    m_agents.clear();
+    m_acks.clear();
+    m_errors.clear();
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->kill();
+        m_process->waitForFinished(5000);
+    }
+    m_process.reset();
+}
+
+void TestCrashRecovery::startDaemon()
+{
+    // --port 0: the system picks a free port; the daemon says which on its first line.
+    m_output.clear();
+    m_port = 0;
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    connect(m_process.get(), &QProcess::readyReadStandardOutput, this,
+            [this] { m_output += m_process->readAllStandardOutput(); });
+    m_process->start(QStringLiteral(SB_COORDINATOR_BIN),
+                     {QStringLiteral("--listen"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+                      QStringLiteral("0"), QStringLiteral("--http-port"), QStringLiteral("0"),
+                      QStringLiteral("--data"), m_dir.filePath(QStringLiteral("data")),
+                      QStringLiteral("--site"), m_dir.filePath(QStringLiteral("site.json"))});
+    QVERIFY2(m_process->waitForStarted(5000), qPrintable(m_process->errorString()));
+    static const QRegularExpression listening(QStringLiteral("listening on ws://127\\.0\\.0\\.1:(\\d+)"));
+    QTRY_VERIFY2_WITH_TIMEOUT(listening.match(QString::fromUtf8(m_output)).hasMatch() ||
+                                  m_process->state() == QProcess::NotRunning,
+                              m_output.constData(), 15000);
+    const auto match = listening.match(QString::fromUtf8(m_output));
+    QVERIFY2(match.hasMatch(), m_output.constData());
+    m_port = static_cast<quint16>(match.captured(1).toUInt());
+}
+
+void TestCrashRecovery::killDaemon()
+{
+    m_process->kill(); // SIGKILL: no handler runs, nothing is flushed or closed
+    QVERIFY(m_process->waitForFinished(5000));
+    QCOMPARE(m_process->exitStatus(), QProcess::CrashExit);
+}
+
+std::unique_ptr<WsClient> TestCrashRecovery::client()
+{
+    auto c = std::make_unique<WsClient>(m_port);
+    if (c->ok)
+        c->ok = c->call(QStringLiteral("hello"), {{"protocol", 1}}).kind == Incoming::Result;
+    return c;
+}
+
+void TestCrashRecovery::sendNext(Sender &s)
+{
+    if (!m_loadRunning || !s.inFlight.empty())
+        return;
+    const QString text = QStringLiteral("%1 #%2").arg(s.name).arg(++s.sent);
+    if (s.customer) {
+        s.inFlight.emplace(s.ws->post(QStringLiteral("customer.send"), {{"text", text}}), text);
+        return;
+    }
+    if (s.conversations.isEmpty())
+        return; // an agent speaks once something was assigned
+    const QString conv = s.conversations.at(s.sent % s.conversations.size());
+    s.inFlight.emplace(s.ws->post(QStringLiteral("message.send"), {{"conversation", conv}, {"text", text}}),
+                       text);
+}
+
+void TestCrashRecovery::onReply(Sender &s, const Incoming &in)
+{
+    const auto it = s.inFlight.find(static_cast<qint64>(in.id.toDouble()));
+    if (it == s.inFlight.end())
+        return; // a reply to a blocking call()
+    const QString text = it->second;
+    s.inFlight.erase(it);
+    if (in.kind == Incoming::Result) {
+        m_acks.push_back({in.payload.value("conversation").toString(), in.payload.value("id").toInteger(),
+                          in.payload.value("seq").toInteger(), text, s.name});
+    } else {
+        m_errors << QStringLiteral("%1: %2 %3").arg(s.name, sb::protocol::toString(in.code), in.message);
+    }
+    sendNext(s);
+}
+
+void TestCrashRecovery::killMidLoadAndRestart_data()
+{
+    QTest::addColumn<int>("killAfter");
+    // Early: conversations are still being opened and routed. Later: long histories, full queue.
+    QTest::newRow("while opening") << 20;
+    QTest::newRow("mid-load") << 400;
+    QTest::newRow("late") << 1500;
+}
+
+void TestCrashRecovery::killMidLoadAndRestart()
+{
+    QFETCH(int, killAfter);
+    QDir(m_dir.filePath(QStringLiteral("data"))).removeRecursively();
+    startDaemon();
+    if (QTest::currentTestFailed())
+        return;
+
+    // The admin, then passwords for the seeded agents.
+    QStringList seenQueue;
+    auto admin = client();
+    QVERIFY(admin->ok);
+    QVERIFY(admin
+                ->ok_(QStringLiteral("auth.setup"),
+                      {{"login", "root"}, {"password", kPassword}, {"displayName", "Root"}})
+                .contains(QLatin1String("token")));
+    for (const QString &a : kWorkingAgents + QStringList{QStringLiteral("dave")}) {
+        QVERIFY(admin
+                    ->ok_(QStringLiteral("account.create"),
+                          {{"login", a}, {"displayName", a}, {"role", "agent"}, {"password", kPassword}})
+                    .contains(QLatin1String("id")));
+    }
+    // The admin watches every queue: the order of queue.added events is the queue's order.
+    admin->onEvent = [&seenQueue](const Incoming &e) {
+        if (e.event == QLatin1String("queue.added"))
+            seenQueue << e.payload.value("id").toString();
+        else if (e.event == QLatin1String("queue.removed"))
+            seenQueue.removeAll(e.payload.value("conversation").toString());
+    };
+
+    for (const QString &a : kWorkingAgents) {
+        auto s = std::make_unique<Sender>();
+        s->name = a;
+        s->ws = client();
+        QVERIFY(s->ws->ok);
+        QVERIFY(s->ws->ok_(QStringLiteral("auth.login"), {{"login", a}, {"password", kPassword}})
+                    .contains(QLatin1String("token")));
+        QVERIFY(s->ws->ok_(QStringLiteral("status.set"), {{"status", "online"}})
+                    .contains(QLatin1String("status")));
+        Sender *raw = s.get();
+        s->ws->onReply = [this, raw](const Incoming &in) { onReply(*raw, in); };
+        s->ws->onEvent = [this, raw](const Incoming &e) {
+            if (e.event == QLatin1String("conversation.assigned")) {
+                raw->conversations << e.payload.value("id").toString();
+                sendNext(*raw);
+            } else if (e.event == QLatin1String("conversation.removed")) {
+                raw->conversations.removeAll(e.payload.value("conversation").toString());
+            }
+        };
+        m_agents.push_back(std::move(s));
+    }
+    for (int i = 0; i < kCustomers; ++i) {
+        auto s = std::make_unique<Sender>();
+        s->name = QStringLiteral("c%1").arg(i);
+        s->customer = true;
+        s->ws = client();
+        QVERIFY(s->ws->ok);
+        const QJsonObject started =
+            s->ws->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"name", s->name}});
+        s->token = started.value("token").toString();
+        QCOMPARE(s->token.size(), 43);
+        Sender *raw = s.get();
+        s->ws->onReply = [this, raw](const Incoming &in) { onReply(*raw, in); };
+        m_customers.push_back(std::move(s));
+    }
+
+    // The load: every customer always has a message in flight, every agent a reply.
+    QElapsedTimer load;
+    load.start();
+    m_loadRunning = true;
+    for (auto &c : m_customers)
+        sendNext(*c);
+    QTRY_VERIFY_WITH_TIMEOUT(static_cast<int>(m_acks.size()) >= killAfter, 20000);
+    killDaemon();
+    m_loadRunning = false;
+    const qint64 loadMs = load.elapsed();
+    int inFlight = 0;
+    for (const auto *list : {&m_customers, &m_agents}) {
+        for (const auto &s : *list)
+            inFlight += static_cast<int>(s->inFlight.size());
+    }
+    // Replies already on their way when the process died are acknowledgements too: read them all.
+    QTRY_VERIFY_WITH_TIMEOUT(admin->socket.state() == QAbstractSocket::UnconnectedState, 5000);
+    for (const auto *list : {&m_customers, &m_agents}) {
+        for (const auto &s : *list)
+            QTRY_VERIFY_WITH_TIMEOUT(s->ws->socket.state() == QAbstractSocket::UnconnectedState, 5000);
+    }
+    QVERIFY2(m_errors.isEmpty(), qPrintable(m_errors.join(QLatin1Char('\n'))));
+    // Events came numbered one by one, none skipped: an agent missing conversation.assigned would
+    // never learn of a conversation that is theirs.
+    std::vector<std::pair<QString, const WsClient *>> everyone{{QStringLiteral("root"), admin.get()}};
+    for (const auto *list : {&m_customers, &m_agents}) {
+        for (const auto &s : *list)
+            everyone.emplace_back(s->name, s->ws.get());
+    }
+    for (const auto &[name, ws] : everyone) {
+        for (std::size_t i = 1; i < ws->events.size(); ++i) {
+            QVERIFY2(ws->events[i].seq == ws->events[i - 1].seq + 1,
+                     qPrintable(QStringLiteral("%1: event %2 (%3) after %4 (%5)")
+                                    .arg(name)
+                                    .arg(ws->events[i].seq)
+                                    .arg(ws->events[i].event)
+                                    .arg(ws->events[i - 1].seq)
+                                    .arg(ws->events[i - 1].event)));
+        }
+    }
+    QVERIFY(inFlight > 0);                 // the kill really came mid-load
+    std::map<QString, QString> assignedTo; // conversation -> agent, as the agents were told
+    for (const auto &a : m_agents) {
+        QVERIFY(a->conversations.size() <= 2);
+        for (const QString &conv : a->conversations)
+            assignedTo[conv] = a->name;
+    }
+    qInfo("killed after %d acknowledged messages in %lld ms, %d requests in flight; %d assigned, %d "
+          "queued as seen",
+          static_cast<int>(m_acks.size()), loadMs, inFlight, static_cast<int>(assignedTo.size()),
+          static_cast<int>(seenQueue.size()));
+
+    QElapsedTimer restart;
+    restart.start();
+    startDaemon();
+    if (QTest::currentTestFailed())
+        return;
+    const qint64 restartMs = restart.elapsed();
+    static const QRegularExpression rebuilt(
+        QStringLiteral("rebuilt from (\\d+) journal events in (\\d+) ms"));
+    const auto replay = rebuilt.match(QString::fromUtf8(m_output));
+    qInfo("restarted and listening in %lld ms (%s)", restartMs,
+          replay.hasMatch() ? qPrintable(replay.captured(0)) : "no replay line");
+
+    // 1. Every acknowledged message is a row in SQLite, with the id, number and text it was acked with,
+    //    and each conversation's numbers run 1, 2, 3... without a gap.
+    std::map<QString, std::vector<qint64>> seqsOf;
+    std::map<qint64, std::pair<QString, qint64>> rows; // id -> conversation, seq
+    std::map<qint64, QString> bodies;
+    std::map<QString, QString> storedState, storedAgent;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("crashcheck"));
+        db.setDatabaseName(m_dir.filePath(QStringLiteral("data/switchboard.db")));
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT id, conversation_id, seq, body FROM messages ORDER BY "
+                                      "conversation_id, seq")));
+        while (q.next()) {
+            rows[q.value(0).toLongLong()] = {q.value(1).toString(), q.value(2).toLongLong()};
+            bodies[q.value(0).toLongLong()] = q.value(3).toString();
+            seqsOf[q.value(1).toString()].push_back(q.value(2).toLongLong());
+        }
+        QVERIFY(q.exec(QStringLiteral("SELECT id, state, coalesce(agent_id, '') FROM conversations")));
+        while (q.next()) {
+            storedState[q.value(0).toString()] = q.value(1).toString();
+            storedAgent[q.value(0).toString()] = q.value(2).toString();
+        }
+        q = QSqlQuery();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("crashcheck"));
+    for (const Ack &ack : m_acks) {
+        const auto row = rows.find(ack.id);
+        QVERIFY2(
+            row != rows.end(),
+            qPrintable(QStringLiteral("acknowledged message %1 (%2) is lost").arg(ack.id).arg(ack.text)));
+        QCOMPARE(row->second.first, ack.conversation);
+        QCOMPARE(row->second.second, ack.seq);
+        QCOMPARE(bodies[ack.id], ack.text);
+    }
+    for (const auto &entry : seqsOf) {
+        for (std::size_t i = 0; i < entry.second.size(); ++i)
+            QCOMPARE(entry.second[i], static_cast<qint64>(i + 1));
+    }
+    QVERIFY(rows.size() >= m_acks.size());
+
+    // 2. The same over the protocol: each customer resumes with their token and reads their
+    //    conversation; every message acknowledged to them is there.
+    std::map<QString, std::vector<const Ack *>> acksBySender;
+    for (const Ack &ack : m_acks)
+        acksBySender[ack.sender].push_back(&ack);
+    std::map<QString, QString> conversationOf; // customer index -> conversation
+    std::vector<std::unique_ptr<WsClient>> back;
+    for (const auto &c : m_customers) {
+        back.push_back(client());
+        WsClient &ws = *back.back();
+        QVERIFY(ws.ok);
+        const QJsonObject resumed =
+            ws.ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"token", c->token}});
+        QVERIFY2(resumed.contains(QLatin1String("customer")), qPrintable(c->name));
+        const QString conv = resumed.value("conversation").toString();
+        const auto &mine = acksBySender[c->name];
+        if (mine.empty())
+            continue; // its first message was never acknowledged; whether it was stored is open
+        QCOMPARE(conv, mine.front()->conversation);
+        conversationOf[c->name] = conv;
+        std::map<qint64, QString> history; // seq -> text
+        qint64 before = 0;
+        for (;;) {
+            QJsonObject args{{"limit", 200}};
+            if (before > 0)
+                args.insert(QStringLiteral("beforeSeq"), before);
+            const QJsonArray page =
+                ws.ok_(QStringLiteral("customer.history"), args).value("messages").toArray();
+            for (const QJsonValue &m : page)
+                history[m.toObject().value("seq").toInteger()] = m.toObject().value("text").toString();
+            if (page.size() < 200)
+                break;
+            before = page.first().toObject().value("seq").toInteger();
+        }
+        for (const Ack *ack : mine) {
+            QVERIFY2(history.count(ack->seq), qPrintable(ack->text));
+            QCOMPARE(history[ack->seq], ack->text);
+        }
+    }
+    for (const auto &a : m_agents) {
+        for (const Ack *ack : acksBySender[a->name])
+            QCOMPARE(storedAgent[ack->conversation], a->name);
+    }
+
+    // 3. Assignments kept: each agent signs in again and finds what they were given before the kill.
+    //    The queue comes back in order, with what was seen queued at its head; store rows agree.
+    auto alice = client();
+    QVERIFY(alice->ok_(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", kPassword}})
+                .contains(QLatin1String("token")));
+    QSet<QString> restoredAssigned;
+    for (const QString &name : kWorkingAgents) {
+        auto ws = name == QLatin1String("alice") ? nullptr : client();
+        WsClient &agent = ws ? *ws : *alice;
+        if (ws)
+            QVERIFY(agent.ok_(QStringLiteral("auth.login"), {{"login", name}, {"password", kPassword}})
+                        .contains(QLatin1String("token")));
+        const QJsonObject inbox = agent.ok_(QStringLiteral("inbox.snapshot"));
+        QCOMPARE(inbox.value("me").toObject().value("status").toString(), QStringLiteral("online"));
+        QSet<QString> mine;
+        for (const QJsonValue &v : inbox.value("conversations").toArray()) {
+            const QJsonObject conv = v.toObject();
+            QCOMPARE(conv.value("agent").toString(), name);
+            QCOMPARE(conv.value("state").toString(), QStringLiteral("assigned"));
+            QCOMPARE(storedState[conv.value("id").toString()], QStringLiteral("assigned"));
+            QCOMPARE(storedAgent[conv.value("id").toString()], name);
+            mine.insert(conv.value("id").toString());
+            restoredAssigned.insert(conv.value("id").toString());
+        }
+        QVERIFY(mine.size() <= 2);
+        for (const auto &entry : assignedTo) {
+            if (entry.second == name)
+                QVERIFY2(mine.contains(entry.first),
+                         qPrintable(name + QLatin1String(" lost ") + entry.first));
+        }
+    }
+    QStringList queue;
+    for (const QJsonValue &v :
+         alice->ok_(QStringLiteral("inbox.snapshot")).value("queues").toObject().value("sales").toArray()) {
+        queue << v.toObject().value("id").toString();
+        QCOMPARE(v.toObject().value("position").toInt(), queue.size());
+        QCOMPARE(storedState[queue.last()], QStringLiteral("queued"));
+    }
+    QVERIFY2(queue.mid(0, seenQueue.size()) == seenQueue,
+             qPrintable(QStringLiteral("seen before the kill: %1\nafter the restart: %2")
+                            .arg(seenQueue.join(QLatin1Char(' ')), queue.join(QLatin1Char(' ')))));
+    for (const auto &entry : conversationOf)
+        QVERIFY2(queue.contains(entry.second) || restoredAssigned.contains(entry.second),
+                 qPrintable(entry.second));
+    int openRows = 0;
+    for (const auto &entry : storedState)
+        openRows += entry.second != QLatin1String("closed");
+    QCOMPARE(openRows, static_cast<int>(queue.size() + restoredAssigned.size()));
+    QVERIFY(queue.size() >= 3); // 30 customers, 6 places: the rest wait
+
+    // 4. Routing resumes. A new customer joins the end of the queue.
+    auto late = client();
+    QVERIFY(late->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"name", "late"}})
+                .contains(QLatin1String("token")));
+    const QJsonObject lateAck = late->ok_(QStringLiteral("customer.send"), {{"text", "anyone?"}});
+    QCOMPARE(lateAck.value("seq").toInt(), 1);
+    const QString lateConv = lateAck.value("conversation").toString();
+    QVERIFY(!lateConv.isEmpty());
+    const int noticed = late->waitEvent(QStringLiteral("notice"));
+    QVERIFY(noticed >= 0);
+    QCOMPARE(late->events[noticed].payload.value("kind").toString(), QStringLiteral("queued"));
+    QCOMPARE(late->events[noticed].payload.value("queuePosition").toInt(), queue.size() + 1);
+    queue << lateConv;
+    // Alice closes one of hers: the head of the queue is hers now.
+    const QString closing = alice->ok_(QStringLiteral("inbox.snapshot"))
+                                .value("conversations")
+                                .toArray()
+                                .first()
+                                .toObject()
+                                .value("id")
+                                .toString();
+    const int from = static_cast<int>(alice->events.size());
+    QCOMPARE(alice->ok_(QStringLiteral("conversation.close"), {{"conversation", closing}})
+                 .value("state")
+                 .toString(),
+             QStringLiteral("closed"));
+    const int next = alice->waitEvent(QStringLiteral("conversation.assigned"), from);
+    QVERIFY(next >= 0);
+    QCOMPARE(alice->events[next].payload.value("id").toString(), queue.takeFirst());
+    // Dave comes online and takes the next two, in queue order.
+    auto dave = client();
+    QVERIFY(dave->ok_(QStringLiteral("auth.login"), {{"login", "dave"}, {"password", kPassword}})
+                .contains(QLatin1String("token")));
+    dave->ok_(QStringLiteral("status.set"), {{"status", "online"}});
+    const int first = dave->waitEvent(QStringLiteral("conversation.assigned"));
+    QVERIFY(first >= 0);
+    const int second = dave->waitEvent(QStringLiteral("conversation.assigned"), first + 1);
+    QVERIFY(second >= 0);
+    QCOMPARE(dave->events[first].payload.value("id").toString(), queue.takeFirst());
+    QCOMPARE(dave->events[second].payload.value("id").toString(), queue.takeFirst());
+    // A customer from before the crash writes on in the same conversation, numbered after the last.
+    auto resumedCustomer = conversationOf.begin();
+    while (resumedCustomer != conversationOf.end() && resumedCustomer->second == closing)
+        ++resumedCustomer;
+    QVERIFY(resumedCustomer != conversationOf.end());
+    const int index = resumedCustomer->first.mid(1).toInt();
+    const QJsonObject more = back[index]->ok_(QStringLiteral("customer.send"), {{"text", "still there?"}});
+    QCOMPARE(more.value("conversation").toString(), resumedCustomer->second);
+    QCOMPARE(more.value("seq").toInteger(), static_cast<qint64>(seqsOf[resumedCustomer->second].size() + 1));
+}
+
+QTEST_GUILESS_MAIN(TestCrashRecovery)
+#include "tst_crashrecovery.moc"

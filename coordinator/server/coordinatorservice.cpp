@@ -126,6 +126,7 @@ bool CoordinatorService::rebuild(QString *error)
     m_decided.clear();
     m_touched.clear();
     m_stats.replayMs = timer.elapsed();
+    reconcileRows();
 
     if (!siteLoaded) {
         beginRound();
@@ -160,6 +161,52 @@ bool CoordinatorService::rebuild(QString *error)
                .arg(m_engine->liveConversations())
                .arg(m_engine->waitingConversations());
     return true;
+}
+
+void CoordinatorService::reconcileRows()
+{
+    // The journal is the truth. A round's writes can straddle two commits of the writer, so a crash
+    // between them leaves the journal ahead of the rows: a conversation the engine opened with no
+    // row (its customer's next message would open another), or one it closed still reading open
+    // (the next message would reuse its id). Such rows are written again from the engine, as one
+    // round, before any request is served.
+    QSet<QString> live;
+    for (const QString &agent : m_engine->agentIds()) {
+        for (const QString &id : m_engine->conversationsOf(agent))
+            live.insert(id);
+    }
+    for (const QString &group : m_engine->groupIds()) {
+        for (const QString &id : m_engine->queueOrder(group))
+            live.insert(id);
+    }
+    for (const QString &id : m_engine->unmatchedOrder())
+        live.insert(id);
+    for (const QString &id : std::as_const(live)) {
+        const auto info = m_engine->conversation(id);
+        const auto row = m_rows.constFind(id);
+        const ConversationState state =
+            info->state == ConversationInfo::Assigned    ? ConversationState::Assigned
+            : info->state == ConversationInfo::Unmatched ? ConversationState::Unmatched
+                                                         : ConversationState::Queued;
+        if (row == m_rows.constEnd() || row->agentId != info->agent || row->state != state) {
+            m_touched.insert(id);
+            if (!m_customerNames.contains(info->customer))
+                m_customerNames.insert(info->customer,
+                                       m_reader->customer(info->customer).value_or(Customer()).name);
+        }
+    }
+    for (auto it = m_rows.constBegin(); it != m_rows.constEnd(); ++it) {
+        if (!m_engine->conversation(it.key())) // gone from the engine: closed, whatever the row says
+            m_touched.insert(it.key());
+    }
+    if (m_touched.isEmpty())
+        return;
+    qCWarning(lcService).noquote()
+        << QStringLiteral("%1 conversation rows behind the journal (a crash mid-commit): written again")
+               .arg(m_touched.size());
+    beginRound();
+    persistTouched();
+    endRound();
 }
 
 bool CoordinatorService::needsSetup() const

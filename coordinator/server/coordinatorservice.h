@@ -118,6 +118,7 @@ private:
     void persistTouched();
     void scheduleTick();
     bool rebuild(QString *error);
+    void reconcileRows();
     bool loadDirectory(QString *error);
 
     // replies and events (servicereplies.cpp)

@@ -53,10 +53,6 @@ void CoordinatorService::accountCreate(Call &call)
         fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
         return;
     }
-    m_writer->upsertAccount(a, track());
-    m_accounts.insert(a.id, a);
-    m_logins.insert(login.toLower(), a.id);
-
     AgentConfig agent;
     agent.id = a.id;
     agent.name = a.displayName;
@@ -67,11 +63,17 @@ void CoordinatorService::accountCreate(Call &call)
                        : current->skills;
     agent.maxConcurrent = static_cast<int>(call.num("maxConcurrent", current ? current->maxConcurrent : 5));
     agent.status = current ? current->status : AgentStatus::Offline;
+    // The engine's input first, then the account: should a crash fall between the two commits, the
+    // login is still free and the admin's retry completes it (the other way round the login would
+    // be taken by an account the routing engine never heard of). A refused input leaves no account.
     const EngineResult r = feed(journal::agentUpsert(agent));
     if (!r.ok) {
         failEngine(call, r);
         return;
     }
+    m_writer->upsertAccount(a, track());
+    m_accounts.insert(a.id, a);
+    m_logins.insert(login.toLower(), a.id);
     reply(call, {{QLatin1String("id"), a.id},
                  {QLatin1String("login"), a.login},
                  {QLatin1String("displayName"), a.displayName},

@@ -160,14 +160,16 @@ void CoordinatorService::authSetup(Call &call)
         fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
         return;
     }
-    m_writer->upsertAccount(a, track());
-    m_accounts.insert(a.id, a);
-    m_logins.insert(a.login.toLower(), a.id);
-    // The first admin is a routing agent too (in no group until an admin adds them).
+    // The first admin is a routing agent too (in no group until an admin adds them). The engine's
+    // input goes first: a crash between the two commits leaves setup to be done again, not an admin
+    // the engine does not know.
     AgentConfig agent;
     agent.id = a.id;
     agent.name = a.displayName;
     feed(journal::agentUpsert(agent));
+    m_writer->upsertAccount(a, track());
+    m_accounts.insert(a.id, a);
+    m_logins.insert(a.login.toLower(), a.id);
     signIn(call, a);
 }
 

@@ -575,6 +575,8 @@ void TestCrashRecovery::rowsBehindJournalRepaired()
         admin->ok_(
             QStringLiteral("account.create"),
             {{"login", "alice"}, {"displayName", "Alice"}, {"role", "agent"}, {"password", kPassword}});
+        admin->ok_(QStringLiteral("account.create"),
+                   {{"login", "eve"}, {"displayName", "Eve"}, {"role", "agent"}, {"password", kPassword}});
         auto alice = client();
         alice->ok_(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", kPassword}});
         alice->ok_(QStringLiteral("status.set"), {{"status", "online"}});
@@ -605,6 +607,9 @@ void TestCrashRecovery::rowsBehindJournalRepaired()
             q.addBindValue(x);
             QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
         }
+        // Eve's account lost its row; her engine input (written first) was kept.
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM sessions WHERE account_id = 'eve'")));
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM accounts WHERE id = 'eve'")));
         QVERIFY(q.prepare(
             QStringLiteral("UPDATE conversations SET state = 'assigned', closed_at = NULL WHERE id = ?")));
         q.addBindValue(y);
@@ -648,6 +653,20 @@ void TestCrashRecovery::rowsBehindJournalRepaired()
     for (const QJsonValue &v : inbox.value("conversations").toArray())
         mine.insert(v.toObject().value("id").toString());
     QCOMPARE(mine, (QSet<QString>{x, fresh}));
+    // The admin's retry of the account whose row was lost completes it.
+    auto admin = client();
+    admin->ok_(QStringLiteral("auth.login"), {{"login", "root"}, {"password", kPassword}});
+    QCOMPARE(admin
+                 ->ok_(QStringLiteral("account.create"),
+                       {{"login", "eve"}, {"displayName", "Eve"}, {"role", "agent"}, {"password", kPassword}})
+                 .value("id")
+                 .toString(),
+             QStringLiteral("eve"));
+    auto eve = client();
+    QVERIFY(eve->ok_(QStringLiteral("auth.login"), {{"login", "eve"}, {"password", kPassword}})
+                .contains("token"));
+    QCOMPARE(eve->ok_(QStringLiteral("status.set"), {{"status", "online"}}).value("status").toString(),
+             QStringLiteral("online"));
     gateway.reset();
     service->stop();
 }

@@ -76,6 +76,8 @@ bool CoordinatorService::loadDirectory(QString *error)
     for (const Account &a : m_reader->accounts()) {
         m_accounts.insert(a.id, a);
         m_logins.insert(a.login.toLower(), a.id);
+        if (a.role == Role::Supervisor && !a.teamId.isEmpty())
+            m_supervisorsByTeam.insert(a.teamId, a.id);
     }
     // Open conversations: the rows the service keeps writing back, and who their customers are.
     for (const Conversation &c : m_reader->openConversations()) {

@@ -134,6 +134,8 @@ private:
     void pushToCustomer(const QString &customerId, const QString &name, const QJsonObject &data);
     void pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data);
     void pushToAdmins(const QString &name, const QJsonObject &data);
+    // To the supervisors whose team subtree holds any of these agents (not to the agents themselves).
+    void pushToOverseers(const QStringList &agents, const QString &name, const QJsonObject &data);
     void decisionEvents(const Decision &d);
     QJsonObject conversationJson(const ConversationInfo &info) const;
     QJsonObject messageJson(const Message &m) const;
@@ -212,9 +214,10 @@ private:
     QHash<QString, Account> m_accounts;                          // by id
     QHash<QString, QString> m_logins;                            // lower-case login -> account id
     QHash<QString, Team> m_teams;
-    QHash<QString, Conversation> m_rows;        // open conversations, as last written to the store
-    QHash<QString, QString> m_openConversation; // customer -> their open conversation
-    QHash<QString, QString> m_customerNames;    // customers of open conversations and of this run
+    QMultiHash<QString, QString> m_supervisorsByTeam; // team -> its supervisors' account ids
+    QHash<QString, Conversation> m_rows;              // open conversations, as last written to the store
+    QHash<QString, QString> m_openConversation;       // customer -> their open conversation
+    QHash<QString, QString> m_customerNames;          // customers of open conversations and of this run
     Stats m_stats;
 };
 

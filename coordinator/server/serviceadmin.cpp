@@ -74,6 +74,8 @@ void CoordinatorService::accountCreate(Call &call)
     m_writer->upsertAccount(a, track());
     m_accounts.insert(a.id, a);
     m_logins.insert(login.toLower(), a.id);
+    if (a.role == Role::Supervisor && !a.teamId.isEmpty())
+        m_supervisorsByTeam.insert(a.teamId, a.id);
     reply(call, {{QLatin1String("id"), a.id},
                  {QLatin1String("login"), a.login},
                  {QLatin1String("displayName"), a.displayName},

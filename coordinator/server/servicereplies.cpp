@@ -155,6 +155,28 @@ void CoordinatorService::pushToGroups(const QStringList &groups, const QString &
     pushToAdmins(name, data);
 }
 
+void CoordinatorService::pushToOverseers(const QStringList &agents, const QString &name,
+                                         const QJsonObject &data)
+{
+    // Up from each agent's team to the root, the supervisors of every team on the way; the same
+    // walk as inSupervisorScope, so whoever may act on the conversation hears of it.
+    QSet<QString> reached;
+    for (const QString &agent : agents) {
+        if (agent.isEmpty())
+            continue;
+        QString team = m_accounts.value(agent).teamId;
+        for (int depth = 0; !team.isEmpty() && depth < 64; ++depth) {
+            for (const QString &supervisor : m_supervisorsByTeam.values(team)) {
+                if (!agents.contains(supervisor) && !reached.contains(supervisor)) {
+                    reached.insert(supervisor);
+                    pushToAccount(supervisor, name, data);
+                }
+            }
+            team = m_teams.value(team).parentId;
+        }
+    }
+}
+
 void CoordinatorService::decisionEvents(const Decision &d)
 {
     const auto info = m_engine->conversation(d.conversation);
@@ -212,6 +234,21 @@ void CoordinatorService::decisionEvents(const Decision &d)
         pushToGroups(d.groups, QStringLiteral("queue.removed"), why);
         break;
     }
+    }
+    // Supervisors follow their subtree's conversations as they move: the team list of their inbox.
+    // Whose conversation it is (or was): a close names the closer as its agent, not the owner.
+    const QStringList owners =
+        d.kind == DecisionKind::Closed ? QStringList{d.fromAgent} : QStringList{d.agent, d.fromAgent};
+    if (!m_supervisorsByTeam.isEmpty()) {
+        QJsonObject data = conv;
+        if (!info) {
+            data.insert(QLatin1String("state"), QLatin1String("closed"));
+            data.insert(QLatin1String("agent"), m_rows.value(d.conversation).agentId);
+        }
+        data.insert(QLatin1String("kind"), toString(d.kind));
+        data.insert(QLatin1String("reason"), toString(d.reason));
+        data.insert(QLatin1String("fromAgent"), d.fromAgent);
+        pushToOverseers(owners, QStringLiteral("team.conversation"), data);
     }
     // What the customer is told.
     // A closed conversation is gone from the engine; its row is still in memory (see persistTouched).

@@ -66,6 +66,7 @@ private slots:
     void supervisorSeesSubtree();
     void supervisorActsInSubtreeOnly();
     void agentsAndTeamlessSupervisors();
+    void supervisorFollowsSubtreeLive();
     void treeSurvivesRestart();
 
 private:
@@ -406,6 +407,44 @@ void TestSupervisorScope::agentsAndTeamlessSupervisors()
     QCOMPARE(tom->ok_(QStringLiteral("inbox.snapshot")).value("team").toArray().size(), 0);
     QCOMPARE_CODE(tom->call(QStringLiteral("conversation.history"), {{"conversation", cNorth}}), Forbidden);
     QCOMPARE_CODE(tom->call(QStringLiteral("conversation.close"), {{"conversation", cNe}}), Forbidden);
+}
+
+void TestSupervisorScope::supervisorFollowsSubtreeLive()
+{
+    auto admin = buildTree();
+    QVERIFY(admin->ok);
+    auto nora = signIn(QStringLiteral("nora"));
+    auto nell = signIn(QStringLiteral("nell"));
+    auto sam = signIn(QStringLiteral("sam"));
+    auto nico = signIn(QStringLiteral("nico"));
+    auto neve = signIn(QStringLiteral("neve"));
+    auto sue = signIn(QStringLiteral("sue"));
+    QVERIFY(nora->ok && nell->ok && sam->ok && nico->ok && neve->ok && sue->ok);
+    // Each supervisor hears of their subtree's conversations as they are assigned, moved and closed.
+    const auto teamEvents = [](const WsClient &c) {
+        QStringList seen;
+        for (const Incoming &e : c.events) {
+            if (e.event == QLatin1String("team.conversation"))
+                seen << QStringLiteral("%1 %2 %3 %4")
+                            .arg(e.payload.value("id").toString(), e.payload.value("kind").toString(),
+                                 e.payload.value("agent").toString(), e.payload.value("state").toString());
+        }
+        return seen;
+    };
+    const QString cNe = conversationFor(QStringLiteral("to-nell"), *nell);
+    const QString cSouth = conversationFor(QStringLiteral("to-sam"), *sam);
+    QVERIFY(!cNe.isEmpty() && !cSouth.isEmpty());
+    nico->ok_(QStringLiteral("conversation.transfer"), {{"conversation", cNe}, {"toAgent", "nora"}});
+    nico->ok_(QStringLiteral("conversation.close"), {{"conversation", cNe}});
+    QTRY_COMPARE(teamEvents(*nico),
+                 (QStringList{cNe + " assigned nell assigned", cNe + " transferred nora assigned",
+                              cNe + " closed nora closed"}));
+    // North-east's supervisor saw it while it was in north-east: assigned to nell, then moved away.
+    QTRY_COMPARE(teamEvents(*neve),
+                 (QStringList{cNe + " assigned nell assigned", cNe + " transferred nora assigned"}));
+    QTRY_COMPARE(teamEvents(*sue), QStringList{cSouth + " assigned sam assigned"});
+    // Agents get none of these: their own conversations come as conversation.* events.
+    QVERIFY(teamEvents(*nell).isEmpty() && teamEvents(*nora).isEmpty() && teamEvents(*admin).isEmpty());
 }
 
 void TestSupervisorScope::treeSurvivesRestart()

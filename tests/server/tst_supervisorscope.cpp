@@ -306,6 +306,34 @@ void TestSupervisorScope::supervisorSeesSubtree()
     for (const QString &c : {cHq, cNorth, cNe, cSouth})
         QVERIFY(
             admin->ok_(QStringLiteral("conversation.history"), {{"conversation", c}}).contains("messages"));
+
+    // Files follow the conversation's scope: north-east's customer sends one; north's supervisor
+    // downloads it, south's is told there is no such attachment for them.
+    WsClient &customer = *m_customers[2];
+    const QString upload =
+        customer
+            .ok_(QStringLiteral("attachment.upload"),
+                 {{"name", "order.pdf"}, {"mime", "application/pdf"}, {"data", "JVBERi0="}})
+            .value("id")
+            .toString();
+    QCOMPARE(customer.ok_(QStringLiteral("customer.send"), {{"attachments", QJsonArray{upload}}})
+                 .value("conversation")
+                 .toString(),
+             cNe);
+    history = nico->ok_(QStringLiteral("conversation.history"), {{"conversation", cNe}});
+    const QString file = history.value("messages")
+                             .toArray()
+                             .last()
+                             .toObject()
+                             .value("attachment")
+                             .toObject()
+                             .value("id")
+                             .toString();
+    QVERIFY(!file.isEmpty());
+    QCOMPARE(nico->ok_(QStringLiteral("attachment.get"), {{"id", file}}).value("data").toString(),
+             QStringLiteral("JVBERi0="));
+    QCOMPARE_CODE(sue->call(QStringLiteral("attachment.get"), {{"id", file}}), NotFound);
+    QCOMPARE_CODE(sam->call(QStringLiteral("attachment.get"), {{"id", file}}), NotFound);
 }
 
 void TestSupervisorScope::supervisorActsInSubtreeOnly()

@@ -1,0 +1,218 @@
+#include "desktopapp.h"
+
+#include "appearance.h"
+#include "demosetup.h"
+#include "demosite.h"
+#include "deskclient.h"
+#include "hostedcoordinator.h"
+#include "mainwindow.h"
+#include "preferences.h"
+#include "signindialog.h"
+#include "traynotifier.h"
+#include "wiretraffic.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTimer>
+
+namespace sb {
+
+void prepareDesktopEnvironment()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Switchboard"));
+    QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SB_VERSION_STRING));
+}
+
+int runDesktop(QApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Switchboard: the customer-service desk."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption demo(QStringLiteral("demo"),
+                            QApplication::translate("main",
+                                                    "Host a demo site here with simulated customers and "
+                                                    "colleagues, and sign in as one of its agents."));
+    QCommandLineOption speed(QStringLiteral("speed"),
+                             QApplication::translate("main", "Demo traffic speed factor."),
+                             QStringLiteral("factor"), QStringLiteral("1"));
+    QCommandLineOption lang(QStringLiteral("lang"),
+                            QApplication::translate("main",
+                                                    "Language: en, zh_CN or zh_TW (default: preferences, "
+                                                    "then the system's)."),
+                            QStringLiteral("language"));
+    QCommandLineOption theme(QStringLiteral("theme"),
+                             QApplication::translate("main", "Theme: light or dark."),
+                             QStringLiteral("theme"));
+    QCommandLineOption shot(QStringLiteral("screenshot"),
+                            QApplication::translate("main",
+                                                    "Save a picture of the main window to this file "
+                                                    "some seconds after it opens, then quit (for the docs)."),
+                            QStringLiteral("file"));
+    QCommandLineOption shotDelay(QStringLiteral("screenshot-after"),
+                                 QApplication::translate("main", "Seconds to wait before --screenshot."),
+                                 QStringLiteral("seconds"), QStringLiteral("8"));
+    parser.addOptions({demo, speed, lang, theme, shot, shotDelay});
+    parser.process(app);
+
+    DesktopOptions options;
+    options.demo = parser.isSet(demo);
+    options.speed = std::max(0.1, parser.value(speed).toDouble());
+    options.language = parser.value(lang);
+    options.theme = parser.value(theme);
+    options.screenshot = parser.value(shot);
+    options.screenshotAfterMs = static_cast<int>(parser.value(shotDelay).toDouble() * 1000);
+    DesktopApp desktop(app, options);
+    if (!desktop.start())
+        return 0;
+    return app.exec();
+}
+
+DesktopApp::DesktopApp(QApplication &app, const DesktopOptions &options) : m_app(app), m_options(options)
+{
+    const Preferences prefs = Preferences::load();
+    installLanguage(app, options.language.isEmpty() ? prefs.language : options.language);
+    applyTheme(app, options.theme.isEmpty() ? prefs.theme : options.theme);
+    app.setQuitOnLastWindowClosed(true);
+}
+
+DesktopApp::~DesktopApp()
+{
+    m_window.reset();
+    m_signIn.reset();
+    m_demo.reset();
+    m_desk.reset();
+    if (m_host)
+        m_host->stop(); // after the desk let go, so the coordinator commits and closes in order
+}
+
+bool DesktopApp::start()
+{
+    m_desk = std::make_unique<DeskClient>();
+    if (m_options.demo) {
+        QString error;
+        if (!startDemo(&error)) {
+            QMessageBox::critical(nullptr, tr("Switchboard demo"),
+                                  tr("The demo could not start: %1").arg(error));
+            return false;
+        }
+        return true;
+    }
+    if (!m_host)
+        m_host = std::make_unique<HostedCoordinator>();
+    showSignIn();
+    return m_signIn != nullptr;
+}
+
+void DesktopApp::showSignIn()
+{
+    m_signIn = std::make_unique<SignInDialog>(m_desk->connection(), m_host.get());
+    connect(m_signIn.get(), &QDialog::accepted, this, &DesktopApp::showMain);
+    connect(m_signIn.get(), &QDialog::rejected, &m_app, &QApplication::quit, Qt::QueuedConnection);
+    m_signIn->show();
+}
+
+void DesktopApp::showMain()
+{
+    m_window = std::make_unique<MainWindow>(m_desk.get());
+    m_window->tray()->setSoundEnabled(Preferences::load().sound);
+    connect(m_window.get(), &MainWindow::signOutRequested, this, &DesktopApp::signOut, Qt::QueuedConnection);
+    connect(m_desk->connection(), &CoordinatorConnection::sessionLost, m_window.get(),
+            [this](const QString &why) {
+                QMessageBox::warning(
+                    m_window.get(), tr("Signed out"),
+                    tr("The coordinator ended this session: %1\nPlease sign in again.").arg(why));
+                signOut();
+            });
+    m_window->show();
+    if (!m_options.screenshot.isEmpty()) {
+        QTimer::singleShot(m_options.screenshotAfterMs, this, [this] {
+            if (m_window && !m_window->grab().save(m_options.screenshot))
+                qWarning("switchboard: cannot write %s", qPrintable(m_options.screenshot));
+            m_app.quit();
+        });
+    }
+    if (m_signIn)
+        m_signIn->hide();
+}
+
+void DesktopApp::signOut()
+{
+    m_desk->connection()->signOut();
+    if (m_window) {
+        m_window->hide();
+        m_window.release()->deleteLater();
+    }
+    m_signIn.reset();
+    showSignIn();
+}
+
+} // namespace sb
+
+namespace sb {
+
+bool DesktopApp::startDemo(QString *error)
+{
+    // A fresh site each time, in a folder that goes away with the app.
+    m_demoDir = std::make_unique<QTemporaryDir>();
+    const auto site = demoSite(error);
+    if (!m_demoDir->isValid() || !site) {
+        if (error->isEmpty())
+            *error = tr("no temporary folder for the demo's data");
+        return false;
+    }
+    m_host = std::make_unique<HostedCoordinator>(m_demoDir->path(), site);
+    if (!m_host->start(0, error))
+        return false;
+
+    const QStringList logins = demoAgentLogins();
+    const QString password = QStringLiteral("demo-password-%1").arg(QRandomGenerator::global()->generate());
+    DemoSetup::Options setup;
+    setup.url = m_host->localUrl();
+    setup.admin = {QStringLiteral("admin"), password};
+    setup.adminName = tr("Demo administrator");
+    for (const QString &login : logins)
+        setup.agents.push_back({login, password});
+    auto *prepare = new DemoSetup(setup, this);
+    connect(prepare, &DemoSetup::failed, this, [this, prepare](const QString &why) {
+        prepare->deleteLater();
+        QMessageBox::critical(nullptr, tr("Switchboard demo"), tr("The demo could not start: %1").arg(why));
+        m_app.quit();
+    });
+    connect(prepare, &DemoSetup::done, this, [this, prepare, logins, password] {
+        prepare->deleteLater();
+        // This desk is the first agent; simulated colleagues are the others, customers arrive.
+        WireTraffic::Options traffic;
+        traffic.url = m_host->localUrl();
+        traffic.speed = m_options.speed;
+        traffic.arrivalsPerMinute = 4;
+        traffic.seed = QRandomGenerator::global()->generate();
+        if (const auto site = demoSite()) {
+            traffic.channels.clear();
+            for (const auto &channel : site->channels)
+                traffic.channels << channel.id;
+        }
+        for (const QString &login : logins.mid(1))
+            traffic.agents.push_back({login, password});
+        auto *simulated = new WireTraffic(traffic);
+        m_demo.reset(simulated);
+        connect(
+            m_desk->connection(), &CoordinatorConnection::signedIn, this,
+            [this, simulated] {
+                showMain();
+                m_desk->setStatus(QStringLiteral("online"));
+                simulated->start();
+            },
+            Qt::SingleShotConnection);
+        m_desk->connection()->signIn(m_host->localUrl(), logins.value(0), password);
+    });
+    prepare->start();
+    return true;
+}
+
+} // namespace sb

@@ -1,0 +1,65 @@
+#pragma once
+// The desktop program from start to end: language and theme, sign-in (or hosting the coordinator
+// on this computer), the main window, sign-out back to sign-in, and with --demo a live demo site
+// hosted here with simulated customers and colleagues.
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+class QApplication;
+class QTemporaryDir;
+
+namespace sb {
+
+class DeskClient;
+class HostedCoordinator;
+class MainWindow;
+class SignInDialog;
+
+struct DesktopOptions
+{
+    bool demo = false;
+    double speed = 1.0; // demo traffic speed
+    QString language;   // overrides the preference
+    QString theme;      // overrides the preference
+    QString screenshot; // save the main window here, then quit
+    int screenshotAfterMs = 8000;
+};
+
+// Before the QApplication exists: names used by settings and the keychain.
+void prepareDesktopEnvironment();
+int runDesktop(QApplication &app);
+
+class DesktopApp final : public QObject
+{
+    Q_OBJECT
+
+public:
+    DesktopApp(QApplication &app, const DesktopOptions &options);
+    ~DesktopApp() override;
+
+    // Shows the sign-in (or starts the demo); false when the user quit instead.
+    bool start();
+    DeskClient *desk() const { return m_desk.get(); }
+    MainWindow *window() const { return m_window.get(); }
+    SignInDialog *signIn() const { return m_signIn.get(); }
+    HostedCoordinator *host() const { return m_host.get(); }
+
+private:
+    void showSignIn();
+    void showMain();
+    void signOut();
+    bool startDemo(QString *error);
+
+    QApplication &m_app;
+    DesktopOptions m_options;
+    std::unique_ptr<HostedCoordinator> m_host;
+    std::unique_ptr<DeskClient> m_desk;
+    std::unique_ptr<SignInDialog> m_signIn;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<QTemporaryDir> m_demoDir;
+    std::unique_ptr<QObject> m_demo; // the demo's traffic, when running
+};
+
+} // namespace sb

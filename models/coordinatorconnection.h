@@ -1,0 +1,117 @@
+#pragma once
+// A desk's connection to a coordinator: one WebSocket speaking docs/PROTOCOL.md. It matches replies
+// to requests, drops events it has already seen, and after a drop reconnects and resumes by itself.
+
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+
+class QWebSocket;
+
+namespace sb {
+
+class CoordinatorConnection final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State {
+        Disconnected, // not signed in
+        Connecting,   // first connection and sign-in under way
+        Online,
+        Reconnecting, // signed in, the link dropped; retrying and resuming
+    };
+    Q_ENUM(State)
+
+    struct Reply
+    {
+        bool ok = false;
+        QJsonObject result;
+        QString code; // protocol error code, or "offline" / "connection-lost" from this side
+        QString message;
+    };
+    using Callback = std::function<void(const Reply &)>;
+
+    explicit CoordinatorConnection(QObject *parent = nullptr);
+    ~CoordinatorConnection() override;
+
+    // Connects, says hello, and signs in. With a display name it runs first-run setup instead,
+    // creating the first administrator. Ends in signedIn() or signInFailed().
+    void signIn(const QUrl &url, const QString &login, const QString &password);
+    void setUp(const QUrl &url, const QString &login, const QString &password, const QString &displayName);
+    // Asks a coordinator whether it still needs first-run setup; ends in probed() or signInFailed().
+    void probe(const QUrl &url);
+    // Revokes the session (when online) and disconnects.
+    void signOut();
+
+    // Sends a request. While reconnecting it waits and goes out after the resume; when signed out
+    // it fails at once with "offline". A request on the wire when the link drops fails with
+    // "connection-lost": it may or may not have been carried out.
+    void request(const QString &op, const QJsonObject &args = {}, Callback done = {});
+
+    State state() const { return m_state; }
+    QJsonObject account() const { return m_account; }
+    QString accountId() const { return m_account.value(QLatin1String("id")).toString(); }
+    QUrl url() const { return m_url; }
+    quint64 lastSeq() const { return m_lastSeq; }
+    // Delays between reconnection attempts (they double up to the maximum).
+    void setReconnectDelays(int firstMs, int maxMs);
+
+signals:
+    void stateChanged(sb::CoordinatorConnection::State state);
+    void signedIn(const QJsonObject &account);
+    // After a reconnect. With reset, events were missed: take a fresh snapshot.
+    void resumed(bool reset);
+    void signInFailed(const QString &code, const QString &message);
+    void probed(bool needsSetup);
+    // The session ended on the server's side (expired or revoked) while reconnecting.
+    void sessionLost(const QString &message);
+    void eventReceived(const QString &name, const QJsonObject &data);
+
+private:
+    enum class Goal { SignIn, SetUp, Probe, Resume };
+    struct Pending
+    {
+        QString op;
+        Callback done;
+    };
+
+    void open();
+    void onConnected();
+    void onDisconnected();
+    void onText(const QString &text);
+    void onHello(const Reply &reply);
+    void onSignedIn(const Reply &reply);
+    void onResumed(const Reply &reply);
+    void send(const QString &op, const QJsonObject &args, Callback done);
+    void setState(State state);
+    void failPending(const QString &code, const QString &message);
+    void scheduleReconnect();
+    void dropSocket();
+
+    std::unique_ptr<QWebSocket> m_socket;
+    State m_state = State::Disconnected;
+    Goal m_goal = Goal::SignIn;
+    QUrl m_url;
+    QString m_login;
+    QString m_password;
+    QString m_displayName;
+    QString m_token;
+    QJsonObject m_account;
+    quint64 m_lastSeq = 0;
+    qint64 m_nextId = 0;
+    bool m_helloDone = false;
+    std::map<qint64, Pending> m_pending;
+    std::deque<std::pair<QString, std::pair<QJsonObject, Callback>>> m_waiting; // while reconnecting
+    QTimer m_retry;
+    int m_firstDelayMs = 500;
+    int m_maxDelayMs = 10000;
+    int m_delayMs = 500;
+};
+
+} // namespace sb

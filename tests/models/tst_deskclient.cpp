@@ -1,0 +1,194 @@
+// The desk's client logic against a real coordinator hosted in this test (on its own thread, over
+// loopback): sign-in and snapshot, an assignment with unread counts, history, replies, a message
+// written while the coordinator is down that arrives exactly once after the resume, and a transfer.
+
+#include "coordinatorhost.h"
+#include "deskclient.h"
+#include "inboxmodel.h"
+#include "messagemodel.h"
+#include "wsclient.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sb;
+
+namespace {
+
+const char kSite[] = R"({
+  "routing": {"timeZone": "UTC", "allowedStatuses": ["online"]},
+  "channels": [{"id": "web", "name": "Web"}],
+  "groups": [{"id": "sales", "name": "Sales"}],
+  "agents": [{"id": "alice", "name": "Alice", "groups": ["sales"], "maxConcurrent": 3},
+             {"id": "bob", "name": "Bob", "groups": ["sales"], "maxConcurrent": 3}],
+  "rules": [{"id": "all", "groups": ["sales"], "strategy": "least-load"}]
+})";
+const QString kPassword = QStringLiteral("correct horse battery");
+
+int countText(const MessageModel &m, const QString &text)
+{
+    int n = 0;
+    for (int i = 0; i < m.rowCount(); ++i)
+        n += m.index(i).data(MessageModel::TextRole).toString() == text ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+class TestDeskClient : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void signInFailures();
+    void dayAtTheDesk();
+
+private:
+    bool startHost(quint16 port);
+
+    QTemporaryDir m_dir;
+    CoordinatorHost m_host;
+    quint16 m_port = 0;
+};
+
+bool TestDeskClient::startHost(quint16 port)
+{
+    CoordinatorHost::Options o;
+    o.dataDir = m_dir.path();
+    o.address = QHostAddress::LocalHost;
+    o.port = port;
+    QString error;
+    o.seedSite = SiteConfig::fromJson(kSite, &error);
+    if (!m_host.start(o, &error)) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    m_port = m_host.port();
+    return true;
+}
+
+void TestDeskClient::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(startHost(0));
+    WsClient admin(m_port);
+    admin.ok_("hello", {{"protocol", 1}});
+    QVERIFY(!admin.ok_("auth.setup", {{"login", "root"}, {"password", kPassword}, {"displayName", "Root"}})
+                 .contains("failed"));
+    for (const char *login : {"alice", "bob"}) {
+        QVERIFY(
+            !admin
+                 .ok_("account.create",
+                      {{"login", login}, {"displayName", login}, {"role", "agent"}, {"password", kPassword}})
+                 .contains("failed"));
+    }
+}
+
+void TestDeskClient::cleanupTestCase()
+{
+    m_host.stop();
+}
+
+void TestDeskClient::signInFailures()
+{
+    DeskClient desk;
+    QSignalSpy failed(desk.connection(), &CoordinatorConnection::signInFailed);
+    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), QStringLiteral("wrong password!!"));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.last().at(0).toString(), QStringLiteral("bad-credentials"));
+    QCOMPARE(desk.connection()->state(), CoordinatorConnection::State::Disconnected);
+
+    // Nothing listens on this port.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 closedPort = probe.serverPort();
+    probe.close();
+    desk.connection()->signIn(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(closedPort)),
+                              QStringLiteral("alice"), kPassword);
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.last().at(0).toString(), QStringLiteral("unreachable"));
+    QVERIFY(failed.last().at(1).toString().contains(QString::number(closedPort)));
+}
+
+void TestDeskClient::dayAtTheDesk()
+{
+    DeskClient desk;
+    desk.connection()->setReconnectDelays(50, 200);
+    QSignalSpy assigned(&desk, &DeskClient::assigned);
+    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.ready(), 5000);
+    QCOMPARE(desk.me(), QStringLiteral("alice"));
+    desk.setStatus(QStringLiteral("online"));
+    QTRY_COMPARE(desk.status(), QStringLiteral("online"));
+
+    // A customer writes and the conversation is routed here.
+    WsClient customer(m_port);
+    customer.ok_("hello", {{"protocol", 1}});
+    customer.ok_("customer.start", {{"channel", "web"}, {"name", "Ann 安"}});
+    const QString conv =
+        customer.ok_("customer.send", {{"text", "Hi, my order is late"}}).value("conversation").toString();
+    QVERIFY(!conv.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(assigned.count(), 1, 5000);
+    QCOMPARE(assigned.last().at(0).toString(), conv);
+    QCOMPARE(assigned.last().at(1).toString(), QStringLiteral("Ann 安"));
+    QTRY_COMPARE(desk.inbox()->count(InboxEntry::Place::Mine), 1);
+    QTRY_COMPARE(desk.inbox()->entry(conv)->unread, 1);
+    QCOMPARE(desk.inbox()->entry(conv)->lastText, QStringLiteral("Hi, my order is late"));
+
+    // Opening it reads the history and clears the unread count.
+    desk.openConversation(conv);
+    QTRY_COMPARE(desk.messages()->rowCount(), 1);
+    QCOMPARE(desk.inbox()->totalUnread(), 0);
+
+    // A reply reaches the customer and is stored once.
+    const int before = static_cast<int>(customer.events.size());
+    desk.send(QStringLiteral("Sorry Ann, let me check"), false);
+    QVERIFY(customer.waitEvent("message.new", before) >= 0);
+    QTRY_COMPARE(desk.messages()->rowCount(), 2);
+    QTRY_COMPARE(desk.messages()->index(1).data(MessageModel::DeliveryRole).toInt(),
+                 int(ChatMessage::Delivery::Stored));
+
+    // The coordinator goes down; a message written meanwhile waits, then goes exactly once.
+    m_host.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(desk.connection()->state(), CoordinatorConnection::State::Reconnecting, 5000);
+    const QString offline = QStringLiteral("Written while the coordinator was down");
+    desk.send(offline, false);
+    QCOMPARE(desk.messages()->index(2).data(MessageModel::DeliveryRole).toInt(),
+             int(ChatMessage::Delivery::Sending));
+    QVERIFY(startHost(m_port));
+    QTRY_COMPARE_WITH_TIMEOUT(desk.connection()->state(), CoordinatorConnection::State::Online, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(desk.messages()->index(2).data(MessageModel::DeliveryRole).toInt(),
+                              int(ChatMessage::Delivery::Stored), 5000);
+    QCOMPARE(countText(*desk.messages(), offline), 1);
+    QCOMPARE(desk.inbox()->count(InboxEntry::Place::Mine), 1); // the snapshot after the resume kept it
+    {
+        WsClient check(m_port);
+        check.ok_("hello", {{"protocol", 1}});
+        check.ok_("auth.login", {{"login", "alice"}, {"password", kPassword}});
+        const QJsonArray history =
+            check.ok_("conversation.history", {{"conversation", conv}}).value("messages").toArray();
+        int stored = 0;
+        for (const QJsonValue &m : history)
+            stored += m.toObject().value("text").toString() == offline ? 1 : 0;
+        QCOMPARE(stored, 1);
+        QCOMPARE(history.size(), 3);
+    }
+
+    // Transfer to bob: it leaves this desk and reaches his.
+    WsClient bob(m_port);
+    bob.ok_("hello", {{"protocol", 1}});
+    bob.ok_("auth.login", {{"login", "bob"}, {"password", kPassword}});
+    bob.ok_("status.set", {{"status", "online"}});
+    QSignalSpy left(&desk, &DeskClient::conversationLeft);
+    desk.transferToAgent(conv, QStringLiteral("bob"));
+    QVERIFY(bob.waitEvent("conversation.assigned") >= 0);
+    QTRY_COMPARE(desk.inbox()->count(InboxEntry::Place::Mine), 0);
+    QCOMPARE(left.count(), 1);
+}
+
+QTEST_MAIN(TestDeskClient)
+#include "tst_deskclient.moc"

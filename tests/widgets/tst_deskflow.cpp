@@ -1,0 +1,338 @@
+// The desk's windows driven like an agent would (typing, Enter, clicks, shortcuts) against a real
+// coordinator hosted in the test: first-run setup and sign-in through the dialog, an assignment
+// arriving in the inbox and the tray, replying, a quick reply by "/", transfer and invitation
+// through the picker, and closing. In English and in Chinese. With SB_SCREENSHOTS_DIR set it also
+// saves the screenshots the README shows.
+
+#include "agentpicker.h"
+#include "appearance.h"
+#include "composer.h"
+#include "conversationpanel.h"
+#include "coordinatorhost.h"
+#include "deskclient.h"
+#include "directorymodel.h"
+#include "inboxmodel.h"
+#include "inboxpanel.h"
+#include "mainwindow.h"
+#include "messagemodel.h"
+#include "quickreplymodel.h"
+#include "signindialog.h"
+#include "storewriter.h"
+#include "traynotifier.h"
+#include "wsclient.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeView>
+
+using namespace sb;
+
+namespace {
+
+const char kSite[] = R"({
+  "routing": {"timeZone": "UTC", "allowedStatuses": ["online"]},
+  "channels": [{"id": "web", "name": "Web"}, {"id": "wechat", "name": "WeChat"}],
+  "groups": [{"id": "sales", "name": "Sales"}, {"id": "support", "name": "Support"}],
+  "agents": [{"id": "alice", "name": "Alice Wong", "groups": ["sales"], "skills": ["cantonese"], "maxConcurrent": 4},
+             {"id": "bob", "name": "Bob Lee", "groups": ["sales", "support"], "skills": ["billing"], "maxConcurrent": 4}],
+  "rules": [{"id": "all", "groups": ["sales"], "strategy": "least-load"}]
+})";
+const QString kPassword = QStringLiteral("correct horse battery");
+const QString kRefund = QStringLiteral("Your refund is on its way and arrives within 3 working days.");
+
+void save(QWidget *w, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("SB_SCREENSHOTS_DIR");
+    if (dir.isEmpty())
+        return;
+    QCoreApplication::processEvents();
+    w->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
+}
+
+// Runs `f` on the modal dialog of type T as soon as it is open and ready (`ready` says so).
+template<typename T>
+void whenModal(std::function<bool(T *)> ready, std::function<void(T *)> f)
+{
+    auto *poll = new QTimer;
+    poll->setInterval(20);
+    auto waited = std::make_shared<int>(0);
+    QObject::connect(poll, &QTimer::timeout, [poll, ready, f, waited] {
+        auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget());
+        if (!dialog || !ready(dialog)) {
+            if (++*waited > 500) { // 10 s: give up rather than hang the test
+                qWarning("the dialog never became ready");
+                poll->stop();
+                poll->deleteLater();
+                if (dialog)
+                    dialog->reject();
+            }
+            return;
+        }
+        poll->stop();
+        poll->deleteLater();
+        f(dialog);
+    });
+    poll->start();
+}
+
+void pickAgent(AgentPicker *picker, const QString &agent)
+{
+    QAbstractItemModel *m = picker->agentView()->model();
+    for (int r = 0; r < m->rowCount(); ++r) {
+        if (m->index(r, 0).data(DirectoryModel::IdRole).toString() == agent)
+            picker->agentView()->setCurrentIndex(m->index(r, 0));
+    }
+}
+
+} // namespace
+
+class TestDeskFlow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void firstRunSetup();
+    void dayAtTheDesk_data();
+    void dayAtTheDesk();
+
+private:
+    QTemporaryDir m_dir;
+    CoordinatorHost m_host;
+};
+
+void TestDeskFlow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    {
+        // Quick replies are in the store before the coordinator starts.
+        StoreWriter writer(m_dir.path() + QStringLiteral("/switchboard.db"));
+        QVERIFY(writer.start());
+        QuickReply r;
+        r.category = QStringLiteral("Billing");
+        r.title = QStringLiteral("Refund on its way");
+        r.text = kRefund;
+        writer.upsertQuickReply(r);
+        r.category = QStringLiteral("Greetings");
+        r.title = QStringLiteral("Welcome");
+        r.text = QStringLiteral("Hello! How can I help you today?");
+        writer.upsertQuickReply(r);
+        writer.close();
+    }
+    CoordinatorHost::Options o;
+    o.dataDir = m_dir.path();
+    o.address = QHostAddress::LocalHost;
+    QString error;
+    o.seedSite = SiteConfig::fromJson(kSite, &error);
+    QVERIFY2(m_host.start(o, &error), qPrintable(error));
+}
+
+void TestDeskFlow::cleanupTestCase()
+{
+    m_host.stop();
+}
+
+void TestDeskFlow::firstRunSetup()
+{
+    DeskClient desk;
+    SignInDialog dialog(desk.connection(), nullptr);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.addressEdit()->clear();
+    QTest::keyClicks(dialog.addressEdit(), m_host.localUrl().toString());
+    QTest::keyClicks(dialog.loginEdit(), QStringLiteral("root"));
+    QTest::keyClicks(dialog.passwordEdit(), QStringLiteral("short"));
+    QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
+    // A new coordinator: the dialog asks for the first administrator.
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 5000);
+    save(&dialog, QStringLiteral("first-run"));
+    QTest::keyClicks(dialog.displayNameEdit(), QStringLiteral("Site Admin"));
+    QTest::keyClicks(dialog.confirmEdit(), QStringLiteral("short"));
+    QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
+    QVERIFY(dialog.errorText().contains(QStringLiteral("12")));
+    dialog.passwordEdit()->clear();
+    dialog.confirmEdit()->clear();
+    QTest::keyClicks(dialog.passwordEdit(), kPassword);
+    QTest::keyClicks(dialog.confirmEdit(), kPassword + QStringLiteral("x"));
+    QTest::keyClick(dialog.confirmEdit(), Qt::Key_Return);
+    QVERIFY(dialog.errorText().contains(QStringLiteral("differ")));
+    QTest::keyClick(dialog.confirmEdit(), Qt::Key_Backspace);
+    QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 5000);
+    QCOMPARE(desk.role(), QStringLiteral("admin"));
+    QVERIFY(!m_host.needsSetup());
+
+    // The admin gives the seeded agents their passwords.
+    WsClient admin(m_host.port());
+    admin.ok_("hello", {{"protocol", 1}});
+    admin.ok_("auth.login", {{"login", "root"}, {"password", kPassword}});
+    for (const char *login : {"alice", "bob"})
+        QVERIFY(
+            !admin
+                 .ok_("account.create",
+                      {{"login", login}, {"displayName", login}, {"role", "agent"}, {"password", kPassword}})
+                 .contains("failed"));
+}
+
+void TestDeskFlow::dayAtTheDesk_data()
+{
+    QTest::addColumn<QString>("language");
+    QTest::addColumn<QString>("customerName");
+    QTest::newRow("en") << QStringLiteral("en") << QStringLiteral("Ann Chan");
+    QTest::newRow("zh_CN") << QStringLiteral("zh_CN") << QStringLiteral("陈小姐");
+}
+
+void TestDeskFlow::dayAtTheDesk()
+{
+    QFETCH(QString, language);
+    QFETCH(QString, customerName);
+    QCOMPARE(installLanguage(*qApp, language), language);
+    const QString suffix = language == QLatin1String("en") ? QString() : QLatin1Char('-') + language;
+
+    // Sign in as alice through the dialog.
+    DeskClient desk;
+    {
+        SignInDialog dialog(desk.connection(), nullptr);
+        dialog.show();
+        dialog.addressEdit()->setText(m_host.localUrl().toString());
+        dialog.loginEdit()->setText(QStringLiteral("alice"));
+        dialog.passwordEdit()->clear();
+        QTest::keyClicks(dialog.passwordEdit(), kPassword);
+        save(&dialog, QStringLiteral("sign-in") + suffix);
+        QTest::keyClick(dialog.passwordEdit(), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 5000);
+    }
+    MainWindow window(&desk);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(desk.ready());
+    // Online from the status selector (the desk may have stayed online from the last run).
+    window.statusSelector()->setCurrentIndex(window.statusSelector()->findData(QStringLiteral("online")));
+    window.action(QStringLiteral("status-online"))->trigger();
+    QTRY_COMPARE(desk.status(), QStringLiteral("online"));
+
+    // bob stays away until the first customer has reached alice.
+    WsClient bob(m_host.port());
+    bob.ok_("hello", {{"protocol", 1}});
+    bob.ok_("auth.login", {{"login", "bob"}, {"password", kPassword}});
+    bob.ok_("status.set", {{"status", "away"}});
+
+    // A customer writes: the conversation shows in the inbox and the tray tells.
+    WsClient customer(m_host.port());
+    customer.ok_("hello", {{"protocol", 1}});
+    customer.ok_("customer.start", {{"channel", "wechat"}, {"name", customerName}});
+    const QString conv = customer.ok_("customer.send", {{"text", "我的订单还没到 — my order hasn't arrived"}})
+                             .value("conversation")
+                             .toString();
+    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(conv) != nullptr, 5000);
+    QTRY_VERIFY(window.tray()->lastNotification().contains(customerName));
+    QTreeView *inboxView = window.inbox()->view();
+    QTRY_VERIFY(inboxView->model()->rowCount() >= 1);
+    bool listed = false;
+    for (int r = 0; r < inboxView->model()->rowCount(); ++r)
+        listed |= inboxView->model()->index(r, InboxModel::CustomerColumn).data().toString() == customerName;
+    QVERIFY(listed);
+
+    // Open it from the inbox and reply with the keyboard.
+    window.inbox()->select(conv);
+    QTRY_COMPARE(desk.openConversationId(), conv);
+    QTRY_COMPARE(window.conversation()->history()->model()->rowCount(), 1);
+    Composer *composer = window.conversation()->composer();
+    composer->setFocus();
+    int seen = static_cast<int>(customer.events.size());
+    composer->insertPlainText(
+        QStringLiteral("Sorry about that — 我帮您查一下"));       // keyClicks types Latin-1 only
+    QTest::keyClick(composer, Qt::Key_Return, Qt::ShiftModifier); // a new line, not sent
+    QCOMPARE(customer.waitEvent("message.new", seen, 200), -1);
+    QTest::keyClicks(composer, QStringLiteral("One moment please."));
+    QTest::keyClick(composer, Qt::Key_Return);
+    int at = customer.waitEvent("message.new", seen);
+    QVERIFY(at >= 0);
+    QCOMPARE(customer.events[at].payload.value("text").toString(),
+             QStringLiteral("Sorry about that — 我帮您查一下\nOne moment please."));
+    QVERIFY(composer->toPlainText().isEmpty());
+
+    // A quick reply: "/" and a few letters, Enter picks, Enter sends.
+    QTRY_VERIFY(desk.quickReplies()->rowCount() == 2);
+    QTest::keyClicks(composer, QStringLiteral("/refund"));
+    QTest::keyClick(composer, Qt::Key_Return);
+    QCOMPARE(composer->toPlainText(), kRefund);
+    seen = static_cast<int>(customer.events.size());
+    QTest::keyClick(composer, Qt::Key_Return);
+    at = customer.waitEvent("message.new", seen);
+    QVERIFY(at >= 0);
+    QCOMPARE(customer.events[at].payload.value("text").toString(), kRefund);
+    // An internal note: agents only.
+    window.action(QStringLiteral("note"))->trigger();
+    QTest::keyClicks(composer, QStringLiteral("Customer called twice yesterday"));
+    seen = static_cast<int>(customer.events.size());
+    QTest::keyClick(composer, Qt::Key_Return);
+    QTRY_COMPARE(window.conversation()->history()->model()->rowCount(), 4);
+    QCOMPARE(window.conversation()->history()->model()->index(3, 0).data(MessageModel::KindRole).toInt(),
+             int(ChatMessage::Kind::Note));
+    QCOMPARE(customer.waitEvent("message.new", seen, 300), -1);
+    window.action(QStringLiteral("note"))->trigger();
+    save(&window, QStringLiteral("inbox") + suffix);
+
+    // Transfer to bob through the picker.
+    bob.ok_("status.set", {{"status", "online"}});
+    bool pickerShown = false;
+    whenModal<AgentPicker>([](AgentPicker *p) { return p->agentView()->model()->rowCount() >= 2; },
+                           [&](AgentPicker *p) {
+                               pickerShown = true;
+                               pickAgent(p, QStringLiteral("bob"));
+                               save(p, QStringLiteral("transfer") + suffix);
+                               p->accept();
+                           });
+    const int bobEvents = static_cast<int>(bob.events.size());
+    window.transfer();
+    QVERIFY(pickerShown);
+    QVERIFY(bob.waitEvent("conversation.assigned", bobEvents) >= 0);
+    QTRY_VERIFY(desk.inbox()->entry(conv) == nullptr);
+    QTRY_VERIFY(desk.openConversationId() != conv); // the view moved on to another row, or to none
+
+    // Another customer; invite bob as an expert, then close.
+    WsClient second(m_host.port());
+    second.ok_("hello", {{"protocol", 1}});
+    second.ok_("customer.start", {{"channel", "web"}, {"name", "Second"}});
+    const QString conv2 = second.ok_("customer.send", {{"text", "hello?"}}).value("conversation").toString();
+    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(conv2) != nullptr, 5000);
+    if (desk.inbox()->entry(conv2)->place != InboxEntry::Place::Mine)
+        QSKIP("routing sent the second customer elsewhere");
+    window.inbox()->select(conv2);
+    QTRY_COMPARE(desk.openConversationId(), conv2);
+    whenModal<AgentPicker>([](AgentPicker *p) { return p->agentView()->model()->rowCount() >= 2; },
+                           [](AgentPicker *p) {
+                               pickAgent(p, QStringLiteral("bob"));
+                               p->accept();
+                           });
+    const int invitedAt = static_cast<int>(bob.events.size());
+    window.inviteExpert();
+    QVERIFY(bob.waitEvent("conversation.invited", invitedAt) >= 0);
+
+    seen = static_cast<int>(second.events.size());
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.action(QStringLiteral("close"))->isEnabled());
+    QTest::keyClick(QApplication::focusWidget() ? QApplication::focusWidget() : &window, Qt::Key_W,
+                    Qt::ControlModifier);
+    QVERIFY(second.waitEvent("conversation.closed", seen) >= 0);
+    QTRY_VERIFY(desk.inbox()->entry(conv2) == nullptr);
+    installLanguage(*qApp, QStringLiteral("en"));
+}
+
+QTEST_MAIN(TestDeskFlow)
+#include "tst_deskflow.moc"

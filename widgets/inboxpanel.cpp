@@ -1,0 +1,144 @@
+#include "inboxpanel.h"
+
+#include "deskclient.h"
+#include "inboxfiltermodel.h"
+#include "inboxmodel.h"
+
+#include <QDateTime>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QTabBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace sb {
+
+InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
+    : QWidget(parent), m_desk(desk), m_tabs(new QTabBar(this)), m_search(new QLineEdit(this)),
+      m_view(new QTreeView(this)), m_filter(new InboxFilterModel(this))
+{
+    m_tabs->addTab(QString());
+    m_tabs->addTab(QString());
+    m_tabs->addTab(QString());
+    m_tabs->setExpanding(false);
+    m_search->setPlaceholderText(tr("Search customers and messages (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_filter->setSourceModel(desk->inbox());
+    m_view->setModel(m_filter);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true); // keeps 100,000 rows smooth
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(InboxModel::WaitingColumn, Qt::AscendingOrder);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->setAccessibleName(tr("Inbox"));
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(InboxModel::LastMessageColumn, QHeaderView::Stretch);
+    m_view->header()->resizeSection(InboxModel::CustomerColumn, 130);
+    m_view->header()->resizeSection(InboxModel::ChannelColumn, 70);
+    m_view->header()->resizeSection(InboxModel::WaitingColumn, 60);
+    m_view->header()->resizeSection(InboxModel::UnreadColumn, 50);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tabs);
+    layout->addWidget(m_search);
+    layout->addWidget(m_view, 1);
+
+    connect(m_tabs, &QTabBar::currentChanged, this,
+            [this](int tab) { m_filter->setSection(static_cast<InboxFilterModel::Section>(tab)); });
+    connect(m_search, &QLineEdit::textChanged, m_filter, &InboxFilterModel::setSearch);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &i) {
+                const QString id = i.data(InboxModel::IdRole).toString();
+                if (id == m_current)
+                    return;
+                m_current = id;
+                emit currentChanged(id);
+            });
+    connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &i) {
+        const auto place = static_cast<InboxEntry::Place>(i.data(InboxModel::PlaceRole).toInt());
+        if (place == InboxEntry::Place::Queue)
+            emit claimRequested(i.data(InboxModel::IdRole).toString());
+    });
+    connect(m_view, &QTreeView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex i = m_view->indexAt(pos);
+        if (!i.isValid())
+            return;
+        const QString id = i.data(InboxModel::IdRole).toString();
+        const auto place = static_cast<InboxEntry::Place>(i.data(InboxModel::PlaceRole).toInt());
+        QMenu menu;
+        QAction *claim = menu.addAction(tr("Claim"));
+        claim->setEnabled(place == InboxEntry::Place::Queue);
+        if (menu.exec(m_view->viewport()->mapToGlobal(pos)) == claim)
+            emit claimRequested(id);
+    });
+    auto *inbox = desk->inbox();
+    connect(inbox, &InboxModel::countsChanged, this, &InboxPanel::updateTabs);
+    // The selected conversation stays selected when rows move or others leave.
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, [this] { select(m_current); });
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, [this] {
+        if (!m_current.isEmpty() && !m_desk->inbox()->entry(m_current)) {
+            m_current.clear();
+            emit currentChanged(QString());
+        }
+    });
+    m_clock.setInterval(1000);
+    connect(&m_clock, &QTimer::timeout, this, &InboxPanel::tick);
+    m_clock.start();
+    tick();
+    updateTabs();
+}
+
+void InboxPanel::tick()
+{
+    m_desk->inbox()->setNow(QDateTime::currentMSecsSinceEpoch());
+}
+
+void InboxPanel::updateTabs()
+{
+    const InboxModel *inbox = m_desk->inbox();
+    const int mine = inbox->count(InboxEntry::Place::Mine) + inbox->count(InboxEntry::Place::Invited);
+    const int waiting = inbox->rowCount() - mine;
+    m_tabs->setTabText(0, tr("All (%1)").arg(inbox->rowCount()));
+    m_tabs->setTabText(1, tr("Mine (%1)").arg(mine));
+    m_tabs->setTabText(2, tr("Queue (%1)").arg(waiting));
+}
+
+QString InboxPanel::currentConversation() const
+{
+    return m_current;
+}
+
+void InboxPanel::select(const QString &conversationId)
+{
+    const QModelIndex source = m_desk->inbox()->indexOf(conversationId);
+    const QModelIndex proxy = m_filter->mapFromSource(source);
+    if (!proxy.isValid())
+        return;
+    m_view->selectionModel()->setCurrentIndex(proxy, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+    m_view->scrollTo(proxy);
+}
+
+void InboxPanel::focusSearch()
+{
+    m_search->setFocus();
+    m_search->selectAll();
+}
+
+void InboxPanel::step(int delta)
+{
+    const int rows = m_filter->rowCount();
+    if (rows == 0)
+        return;
+    const int row = std::clamp(m_view->currentIndex().row() + delta, 0, rows - 1);
+    const QModelIndex i = m_filter->index(row, 0);
+    m_view->selectionModel()->setCurrentIndex(i, QItemSelectionModel::ClearAndSelect |
+                                                     QItemSelectionModel::Rows);
+    m_view->scrollTo(i);
+}
+
+} // namespace sb

@@ -1,0 +1,35 @@
+#include "preferences.h"
+
+#include <QSettings>
+
+namespace sb {
+
+Preferences Preferences::load()
+{
+    QSettings s;
+    Preferences p;
+    p.address = s.value(QStringLiteral("signIn/address"), p.address).toString();
+    p.login = s.value(QStringLiteral("signIn/login")).toString();
+    p.remember = s.value(QStringLiteral("signIn/remember"), false).toBool();
+    p.host = s.value(QStringLiteral("host/enabled"), false).toBool();
+    p.hostPort = s.value(QStringLiteral("host/port"), p.hostPort).toInt();
+    p.language = s.value(QStringLiteral("ui/language")).toString();
+    p.theme = s.value(QStringLiteral("ui/theme")).toString();
+    p.sound = s.value(QStringLiteral("ui/sound"), true).toBool();
+    return p;
+}
+
+void Preferences::save() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("signIn/address"), address);
+    s.setValue(QStringLiteral("signIn/login"), remember ? login : QString());
+    s.setValue(QStringLiteral("signIn/remember"), remember);
+    s.setValue(QStringLiteral("host/enabled"), host);
+    s.setValue(QStringLiteral("host/port"), hostPort);
+    s.setValue(QStringLiteral("ui/language"), language);
+    s.setValue(QStringLiteral("ui/theme"), theme);
+    s.setValue(QStringLiteral("ui/sound"), sound);
+}
+
+} // namespace sb

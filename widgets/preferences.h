@@ -1,0 +1,24 @@
+#pragma once
+// What the desk remembers between runs (QSettings): where and as whom it signed in, whether it
+// hosts the coordinator, and the agent's choices of language, theme and sound.
+
+#include <QString>
+
+namespace sb {
+
+struct Preferences
+{
+    QString address = QStringLiteral("ws://127.0.0.1:8765");
+    QString login;
+    bool remember = false;
+    bool host = false;
+    int hostPort = 8765;
+    QString language; // empty: the system's; "en", "zh_CN", "zh_TW"
+    QString theme;    // empty: the system's; "light", "dark"
+    bool sound = true;
+
+    static Preferences load();
+    void save() const;
+};
+
+} // namespace sb

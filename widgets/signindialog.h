@@ -1,0 +1,69 @@
+#pragma once
+// Signing in: the coordinator's address, user and password, "remember me" (the password goes to
+// the system keychain), or "Host on this computer", which starts the embedded coordinator and shows
+// the address colleagues should enter. A new coordinator asks for its first administrator here.
+
+#include <QDialog>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QWidget;
+
+namespace sb {
+
+class CoordinatorConnection;
+class CredentialStore;
+class EmbeddedHost;
+
+class SignInDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    // `host` may be null when this desk cannot host a coordinator.
+    SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host, QWidget *parent = nullptr);
+
+    QLineEdit *addressEdit() const { return m_address; }
+    QLineEdit *loginEdit() const { return m_login; }
+    QLineEdit *passwordEdit() const { return m_password; }
+    QLineEdit *displayNameEdit() const { return m_displayName; }
+    QLineEdit *confirmEdit() const { return m_confirm; }
+    QCheckBox *hostBox() const { return m_hostBox; }
+    QPushButton *signInButton() const { return m_signIn; }
+    QString errorText() const;
+    bool settingUp() const;
+
+    void submit();
+
+private:
+    void setBusy(bool busy, const QString &status = QString());
+    void showError(const QString &message);
+    void showSetup(bool show);
+    void onHostToggled(bool host);
+    void onProbed(bool needsSetup);
+    void onSignedIn();
+    QUrl targetUrl() const;
+
+    CoordinatorConnection *m_connection;
+    EmbeddedHost *m_host;
+    CredentialStore *m_credentials;
+    QCheckBox *m_hostBox;
+    QSpinBox *m_port;
+    QLabel *m_hostInfo;
+    QLineEdit *m_address;
+    QLineEdit *m_login;
+    QLineEdit *m_password;
+    QCheckBox *m_remember;
+    QWidget *m_setup;
+    QLabel *m_setupText;
+    QLineEdit *m_displayName;
+    QLineEdit *m_confirm;
+    QLabel *m_error;
+    QLabel *m_status;
+    QPushButton *m_signIn;
+};
+
+} // namespace sb

@@ -58,6 +58,7 @@ struct Ack
     qint64 seq = 0;
     QString text;
     QString sender; // customer index as "c<i>", or the agent's id
+    bool customer = false;
 };
 
 // Someone sending continuously: the next message goes as soon as the last one is answered.
@@ -72,6 +73,15 @@ struct Sender
     QStringList conversations; // an agent's assignments, in the order they came
 };
 
+// What the store holds after a restart, read with SQLite directly (not through the store's code).
+struct Stored
+{
+    std::map<qint64, std::pair<QString, qint64>> rows; // message id -> conversation, seq
+    std::map<qint64, QString> bodies;
+    std::map<QString, std::vector<qint64>> seqsOf; // conversation -> its message numbers, ascending
+    std::map<QString, QString> state, agent;       // conversation -> state, agent
+};
+
 } // namespace
 
 class TestCrashRecovery : public QObject
@@ -83,10 +93,20 @@ private slots:
     void cleanup();
     void killMidLoadAndRestart_data();
     void killMidLoadAndRestart();
+    void threeLivesEachKilled();
     void rowsBehindJournalRepaired();
 
 private:
     void startDaemon();
+    // Runs the load until `acks` more messages are acknowledged, kills the daemon, waits until every
+    // socket noticed; returns how many requests were in flight at the kill.
+    int loadAndKill(int acks);
+    // Acknowledgements to m_acks, and the next message after each; agents learn their assignments.
+    void hookUp(Sender *s);
+    Stored readStore();
+    // Every acknowledged message is a row with the id, number and text it was acknowledged with,
+    // and each conversation's numbers run 1, 2, 3... without a gap.
+    void verifyAcknowledged(const Stored &stored);
     void killDaemon();
     std::unique_ptr<WsClient> client();
     void sendNext(Sender &s);
@@ -197,11 +217,103 @@ void TestCrashRecovery::onReply(Sender &s, const Incoming &in)
     s.inFlight.erase(it);
     if (in.kind == Incoming::Result) {
         m_acks.push_back({in.payload.value("conversation").toString(), in.payload.value("id").toInteger(),
-                          in.payload.value("seq").toInteger(), text, s.name});
+                          in.payload.value("seq").toInteger(), text, s.name, s.customer});
     } else {
         m_errors << QStringLiteral("%1: %2 %3").arg(s.name, sb::protocol::toString(in.code), in.message);
     }
     sendNext(s);
+}
+
+Stored TestCrashRecovery::readStore()
+{
+    Stored out;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("crashcheck"));
+        db.setDatabaseName(m_dir.filePath(QStringLiteral("data/switchboard.db")));
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (!db.open())
+            qWarning("cannot open the store: %s", qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        q.exec(QStringLiteral(
+            "SELECT id, conversation_id, seq, body FROM messages ORDER BY conversation_id, seq"));
+        while (q.next()) {
+            out.rows[q.value(0).toLongLong()] = {q.value(1).toString(), q.value(2).toLongLong()};
+            out.bodies[q.value(0).toLongLong()] = q.value(3).toString();
+            out.seqsOf[q.value(1).toString()].push_back(q.value(2).toLongLong());
+        }
+        q.exec(QStringLiteral("SELECT id, state, coalesce(agent_id, '') FROM conversations"));
+        while (q.next()) {
+            out.state[q.value(0).toString()] = q.value(1).toString();
+            out.agent[q.value(0).toString()] = q.value(2).toString();
+        }
+        q = QSqlQuery();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("crashcheck"));
+    return out;
+}
+
+void TestCrashRecovery::verifyAcknowledged(const Stored &stored)
+{
+    QVERIFY(!stored.rows.empty());
+    for (const Ack &ack : m_acks) {
+        const auto row = stored.rows.find(ack.id);
+        QVERIFY2(
+            row != stored.rows.end(),
+            qPrintable(QStringLiteral("acknowledged message %1 (%2) is lost").arg(ack.id).arg(ack.text)));
+        QCOMPARE(row->second.first, ack.conversation);
+        QCOMPARE(row->second.second, ack.seq);
+        QCOMPARE(stored.bodies.at(ack.id), ack.text);
+    }
+    for (const auto &entry : stored.seqsOf) {
+        for (std::size_t i = 0; i < entry.second.size(); ++i)
+            QCOMPARE(entry.second[i], static_cast<qint64>(i + 1));
+    }
+    QVERIFY(stored.rows.size() >= m_acks.size());
+}
+
+void TestCrashRecovery::hookUp(Sender *s)
+{
+    s->ws->onReply = [this, s](const Incoming &in) { onReply(*s, in); };
+    if (s->customer)
+        return;
+    s->ws->onEvent = [this, s](const Incoming &e) {
+        if (e.event == QLatin1String("conversation.assigned")) {
+            s->conversations << e.payload.value("id").toString();
+            sendNext(*s);
+        } else if (e.event == QLatin1String("conversation.removed")) {
+            s->conversations.removeAll(e.payload.value("conversation").toString());
+        }
+    };
+}
+
+int TestCrashRecovery::loadAndKill(int acks)
+{
+    // The load: every customer always has a message in flight, every agent a reply to one of theirs.
+    const std::size_t target = m_acks.size() + static_cast<std::size_t>(acks);
+    m_loadRunning = true;
+    for (const auto *list : {&m_customers, &m_agents}) {
+        for (const auto &s : *list)
+            sendNext(*s);
+    }
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(m_acks.size() >= target, 20000); }();
+    killDaemon();
+    m_loadRunning = false;
+    int inFlight = 0;
+    for (const auto *list : {&m_customers, &m_agents}) {
+        for (const auto &s : *list)
+            inFlight += static_cast<int>(s->inFlight.size());
+    }
+    // Replies already on their way when the process died are acknowledgements too: read them all.
+    for (const auto *list : {&m_customers, &m_agents}) {
+        for (const auto &s : *list) {
+            [&] {
+                QTRY_VERIFY_WITH_TIMEOUT(s->ws->socket.state() == QAbstractSocket::UnconnectedState, 5000);
+            }();
+            s->inFlight.clear(); // never answered: whether they were stored is open
+        }
+    }
+    return inFlight;
 }
 
 void TestCrashRecovery::killMidLoadAndRestart_data()
@@ -254,16 +366,7 @@ void TestCrashRecovery::killMidLoadAndRestart()
         QCOMPARE(s->token.size(), 43);
         QVERIFY(s->ws->ok_(QStringLiteral("status.set"), {{"status", "online"}})
                     .contains(QLatin1String("status")));
-        Sender *raw = s.get();
-        s->ws->onReply = [this, raw](const Incoming &in) { onReply(*raw, in); };
-        s->ws->onEvent = [this, raw](const Incoming &e) {
-            if (e.event == QLatin1String("conversation.assigned")) {
-                raw->conversations << e.payload.value("id").toString();
-                sendNext(*raw);
-            } else if (e.event == QLatin1String("conversation.removed")) {
-                raw->conversations.removeAll(e.payload.value("conversation").toString());
-            }
-        };
+        hookUp(s.get());
         m_agents.push_back(std::move(s));
     }
     for (int i = 0; i < kCustomers; ++i) {
@@ -276,32 +379,17 @@ void TestCrashRecovery::killMidLoadAndRestart()
             s->ws->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"name", s->name}});
         s->token = started.value("token").toString();
         QCOMPARE(s->token.size(), 43);
-        Sender *raw = s.get();
-        s->ws->onReply = [this, raw](const Incoming &in) { onReply(*raw, in); };
+        hookUp(s.get());
         m_customers.push_back(std::move(s));
     }
 
-    // The load: every customer always has a message in flight, every agent a reply.
     QElapsedTimer load;
     load.start();
-    m_loadRunning = true;
-    for (auto &c : m_customers)
-        sendNext(*c);
-    QTRY_VERIFY_WITH_TIMEOUT(static_cast<int>(m_acks.size()) >= killAfter, 20000);
-    killDaemon();
-    m_loadRunning = false;
+    const int inFlight = loadAndKill(killAfter);
     const qint64 loadMs = load.elapsed();
-    int inFlight = 0;
-    for (const auto *list : {&m_customers, &m_agents}) {
-        for (const auto &s : *list)
-            inFlight += static_cast<int>(s->inFlight.size());
-    }
-    // Replies already on their way when the process died are acknowledgements too: read them all.
+    if (QTest::currentTestFailed())
+        return;
     QTRY_VERIFY_WITH_TIMEOUT(admin->socket.state() == QAbstractSocket::UnconnectedState, 5000);
-    for (const auto *list : {&m_customers, &m_agents}) {
-        for (const auto &s : *list)
-            QTRY_VERIFY_WITH_TIMEOUT(s->ws->socket.state() == QAbstractSocket::UnconnectedState, 5000);
-    }
     QVERIFY2(m_errors.isEmpty(), qPrintable(m_errors.join(QLatin1Char('\n'))));
     // Events came numbered one by one, none skipped: an agent missing conversation.assigned would
     // never learn of a conversation that is theirs.
@@ -348,46 +436,13 @@ void TestCrashRecovery::killMidLoadAndRestart()
 
     // 1. Every acknowledged message is a row in SQLite, with the id, number and text it was acked with,
     //    and each conversation's numbers run 1, 2, 3... without a gap.
-    std::map<QString, std::vector<qint64>> seqsOf;
-    std::map<qint64, std::pair<QString, qint64>> rows; // id -> conversation, seq
-    std::map<qint64, QString> bodies;
-    std::map<QString, QString> storedState, storedAgent;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("crashcheck"));
-        db.setDatabaseName(m_dir.filePath(QStringLiteral("data/switchboard.db")));
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
-        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-        QSqlQuery q(db);
-        QVERIFY(q.exec(QStringLiteral("SELECT id, conversation_id, seq, body FROM messages ORDER BY "
-                                      "conversation_id, seq")));
-        while (q.next()) {
-            rows[q.value(0).toLongLong()] = {q.value(1).toString(), q.value(2).toLongLong()};
-            bodies[q.value(0).toLongLong()] = q.value(3).toString();
-            seqsOf[q.value(1).toString()].push_back(q.value(2).toLongLong());
-        }
-        QVERIFY(q.exec(QStringLiteral("SELECT id, state, coalesce(agent_id, '') FROM conversations")));
-        while (q.next()) {
-            storedState[q.value(0).toString()] = q.value(1).toString();
-            storedAgent[q.value(0).toString()] = q.value(2).toString();
-        }
-        q = QSqlQuery();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("crashcheck"));
-    for (const Ack &ack : m_acks) {
-        const auto row = rows.find(ack.id);
-        QVERIFY2(
-            row != rows.end(),
-            qPrintable(QStringLiteral("acknowledged message %1 (%2) is lost").arg(ack.id).arg(ack.text)));
-        QCOMPARE(row->second.first, ack.conversation);
-        QCOMPARE(row->second.second, ack.seq);
-        QCOMPARE(bodies[ack.id], ack.text);
-    }
-    for (const auto &entry : seqsOf) {
-        for (std::size_t i = 0; i < entry.second.size(); ++i)
-            QCOMPARE(entry.second[i], static_cast<qint64>(i + 1));
-    }
-    QVERIFY(rows.size() >= m_acks.size());
+    const Stored stored = readStore();
+    verifyAcknowledged(stored);
+    if (QTest::currentTestFailed())
+        return;
+    auto seqsOf = stored.seqsOf;
+    auto storedState = stored.state;
+    auto storedAgent = stored.agent;
 
     // 2. The same over the protocol: each customer resumes with their token and reads their
     //    conversation; every message acknowledged to them is there.
@@ -540,6 +595,94 @@ void TestCrashRecovery::killMidLoadAndRestart()
     const QJsonObject more = back[index]->ok_(QStringLiteral("customer.send"), {{"text", "still there?"}});
     QCOMPARE(more.value("conversation").toString(), resumedCustomer->second);
     QCOMPARE(more.value("seq").toInteger(), static_cast<qint64>(seqsOf[resumedCustomer->second].size() + 1));
+}
+
+void TestCrashRecovery::threeLivesEachKilled()
+{
+    // The daemon lives three times, each life ended by SIGKILL under load, then a fourth time for
+    // the checks: journal and rows span several processes, and each start must carry all of it on.
+    QDir(m_dir.filePath(QStringLiteral("data"))).removeRecursively();
+    std::map<QString, QSet<QString>> heldBefore; // agent -> assignments at the end of the last life
+    for (int life = 0; life < 3; ++life) {
+        startDaemon();
+        if (QTest::currentTestFailed())
+            return;
+        if (life == 0) {
+            auto admin = client();
+            admin->ok_(QStringLiteral("auth.setup"),
+                       {{"login", "root"}, {"password", kPassword}, {"displayName", "Root"}});
+            for (const QString &a : kWorkingAgents) {
+                QVERIFY(
+                    admin
+                        ->ok_(QStringLiteral("account.create"),
+                              {{"login", a}, {"displayName", a}, {"role", "agent"}, {"password", kPassword}})
+                        .contains(QLatin1String("id")));
+                m_agents.push_back(std::make_unique<Sender>());
+                m_agents.back()->name = a;
+            }
+            for (int i = 0; i < kCustomers; ++i) {
+                m_customers.push_back(std::make_unique<Sender>());
+                m_customers.back()->name = QStringLiteral("c%1").arg(i);
+                m_customers.back()->customer = true;
+            }
+        }
+        // Agents sign in again and find what they held; their status survived with the journal.
+        for (auto &a : m_agents) {
+            a->ws = client();
+            QVERIFY(a->ws->ok_(QStringLiteral("auth.login"), {{"login", a->name}, {"password", kPassword}})
+                        .contains(QLatin1String("token")));
+            if (life == 0)
+                a->ws->ok_(QStringLiteral("status.set"), {{"status", "online"}});
+            a->conversations.clear();
+            for (const QJsonValue &v :
+                 a->ws->ok_(QStringLiteral("inbox.snapshot")).value("conversations").toArray())
+                a->conversations << v.toObject().value("id").toString();
+            for (const QString &conv : std::as_const(heldBefore[a->name]))
+                QVERIFY2(a->conversations.contains(conv),
+                         qPrintable(a->name + QLatin1String(" lost ") + conv));
+            hookUp(a.get());
+        }
+        // Customers come back with their tokens, to the conversation their messages went to.
+        for (auto &c : m_customers) {
+            c->ws = client();
+            const QJsonObject started =
+                c->ws->ok_(QStringLiteral("customer.start"),
+                           c->token.isEmpty() ? QJsonObject{{"channel", "web"}}
+                                              : QJsonObject{{"channel", "web"}, {"token", c->token}});
+            QVERIFY2(started.contains(QLatin1String("token")), qPrintable(c->name));
+            c->token = started.value("token").toString();
+            for (const Ack &ack : m_acks) {
+                if (ack.sender == c->name) {
+                    QCOMPARE(started.value("conversation").toString(), ack.conversation);
+                    break;
+                }
+            }
+            hookUp(c.get());
+        }
+        QVERIFY(loadAndKill(200 + 300 * life) > 0);
+        QVERIFY2(m_errors.isEmpty(), qPrintable(m_errors.join(QLatin1Char('\n'))));
+        for (const auto &a : m_agents)
+            heldBefore[a->name] = QSet<QString>(a->conversations.begin(), a->conversations.end());
+    }
+    startDaemon();
+    if (QTest::currentTestFailed())
+        return;
+    const Stored stored = readStore();
+    verifyAcknowledged(stored);
+    // A customer's messages, over all lives, went to one conversation; the assignments held.
+    std::map<QString, QString> conversationOf;
+    for (const Ack &ack : m_acks) {
+        if (!ack.customer)
+            continue;
+        const auto known = conversationOf.emplace(ack.sender, ack.conversation).first;
+        QCOMPARE(known->second, ack.conversation);
+    }
+    QCOMPARE(static_cast<int>(conversationOf.size()), kCustomers);
+    for (const auto &a : m_agents) {
+        for (const QString &conv : std::as_const(heldBefore[a->name]))
+            QCOMPARE(stored.agent.at(conv), a->name);
+    }
+    qInfo("three lives: %d acknowledged messages, all stored", static_cast<int>(m_acks.size()));
 }
 
 void TestCrashRecovery::rowsBehindJournalRepaired()

@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QJsonObject>
+#include <QLocale>
 #include <QSet>
 
 namespace sb {
@@ -65,9 +66,9 @@ QVariant DirectoryModel::data(const QModelIndex &index, int role) const
         case LoadColumn:
             return tr("%1 of %2").arg(a.load).arg(a.maxConcurrent);
         case SkillsColumn:
-            return a.skills.join(QLatin1String(", "));
+            return QLocale().createSeparatedList(a.skills);
         case GroupsColumn:
-            return a.groups.join(QLatin1String(", "));
+            return QLocale().createSeparatedList(a.groups);
         }
         return {};
     case Qt::DecorationRole:

@@ -30,6 +30,14 @@
         <source>Theme: light or dark.</source>
         <translation>主题：light（浅色）或 dark（深色）。</translation>
     </message>
+    <message>
+        <source>Save a picture of the main window to this file some seconds after it opens, then quit (for the docs).</source>
+        <translation>主窗口打开几秒后将其截图保存到此文件，然后退出（用于文档）。</translation>
+    </message>
+    <message>
+        <source>Seconds to wait before --screenshot.</source>
+        <translation>--screenshot 之前等待的秒数。</translation>
+    </message>
 </context>
 <context>
     <name>sb::AgentPicker</name>
@@ -326,8 +334,12 @@ Please sign in again.</source>
 请重新登录。</translation>
     </message>
     <message>
-        <source>the demo traffic is not part of this build yet</source>
-        <translation>当前版本尚未包含演示流量</translation>
+        <source>no temporary folder for the demo&apos;s data</source>
+        <translation>没有可存放演示数据的临时文件夹</translation>
+    </message>
+    <message>
+        <source>Demo administrator</source>
+        <translation>演示管理员</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,14 @@
         <source>Theme: light or dark.</source>
         <translation>主題：light（淺色）或 dark（深色）。</translation>
     </message>
+    <message>
+        <source>Save a picture of the main window to this file some seconds after it opens, then quit (for the docs).</source>
+        <translation>主視窗開啟數秒後將其截圖儲存至此檔案，然後結束（用於文件）。</translation>
+    </message>
+    <message>
+        <source>Seconds to wait before --screenshot.</source>
+        <translation>--screenshot 之前等待的秒數。</translation>
+    </message>
 </context>
 <context>
     <name>sb::AgentPicker</name>
@@ -326,8 +334,12 @@ Please sign in again.</source>
 請重新登入。</translation>
     </message>
     <message>
-        <source>the demo traffic is not part of this build yet</source>
-        <translation>目前版本尚未包含示範流量</translation>
+        <source>no temporary folder for the demo&apos;s data</source>
+        <translation>沒有可存放示範資料的暫存資料夾</translation>
+    </message>
+    <message>
+        <source>Demo administrator</source>
+        <translation>示範管理員</translation>
     </message>
 </context>
 <context>

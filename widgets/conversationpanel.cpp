@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
+#include <QLocale>
 #include <QMessageBox>
 #include <QMimeDatabase>
 #include <QPushButton>
@@ -174,7 +175,8 @@ void ConversationPanel::refreshHeader()
         where = tr("you were invited by %1; your messages are internal notes").arg(e->agent);
         break;
     case InboxEntry::Place::Queue:
-        where = tr("waiting in %1, position %2").arg(e->groups.join(QLatin1String(", "))).arg(e->position);
+        where =
+            tr("waiting in %1, position %2").arg(QLocale().createSeparatedList(e->groups)).arg(e->position);
         break;
     case InboxEntry::Place::Unmatched:
         where = tr("no rule matched; waiting for an administrator");

@@ -60,10 +60,10 @@ void CustomerPanel::refresh()
         e && e->arrivedAt > 0
             ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(e->arrivedAt), QLocale::ShortFormat)
             : none);
-    m_groups->setText(e ? orNone(e->groups.join(QLatin1String(", "))) : none);
-    m_skills->setText(e ? orNone(e->skills.join(QLatin1String(", "))) : none);
+    m_groups->setText(e ? orNone(QLocale().createSeparatedList(e->groups)) : none);
+    m_skills->setText(e ? orNone(QLocale().createSeparatedList(e->skills)) : none);
     m_agent->setText(e ? orNone(e->agent) : none);
-    m_invited->setText(e ? orNone(e->invited.join(QLatin1String(", "))) : none);
+    m_invited->setText(e ? orNone(QLocale().createSeparatedList(e->invited)) : none);
 }
 
 } // namespace sb

@@ -37,8 +37,8 @@ InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(InboxModel::LastMessageColumn, QHeaderView::Stretch);
     m_view->header()->resizeSection(InboxModel::CustomerColumn, 130);
-    m_view->header()->resizeSection(InboxModel::ChannelColumn, 70);
-    m_view->header()->resizeSection(InboxModel::WaitingColumn, 60);
+    m_view->header()->resizeSection(InboxModel::ChannelColumn, 80);
+    m_view->header()->resizeSection(InboxModel::WaitingColumn, 72);
     m_view->header()->resizeSection(InboxModel::UnreadColumn, 50);
 
     auto *layout = new QVBoxLayout(this);

@@ -8,6 +8,8 @@
 #include "messagemodel.h"
 #include "wsclient.h"
 
+#include <QBuffer>
+#include <QImage>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -152,16 +154,34 @@ void TestDeskClient::dayAtTheDesk()
     QTRY_COMPARE(desk.messages()->index(1).data(MessageModel::DeliveryRole).toInt(),
                  int(ChatMessage::Delivery::Stored));
 
+    // A picture: uploaded, sent, shown inline once fetched back.
+    QImage picture(40, 30, QImage::Format_RGB32);
+    picture.fill(Qt::red);
+    QByteArray png;
+    {
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        picture.save(&buffer, "PNG");
+    }
+    const int beforePicture = static_cast<int>(customer.events.size());
+    desk.sendFile(QStringLiteral("red.png"), QStringLiteral("image/png"), png);
+    const int pictureEvent = customer.waitEvent("message.new", beforePicture);
+    QVERIFY(pictureEvent >= 0);
+    QCOMPARE(customer.events[pictureEvent].payload.value("kind").toString(), QStringLiteral("image"));
+    QTRY_COMPARE(desk.messages()->rowCount(), 3);
+    QTRY_VERIFY(!desk.messages()->index(2).data(MessageModel::ImageRole).value<QImage>().isNull());
+    QCOMPARE(desk.messages()->index(2).data(MessageModel::ImageRole).value<QImage>().size(), QSize(40, 30));
+
     // The coordinator goes down; a message written meanwhile waits, then goes exactly once.
     m_host.stop();
     QTRY_COMPARE_WITH_TIMEOUT(desk.connection()->state(), CoordinatorConnection::State::Reconnecting, 5000);
     const QString offline = QStringLiteral("Written while the coordinator was down");
     desk.send(offline, false);
-    QCOMPARE(desk.messages()->index(2).data(MessageModel::DeliveryRole).toInt(),
+    QCOMPARE(desk.messages()->index(3).data(MessageModel::DeliveryRole).toInt(),
              int(ChatMessage::Delivery::Sending));
     QVERIFY(startHost(m_port));
     QTRY_COMPARE_WITH_TIMEOUT(desk.connection()->state(), CoordinatorConnection::State::Online, 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(desk.messages()->index(2).data(MessageModel::DeliveryRole).toInt(),
+    QTRY_COMPARE_WITH_TIMEOUT(desk.messages()->index(3).data(MessageModel::DeliveryRole).toInt(),
                               int(ChatMessage::Delivery::Stored), 5000);
     QCOMPARE(countText(*desk.messages(), offline), 1);
     QCOMPARE(desk.inbox()->count(InboxEntry::Place::Mine), 1); // the snapshot after the resume kept it
@@ -175,7 +195,7 @@ void TestDeskClient::dayAtTheDesk()
         for (const QJsonValue &m : history)
             stored += m.toObject().value("text").toString() == offline ? 1 : 0;
         QCOMPARE(stored, 1);
-        QCOMPARE(history.size(), 3);
+        QCOMPARE(history.size(), 4);
     }
 
     // Transfer to bob: it leaves this desk and reaches his.
@@ -188,6 +208,23 @@ void TestDeskClient::dayAtTheDesk()
     QVERIFY(bob.waitEvent("conversation.assigned") >= 0);
     QTRY_COMPARE(desk.inbox()->count(InboxEntry::Place::Mine), 0);
     QCOMPARE(left.count(), 1);
+
+    // Nobody online: the next customer waits in the queue this desk can claim from.
+    bob.ok_("status.set", {{"status", "away"}});
+    desk.setStatus(QStringLiteral("away"));
+    QTRY_COMPARE(desk.status(), QStringLiteral("away"));
+    WsClient waiting(m_port);
+    waiting.ok_("hello", {{"protocol", 1}});
+    waiting.ok_("customer.start", {{"channel", "web"}, {"name", "Wai"}});
+    const QString queued =
+        waiting.ok_("customer.send", {{"text", "anyone?"}}).value("conversation").toString();
+    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(queued) != nullptr, 5000);
+    QCOMPARE(desk.inbox()->entry(queued)->place, InboxEntry::Place::Queue);
+    QCOMPARE(desk.inbox()->entry(queued)->position, 1);
+    desk.claim(queued);
+    QTRY_COMPARE(desk.inbox()->entry(queued)->place, InboxEntry::Place::Mine);
+    QCOMPARE(desk.inbox()->count(InboxEntry::Place::Queue), 0);
+    QVERIFY(waiting.waitEvent("notice") >= 0);
 }
 
 QTEST_MAIN(TestDeskClient)

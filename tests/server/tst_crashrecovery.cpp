@@ -540,6 +540,22 @@ void TestCrashRecovery::killMidLoadAndRestart()
                 QVERIFY2(mine.contains(entry.first),
                          qPrintable(name + QLatin1String(" lost ") + entry.first));
         }
+        // The agent reads their conversations' history over the protocol: their acknowledged
+        // replies are there, with the numbers they were acknowledged with.
+        std::map<QString, std::map<qint64, QString>> histories;
+        for (const Ack *ack : acksBySender[name]) {
+            auto &history = histories[ack->conversation];
+            if (history.empty()) {
+                const QJsonObject page = agent.ok_(QStringLiteral("conversation.history"),
+                                                   {{"conversation", ack->conversation}, {"limit", 200}});
+                for (const QJsonValue &m : page.value("messages").toArray())
+                    history[m.toObject().value("seq").toInteger()] = m.toObject().value("text").toString();
+            }
+            // Pages hold the newest 200; older replies were checked in SQLite above.
+            if (history.empty() || ack->seq < history.begin()->first)
+                continue;
+            QCOMPARE(history[ack->seq], ack->text);
+        }
     }
     QStringList queue;
     for (const QJsonValue &v :

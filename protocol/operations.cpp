@@ -64,6 +64,8 @@ const std::vector<OperationSpec> &operations()
         {"ticket.open", Audience::Agent, {str("customer", true, kId), str("channel", true, kId), flag("keep")},
          "Open a new ticket for an existing customer: routed, or kept (keep: true)."},
         {"quickreply.list", Audience::Agent, {str("channel", false, kId)}, "Quick replies, by category, for a channel."},
+        {"customer.profile", Audience::Agent, {str("customer", true, kId)},
+         "A customer's profile (tags, VIP, owner) and previous tickets with who handled them."},
         {"directory.agents", Audience::Agent, {}, "Agents with status, load and skills (the transfer picker)."},
         {"account.create", Audience::Admin,
          {str("login", true, kId), str("displayName", true, kName), str("role", true, 16), str("password", true, 1024, 12),
@@ -73,6 +75,11 @@ const std::vector<OperationSpec> &operations()
          "Create a skill group, optionally with working hours."},
         {"team.create", Audience::Admin, {str("id", true, kId), str("name", true, kName), str("parent", false, kId)},
          "Create a team, at the root or under a parent team; supervisors oversee their team's subtree."},
+        {"quickreply.save", Audience::Admin,
+         {num("id", false, 1, Q_INT64_C(9007199254740991)), str("category", true, kName), str("channel", false, kId),
+          str("title", true, kName), str("text", true, kText)},
+         "Create a quick reply (no id) or change one; an empty channel means every channel."},
+        {"quickreply.delete", Audience::Admin, {num("id", true, 1, Q_INT64_C(9007199254740991))}, "Delete a quick reply."},
     };
     return ops;
 }

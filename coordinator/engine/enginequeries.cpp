@@ -42,6 +42,14 @@ QStringList RoutingEngine::groupIds() const
     return ids;
 }
 
+QStringList RoutingEngine::channelIds() const
+{
+    QStringList ids;
+    for (const Channel &c : m_channels)
+        ids << c.id;
+    return ids;
+}
+
 QStringList RoutingEngine::groupMembers(const QString &group) const
 {
     QStringList ids;

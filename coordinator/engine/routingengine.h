@@ -121,6 +121,7 @@ public:
     QStringList unmatchedOrder() const;
     QStringList agentIds() const; // in the order they were added
     QStringList groupIds() const;
+    QStringList channelIds() const;
     QStringList groupMembers(const QString &group) const; // in ring order
     // An agent's assigned conversations, oldest assignment first; the live ones they were invited to.
     QStringList conversationsOf(const QString &agent) const;

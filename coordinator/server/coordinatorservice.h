@@ -190,6 +190,11 @@ private:
     void accountCreate(Call &call);
     void groupCreate(Call &call);
     void teamCreate(Call &call);
+    void quickReplySave(Call &call);
+    void quickReplyDelete(Call &call);
+
+    // the customer panel (serviceprofile.cpp)
+    void customerProfile(Call &call);
 
     const Clock &m_liveClock;
     Options m_options;

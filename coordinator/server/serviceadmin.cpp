@@ -5,6 +5,7 @@
 
 #include "enginejournal.h"
 #include "passwordhasher.h"
+#include "storereader.h"
 #include "storewriter.h"
 
 #include <QJsonArray>
@@ -137,6 +138,69 @@ void CoordinatorService::teamCreate(Call &call)
     reply(call, {{QLatin1String("id"), team.id},
                  {QLatin1String("name"), team.name},
                  {QLatin1String("parent"), team.parentId}});
+}
+
+} // namespace sb
+
+namespace sb {
+
+namespace {
+bool quickReplyExists(StoreReader &reader, qint64 id)
+{
+    const QList<QuickReply> all = reader.quickReplies();
+    return std::any_of(all.begin(), all.end(), [id](const QuickReply &q) { return q.id == id; });
+}
+} // namespace
+
+void CoordinatorService::quickReplySave(Call &call)
+{
+    QuickReply r;
+    r.id = call.num("id");
+    r.category = call.str("category").trimmed();
+    r.channel = call.str("channel");
+    r.title = call.str("title").trimmed();
+    r.text = call.str("text");
+    if (r.category.isEmpty() || r.title.isEmpty() || r.text.trimmed().isEmpty()) {
+        fail(call, ErrorCode::BadRequest,
+             QStringLiteral("a quick reply needs a category, a title and a text"));
+        return;
+    }
+    if (r.id != 0 && !quickReplyExists(*m_reader, r.id)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no quick reply %1").arg(r.id));
+        return;
+    }
+    if (!r.channel.isEmpty() && !m_engine->channelIds().contains(r.channel)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no channel \"%1\"").arg(r.channel));
+        return;
+    }
+    // The id of a new reply is the store's: the answer waits for the commit that assigns it.
+    auto created = std::make_shared<qint64>(r.id);
+    m_writer->upsertQuickReply(r, track([created](const WriteResult &w) {
+                                   if (w.ok && w.id != 0)
+                                       *created = w.id;
+                               }));
+    call.answered = true;
+    ClientLink *link = call.link;
+    const QJsonValue id = call.request.id;
+    later([this, link, id, created](bool failed) {
+        if (m_links.find(link) == m_links.end())
+            return;
+        link->send(
+            failed ? protocol::encodeError(id, ErrorCode::Internal,
+                                           QStringLiteral("the quick reply could not be saved; try again"))
+                   : protocol::encodeResult(id, {{QLatin1String("id"), *created}}));
+    });
+}
+
+void CoordinatorService::quickReplyDelete(Call &call)
+{
+    const qint64 id = call.num("id");
+    if (!quickReplyExists(*m_reader, id)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no quick reply %1").arg(id));
+        return;
+    }
+    m_writer->deleteQuickReply(id, track());
+    reply(call, {{QLatin1String("id"), id}});
 }
 
 } // namespace sb

@@ -39,6 +39,9 @@ const QHash<QString, CoordinatorService::Handler> &CoordinatorService::handlerTa
         {QStringLiteral("account.create"), &S::accountCreate},
         {QStringLiteral("group.create"), &S::groupCreate},
         {QStringLiteral("team.create"), &S::teamCreate},
+        {QStringLiteral("customer.profile"), &S::customerProfile},
+        {QStringLiteral("quickreply.save"), &S::quickReplySave},
+        {QStringLiteral("quickreply.delete"), &S::quickReplyDelete},
     };
     return table;
 }

@@ -460,6 +460,15 @@ void DeskClient::loadQuickReplies(const QString &channel)
                           });
 }
 
+void DeskClient::loadProfile(const QString &customer)
+{
+    m_connection->request(QStringLiteral("customer.profile"), {{key("customer"), customer}},
+                          [this, customer](const CoordinatorConnection::Reply &r) {
+                              if (r.ok)
+                                  emit profileLoaded(customer, r.result);
+                          });
+}
+
 void DeskClient::fetchAttachment(const QString &attachmentId, AttachmentDone done)
 {
     m_connection->request(

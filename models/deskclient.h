@@ -60,6 +60,8 @@ public:
     void setStatus(const QString &status);
     void refreshDirectory();
     void loadQuickReplies(const QString &channel);
+    // The customer's profile and previous tickets (customer.profile); answered by profileLoaded().
+    void loadProfile(const QString &customer);
 
     using AttachmentDone = std::function<void(bool ok, const QString &name, const QString &mime,
                                               const QByteArray &data, const QString &error)>;
@@ -79,6 +81,7 @@ signals:
     void actionFailed(const QString &message);
     void surveyRated(const QString &conversation, int score);
     void directoryLoaded();
+    void profileLoaded(const QString &customer, const QJsonObject &profile);
 
 private:
     struct Outgoing

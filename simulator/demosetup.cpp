@@ -82,7 +82,7 @@ void DemoSetup::createAccounts(const QJsonObject &directory)
 void DemoSetup::createNext()
 {
     if (m_next >= m_options.agents.size()) {
-        finish(QString());
+        seedQuickReplies();
         return;
     }
     const Credentials &agent = m_options.agents[m_next++];
@@ -111,6 +111,49 @@ void DemoSetup::createNext()
                      }
                      createNext();
                  });
+}
+
+void DemoSetup::seedQuickReplies()
+{
+    if (m_options.quickReplies.isEmpty()) {
+        finish(QString());
+        return;
+    }
+    // Only on a coordinator without any: a second demo run keeps what an admin changed.
+    m_peer->call(QStringLiteral("quickreply.list"), {}, [this](const Incoming &r) {
+        if (r.kind != Incoming::Result) {
+            finish(QStringLiteral("cannot list the quick replies: %1").arg(r.message));
+            return;
+        }
+        if (!r.payload.value(QLatin1String("categories")).toObject().isEmpty()) {
+            finish(QString());
+            return;
+        }
+        saveNextReply();
+    });
+}
+
+void DemoSetup::saveNextReply()
+{
+    if (m_nextReply >= m_options.quickReplies.size()) {
+        finish(QString());
+        return;
+    }
+    const QJsonObject reply = m_options.quickReplies.at(m_nextReply++).toObject();
+    QJsonObject args;
+    for (const char *field : {"category", "title", "text", "channel"}) {
+        const QString value = reply.value(QLatin1String(field)).toString();
+        if (!value.isEmpty())
+            args.insert(QLatin1String(field), value);
+    }
+    m_peer->call(QStringLiteral("quickreply.save"), args, [this, args](const Incoming &r) {
+        if (r.kind != Incoming::Result) {
+            finish(QStringLiteral("quickreply.save \"%1\" was refused: %2")
+                       .arg(args.value(QLatin1String("title")).toString(), r.message));
+            return;
+        }
+        saveNextReply();
+    });
 }
 
 void DemoSetup::finish(const QString &error)

@@ -6,6 +6,7 @@
 
 #include "wiretraffic.h"
 
+#include <QJsonArray>
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
@@ -25,6 +26,8 @@ public:
         QString adminName = QStringLiteral("Administrator");
         std::vector<Credentials> agents; // seeded agents' logins and the passwords to give them
         int timeoutMs = 20000;           // for the whole set-up
+        // Created with quickreply.save when the coordinator has none yet (demoQuickReplies()).
+        QJsonArray quickReplies;
     };
 
     explicit DemoSetup(const Options &options, QObject *parent = nullptr);
@@ -44,6 +47,8 @@ private:
     void signIn(bool setup);
     void createAccounts(const QJsonObject &directory);
     void createNext();
+    void seedQuickReplies();
+    void saveNextReply();
     void finish(const QString &error);
 
     Options m_options;
@@ -51,6 +56,7 @@ private:
     QTimer m_timeout;
     QHash<QString, QString> m_names; // agent id -> display name, from directory.agents
     std::size_t m_next = 0;
+    int m_nextReply = 0;
     bool m_createdAdmin = false;
     bool m_finished = false;
     QStringList m_prepared;

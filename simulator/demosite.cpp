@@ -1,6 +1,8 @@
 #include "demosite.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace sb {
 
@@ -30,6 +32,11 @@ QStringList demoAgentLogins()
             logins << a.id;
     }
     return logins;
+}
+
+QJsonArray demoQuickReplies()
+{
+    return QJsonDocument::fromJson(demoSiteJson()).object().value(QLatin1String("quickReplies")).toArray();
 }
 
 } // namespace sb

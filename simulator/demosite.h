@@ -5,6 +5,7 @@
 #include "siteconfig.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QString>
 #include <optional>
 
@@ -16,5 +17,8 @@ QByteArray demoSiteJson();
 std::optional<SiteConfig> demoSite(QString *error = nullptr);
 // The seeded agents' logins, in the site's order (each needs a password: see DemoSetup).
 QStringList demoAgentLogins();
+// The demo's quick replies (the site file's "quickReplies": category, title, text, channel), for an
+// administrator to create with quickreply.save.
+QJsonArray demoQuickReplies();
 
 } // namespace sb

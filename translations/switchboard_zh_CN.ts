@@ -226,10 +226,6 @@
         <translation>姓名：</translation>
     </message>
     <message>
-        <source>Customer id:</source>
-        <translation>客户 ID：</translation>
-    </message>
-    <message>
         <source>Channel:</source>
         <translation>渠道：</translation>
     </message>
@@ -260,6 +256,50 @@
     <message>
         <source>—</source>
         <translation>—</translation>
+    </message>
+    <message>
+        <source>Tags:</source>
+        <translation>标签：</translation>
+    </message>
+    <message>
+        <source>Owner:</source>
+        <translation>负责人：</translation>
+    </message>
+    <message>
+        <source>CRM id:</source>
+        <translation>CRM 编号：</translation>
+    </message>
+    <message>
+        <source>★ VIP</source>
+        <translation>★ VIP 客户</translation>
+    </message>
+    <message>
+        <source>Previous tickets</source>
+        <translation>历史工单</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation type="unfinished">渠道</translation>
+    </message>
+    <message>
+        <source>Handled by</source>
+        <translation>处理客服</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Conversation %1</source>
+        <translation>会话 %1</translation>
+    </message>
+    <message>
+        <source>First contact</source>
+        <translation>首次联系</translation>
     </message>
 </context>
 <context>

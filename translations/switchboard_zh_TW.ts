@@ -226,10 +226,6 @@
         <translation>姓名：</translation>
     </message>
     <message>
-        <source>Customer id:</source>
-        <translation>客戶 ID：</translation>
-    </message>
-    <message>
         <source>Channel:</source>
         <translation>管道：</translation>
     </message>
@@ -260,6 +256,50 @@
     <message>
         <source>—</source>
         <translation>—</translation>
+    </message>
+    <message>
+        <source>Tags:</source>
+        <translation>標籤：</translation>
+    </message>
+    <message>
+        <source>Owner:</source>
+        <translation>負責人：</translation>
+    </message>
+    <message>
+        <source>CRM id:</source>
+        <translation>CRM 編號：</translation>
+    </message>
+    <message>
+        <source>★ VIP</source>
+        <translation>★ VIP 客戶</translation>
+    </message>
+    <message>
+        <source>Previous tickets</source>
+        <translation>歷史工單</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>建立時間</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation type="unfinished">管道</translation>
+    </message>
+    <message>
+        <source>Handled by</source>
+        <translation>處理客服</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>評分</translation>
+    </message>
+    <message>
+        <source>Conversation %1</source>
+        <translation>會話 %1</translation>
+    </message>
+    <message>
+        <source>First contact</source>
+        <translation>首次聯絡</translation>
     </message>
 </context>
 <context>

@@ -1,10 +1,12 @@
 #pragma once
-// Who the open conversation is with and where it stands: customer, channel, groups and skills it
-// needs, its agent and invited experts.
+// Who the open conversation is with and where it stands: the customer's profile (VIP, tags, owner,
+// CRM id), the conversation's groups, skills, agent and invited experts, and the customer's
+// previous tickets with who handled them and how they were rated.
 
 #include <QWidget>
 
 class QLabel;
+class QTreeWidget;
 
 namespace sb {
 
@@ -18,20 +20,28 @@ public:
     explicit CustomerPanel(DeskClient *desk, QWidget *parent = nullptr);
 
     void show(const QString &conversationId);
+    QTreeWidget *tickets() const { return m_tickets; }
+    QString tagsText() const;
 
 private:
     void refresh();
+    void showProfile(const QString &customer, const QJsonObject &profile);
 
     DeskClient *m_desk;
     QString m_conversation;
+    QString m_customer;
     QLabel *m_name;
-    QLabel *m_customerId;
+    QLabel *m_vip;
+    QLabel *m_tags;
+    QLabel *m_owner;
+    QLabel *m_externalId;
     QLabel *m_channel;
     QLabel *m_arrived;
     QLabel *m_groups;
     QLabel *m_skills;
     QLabel *m_agent;
     QLabel *m_invited;
+    QTreeWidget *m_tickets;
 };
 
 } // namespace sb

@@ -26,6 +26,7 @@ public:
 
     InboxPanel *inbox() const { return m_inbox; }
     ConversationPanel *conversation() const { return m_conversation; }
+    CustomerPanel *customer() const { return m_customer; }
     QComboBox *statusSelector() const { return m_status; }
     QLabel *connectionLabel() const { return m_connectionLabel; }
     TrayNotifier *tray() const { return m_tray; }

@@ -178,6 +178,7 @@ bool DesktopApp::startDemo(QString *error)
     setup.adminName = tr("Demo administrator");
     for (const QString &login : logins)
         setup.agents.push_back({login, password});
+    setup.quickReplies = demoQuickReplies();
     auto *prepare = new DemoSetup(setup, this);
     connect(prepare, &DemoSetup::failed, this, [this, prepare](const QString &why) {
         prepare->deleteLater();

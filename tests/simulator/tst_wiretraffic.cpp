@@ -104,7 +104,11 @@ void TestWireTraffic::demoSiteIsShipped()
 void TestWireTraffic::demoSetupGivesPasswords()
 {
     QVERIFY(m_service->needsSetup());
-    DemoSetup setup({url(), {QStringLiteral("root"), kPassword}, QStringLiteral("Root"), demoAgents()});
+    DemoSetup::Options options{
+        url(), {QStringLiteral("root"), kPassword}, QStringLiteral("Root"), demoAgents()};
+    options.quickReplies = demoQuickReplies();
+    QVERIFY(options.quickReplies.size() >= 5);
+    DemoSetup setup(options);
     QString error;
     QVERIFY2(runSetup(setup, &error), qPrintable(error));
     QVERIFY(setup.createdAdmin());
@@ -121,6 +125,8 @@ void TestWireTraffic::demoSetupGivesPasswords()
     QVERIFY(reader.open(m_service->storePath(), &error));
     QVERIFY(reader.accountByLogin(QStringLiteral("meiling"))
                 ->passwordHash.startsWith(QLatin1String("$argon2id$")));
+    // The demo's quick replies are in the store, once.
+    QCOMPARE(reader.quickReplies().size(), options.quickReplies.size());
 
     // A second run signs in instead, and leaves the passwords alone.
     DemoSetup again({url(), {QStringLiteral("root"), kPassword}, QStringLiteral("Root"), demoAgents()});
@@ -128,6 +134,9 @@ void TestWireTraffic::demoSetupGivesPasswords()
     QVERIFY(!again.createdAdmin());
     QVERIFY(again.prepared().isEmpty());
     QCOMPARE(again.hadPassword(), demoAgentLogins());
+    DemoSetup third(options);
+    QVERIFY2(runSetup(third, &error), qPrintable(error));
+    QCOMPARE(reader.quickReplies().size(), options.quickReplies.size());
 }
 
 void TestWireTraffic::demoSetupFailsReadably()

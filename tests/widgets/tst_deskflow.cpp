@@ -9,6 +9,7 @@
 #include "composer.h"
 #include "conversationpanel.h"
 #include "coordinatorhost.h"
+#include "customerpanel.h"
 #include "deskclient.h"
 #include "directorymodel.h"
 #include "inboxmodel.h"
@@ -34,6 +35,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QTreeView>
+#include <QTreeWidget>
 
 using namespace sb;
 
@@ -250,6 +252,10 @@ void TestDeskFlow::dayAtTheDesk()
     window.inbox()->select(conv);
     QTRY_COMPARE(desk.openConversationId(), conv);
     QTRY_COMPARE(window.conversation()->history()->model()->rowCount(), 1);
+    // The customer panel asked for the profile: a first contact, no previous tickets.
+    QTreeWidget *tickets = window.customer()->tickets();
+    QTRY_COMPARE(tickets->topLevelItemCount(), 1);
+    QVERIFY(tickets->topLevelItem(0)->isDisabled());
     Composer *composer = window.conversation()->composer();
     composer->setFocus();
     int seen = static_cast<int>(customer.events.size());

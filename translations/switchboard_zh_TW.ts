@@ -283,7 +283,7 @@
     </message>
     <message>
         <source>Channel</source>
-        <translation type="unfinished">管道</translation>
+        <translation>管道</translation>
     </message>
     <message>
         <source>Handled by</source>

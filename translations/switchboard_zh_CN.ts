@@ -813,6 +813,10 @@ Please sign in again.</source>
         <source>&amp;Create administrator</source>
         <translation>创建管理员(&amp;C)</translation>
     </message>
+    <message>
+        <source>This computer is the coordinator, but it has no network address colleagues can reach: only this desk can connect.</source>
+        <translation>本机已作为协调服务器运行，但没有同事可以访问的网络地址：只有本工作台能够连接。</translation>
+    </message>
 </context>
 <context>
     <name>sb::TrayNotifier</name>

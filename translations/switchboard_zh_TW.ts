@@ -813,6 +813,10 @@ Please sign in again.</source>
         <source>&amp;Create administrator</source>
         <translation>建立管理員(&amp;C)</translation>
     </message>
+    <message>
+        <source>This computer is the coordinator, but it has no network address colleagues can reach: only this desk can connect.</source>
+        <translation>本機已作為協調伺服器執行，但沒有同事可以連線的網路位址：只有本工作台能夠連線。</translation>
+    </message>
 </context>
 <context>
     <name>sb::TrayNotifier</name>

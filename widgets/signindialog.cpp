@@ -122,6 +122,11 @@ QString SignInDialog::errorText() const
     return m_error->isVisible() ? m_error->text() : QString();
 }
 
+QString SignInDialog::hostInfo() const
+{
+    return m_hostInfo->isVisible() ? m_hostInfo->text() : QString();
+}
+
 bool SignInDialog::settingUp() const
 {
     return !m_setup->isHidden();
@@ -134,10 +139,14 @@ void SignInDialog::onHostToggled(bool host)
     m_hostInfo->setVisible(host);
     if (!host)
         return;
-    if (m_host && m_host->running())
-        m_hostInfo->setText(tr("This computer is the coordinator. Colleagues enter: %1")
-                                .arg(m_host->lanUrls().join(QLatin1String("  "))));
-    else
+    if (m_host && m_host->running()) {
+        const QStringList urls = m_host->lanUrls();
+        m_hostInfo->setText(urls.isEmpty()
+                                ? tr("This computer is the coordinator, but it has no network address "
+                                     "colleagues can reach: only this desk can connect.")
+                                : tr("This computer is the coordinator. Colleagues enter: %1")
+                                      .arg(urls.join(QLatin1String("  "))));
+    } else
         m_hostInfo->setText(tr("The coordinator will run inside this app, keep its data on this computer, "
                                "and accept colleagues' desks on the local network."));
 }

@@ -32,6 +32,8 @@ public:
     QLineEdit *displayNameEdit() const { return m_displayName; }
     QLineEdit *confirmEdit() const { return m_confirm; }
     QCheckBox *hostBox() const { return m_hostBox; }
+    QSpinBox *portBox() const { return m_port; }
+    QString hostInfo() const;
     QPushButton *signInButton() const { return m_signIn; }
     QString errorText() const;
     bool settingUp() const;

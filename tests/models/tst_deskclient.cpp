@@ -215,7 +215,8 @@ void TestDeskClient::dayAtTheDesk()
     QTRY_COMPARE(desk.status(), QStringLiteral("away"));
     WsClient waiting(m_port);
     waiting.ok_("hello", {{"protocol", 1}});
-    waiting.ok_("customer.start", {{"channel", "web"}, {"name", "Wai"}});
+    const QString waitingCustomer =
+        waiting.ok_("customer.start", {{"channel", "web"}, {"name", "Wai"}}).value("customer").toString();
     const QString queued =
         waiting.ok_("customer.send", {{"text", "anyone?"}}).value("conversation").toString();
     QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(queued) != nullptr, 5000);
@@ -225,6 +226,21 @@ void TestDeskClient::dayAtTheDesk()
     QTRY_COMPARE(desk.inbox()->entry(queued)->place, InboxEntry::Place::Mine);
     QCOMPARE(desk.inbox()->count(InboxEntry::Place::Queue), 0);
     QVERIFY(waiting.waitEvent("notice") >= 0);
+
+    // The survey, the rating coming back, closing, and a new ticket for the same customer.
+    QSignalSpy rated(&desk, &DeskClient::surveyRated);
+    desk.requestSurvey(queued);
+    QVERIFY(waiting.waitEvent("survey.requested") >= 0);
+    waiting.ok_("survey.rate", {{"score", 5}, {"comment", "很好"}});
+    QTRY_COMPARE(rated.count(), 1);
+    QCOMPARE(rated.last().at(1).toInt(), 5);
+    desk.close(queued);
+    QVERIFY(waiting.waitEvent("conversation.closed") >= 0);
+    QTRY_VERIFY(desk.inbox()->entry(queued) == nullptr);
+    const int inboxBefore = desk.inbox()->rowCount();
+    desk.openTicket(waitingCustomer, QStringLiteral("web"));
+    QTRY_COMPARE(desk.inbox()->rowCount(), inboxBefore + 1); // nobody online: it waits in the queue
+    QCOMPARE(desk.inbox()->count(InboxEntry::Place::Queue), 1);
 }
 
 QTEST_MAIN(TestDeskClient)

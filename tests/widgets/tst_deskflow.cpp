@@ -12,6 +12,7 @@
 #include "customerpanel.h"
 #include "deskclient.h"
 #include "directorymodel.h"
+#include "hostedcoordinator.h"
 #include "inboxmodel.h"
 #include "inboxpanel.h"
 #include "mainwindow.h"
@@ -30,7 +31,9 @@
 #include <QListView>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -106,6 +109,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void firstRunSetup();
+    void hostOnThisComputer();
     void dayAtTheDesk_data();
     void dayAtTheDesk();
 
@@ -187,6 +191,42 @@ void TestDeskFlow::firstRunSetup()
                  .ok_("account.create",
                       {{"login", login}, {"displayName", login}, {"role", "agent"}, {"password", kPassword}})
                  .contains("failed"));
+}
+
+void TestDeskFlow::hostOnThisComputer()
+{
+    // "Host on this computer": the dialog starts the embedded coordinator, shows where colleagues
+    // connect, and this desk creates the first administrator on it.
+    QTemporaryDir dir;
+    HostedCoordinator host(dir.path());
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const int port = probe.serverPort();
+    probe.close();
+    DeskClient desk;
+    SignInDialog dialog(desk.connection(), &host);
+    dialog.show();
+    dialog.hostBox()->setChecked(true);
+    QVERIFY(!dialog.addressEdit()->isEnabled());
+    dialog.portBox()->setValue(port);
+    dialog.loginEdit()->setText(QStringLiteral("owner"));
+    dialog.passwordEdit()->setText(kPassword);
+    QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
+    QVERIFY(host.running());
+    QCOMPARE(host.localUrl().port(), port);
+    QVERIFY(dialog.hostInfo().contains(QStringLiteral("coordinator")));
+    for (const QString &url : host.lanUrls())
+        QVERIFY(dialog.hostInfo().contains(url));
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 5000);
+    dialog.displayNameEdit()->setText(QStringLiteral("Shop Owner"));
+    dialog.confirmEdit()->setText(kPassword);
+    QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 5000);
+    QCOMPARE(desk.role(), QStringLiteral("admin"));
+    QCOMPARE(desk.connection()->url(), host.localUrl());
+    desk.connection()->signOut();
+    host.stop();
+    QVERIFY(!host.running());
 }
 
 void TestDeskFlow::dayAtTheDesk_data()

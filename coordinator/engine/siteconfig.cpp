@@ -20,6 +20,22 @@ public:
             error = path + QLatin1String(": ") + what;
     }
 
+    // A misspelt or misplaced field would otherwise be ignored silently (a condition outside
+    // "when" makes the rule match everything).
+    void onlyKnown(const QJsonObject &o, std::initializer_list<const char *> known, const QString &path,
+                   std::initializer_list<const char *> belongInWhen = {})
+    {
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const QString key = it.key();
+            auto is = [&key](const char *k) { return key == QLatin1String(k); };
+            if (std::any_of(known.begin(), known.end(), is))
+                continue;
+            fail(path, std::any_of(belongInWhen.begin(), belongInWhen.end(), is)
+                           ? QStringLiteral("\"%1\" is a condition: put it inside \"when\"").arg(key)
+                           : QStringLiteral("unknown field \"%1\"").arg(key));
+        }
+    }
+
     QString string(const QJsonObject &o, const char *key, const QString &path, bool required = false,
                    const QString &fallback = QString())
     {
@@ -43,7 +59,10 @@ public:
             return fallback;
         const double d = v.toDouble(-1e18);
         if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)) || d < min || d > max) {
-            fail(path, QStringLiteral("\"%1\" must be a whole number from %2 to %3").arg(QLatin1String(key)).arg(min).arg(max));
+            fail(path, QStringLiteral("\"%1\" must be a whole number from %2 to %3")
+                           .arg(QLatin1String(key))
+                           .arg(min)
+                           .arg(max));
             return fallback;
         }
         return static_cast<int>(d);
@@ -110,7 +129,10 @@ public:
     }
 };
 
-QJsonArray toArray(const QStringList &list) { return QJsonArray::fromStringList(list); }
+QJsonArray toArray(const QStringList &list)
+{
+    return QJsonArray::fromStringList(list);
+}
 
 QString itemPath(const char *section, int index, const QString &id)
 {
@@ -124,7 +146,9 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (doc.isNull()) {
-        *error = QStringLiteral("not valid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
+        *error = QStringLiteral("not valid JSON at offset %1: %2")
+                     .arg(parseError.offset)
+                     .arg(parseError.errorString());
         return std::nullopt;
     }
     if (!doc.isObject()) {
@@ -137,8 +161,8 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
 
     const QJsonValue routingValue = root.value(QLatin1String("routing"));
     const QJsonObject routing = routingValue.isUndefined() || routingValue.isNull()
-        ? QJsonObject()
-        : r.object(routingValue, QStringLiteral("routing"));
+                                    ? QJsonObject()
+                                    : r.object(routingValue, QStringLiteral("routing"));
     {
         RoutingSettings &s = site.routing;
         const QString path = QStringLiteral("routing");
@@ -154,17 +178,21 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
         }
         s.channelPriority = r.boolean(routing, "channelPriority", path, s.channelPriority);
         s.vipPriorityBoost = r.integer(routing, "vipPriorityBoost", path, s.vipPriorityBoost, 0, 1000000);
-        s.replyTimeoutSeconds = r.integer(routing, "replyTimeoutSeconds", path, s.replyTimeoutSeconds, 0, 86400 * 7);
-        s.autoCloseMinutes = r.integer(routing, "autoCloseMinutes", path, s.autoCloseMinutes, 0, 60 * 24 * 30);
+        s.replyTimeoutSeconds =
+            r.integer(routing, "replyTimeoutSeconds", path, s.replyTimeoutSeconds, 0, 86400 * 7);
+        s.autoCloseMinutes =
+            r.integer(routing, "autoCloseMinutes", path, s.autoCloseMinutes, 0, 60 * 24 * 30);
         const QString policy = r.string(routing, "offlinePolicy", path, false, toString(s.offlinePolicy));
         if (const auto p = offlinePolicyFromString(policy))
             s.offlinePolicy = *p;
         else
-            r.fail(path, QStringLiteral("offlinePolicy must be keep, requeue or reassign, not \"%1\"").arg(policy));
+            r.fail(path,
+                   QStringLiteral("offlinePolicy must be keep, requeue or reassign, not \"%1\"").arg(policy));
         s.timeZone = r.string(routing, "timeZone", path, false, s.timeZone);
         if (!QTimeZone(s.timeZone.toUtf8()).isValid())
             r.fail(path, QStringLiteral("unknown time zone \"%1\"").arg(s.timeZone));
-        s.defaultHandleSeconds = r.integer(routing, "defaultHandleSeconds", path, s.defaultHandleSeconds, 1, 86400);
+        s.defaultHandleSeconds =
+            r.integer(routing, "defaultHandleSeconds", path, s.defaultHandleSeconds, 1, 86400);
         s.explainLimit = r.integer(routing, "explainLimit", path, s.explainLimit, 0, 100000);
     }
 
@@ -263,6 +291,13 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
         checkId(ruleIds, rule.id, path);
         rule.name = r.string(o, "name", path, false, rule.id);
         const QJsonObject when = r.section(o, "when", path);
+        static const auto conditions = {"channels",  "tagsAll",  "tagsAny",    "vip",
+                                        "languages", "customer", "keywordsAny"};
+        r.onlyKnown(o,
+                    {"id", "name", "when", "groups", "strategy", "skills", "keywordSkills", "maxWaitSeconds",
+                     "priority", "preferPreviousAgent", "preferOwner", "preferVipAgents"},
+                    path, conditions);
+        r.onlyKnown(when, conditions, path + QStringLiteral(" when"));
         rule.channels = r.strings(when, "channels", path);
         for (const QString &c : rule.channels) {
             if (!channelIds.contains(c))
@@ -291,7 +326,9 @@ std::optional<SiteConfig> SiteConfig::fromJson(const QByteArray &json, QString *
         if (const auto s = strategyFromString(strategy))
             rule.strategy = *s;
         else
-            r.fail(path, QStringLiteral("unknown strategy \"%1\" (least-load, round-robin, idle-rate, skills, manual)").arg(strategy));
+            r.fail(path, QStringLiteral(
+                             "unknown strategy \"%1\" (least-load, round-robin, idle-rate, skills, manual)")
+                             .arg(strategy));
         rule.skills = r.strings(o, "skills", path);
         const QJsonObject kw = r.section(o, "keywordSkills", path);
         for (auto it = kw.begin(); it != kw.end(); ++it) {
@@ -334,8 +371,10 @@ QByteArray SiteConfig::toJson() const
 
     QJsonArray channelArray;
     for (const auto &c : channels)
-        channelArray.append(QJsonObject{{QLatin1String("id"), c.id}, {QLatin1String("name"), c.name},
-                                        {QLatin1String("type"), c.type}, {QLatin1String("priority"), c.priority}});
+        channelArray.append(QJsonObject{{QLatin1String("id"), c.id},
+                                        {QLatin1String("name"), c.name},
+                                        {QLatin1String("type"), c.type},
+                                        {QLatin1String("priority"), c.priority}});
     root.insert(QLatin1String("channels"), channelArray);
 
     QJsonArray groupArray;

@@ -255,6 +255,15 @@ void TestSiteConfig::validationErrors_data()
     QTest::newRow("rule on unknown channel")
         << R"({"groups": [{"id": "g"}], "rules": [{"id": "r1", "groups": ["g"], "when": {"channels": ["fax"]}}]})"
         << R"(rules "r1": unknown channel "fax")";
+    QTest::newRow("condition outside when")
+        << R"({"channels": [{"id": "web"}], "groups": [{"id": "g"}], "rules": [{"id": "r1", "groups": ["g"], "channels": ["web"]}]})"
+        << R"(rules "r1": "channels" is a condition: put it inside "when")";
+    QTest::newRow("unknown rule field")
+        << R"({"groups": [{"id": "g"}], "rules": [{"id": "r1", "groups": ["g"], "stratgy": "skills"}]})"
+        << R"(rules "r1": unknown field "stratgy")";
+    QTest::newRow("unknown condition")
+        << R"({"groups": [{"id": "g"}], "rules": [{"id": "r1", "groups": ["g"], "when": {"vipp": true}}]})"
+        << R"(rules "r1" when: unknown field "vipp")";
     QTest::newRow("agent in unknown group")
         << R"({"groups": [{"id": "g"}], "agents": [{"id": "amy", "groups": ["g", "vip"]}]})"
         << R"(agents "amy": unknown group "vip")";

@@ -31,7 +31,7 @@ const char kSite[] = R"({
     {"id": "bob", "name": "Bob", "groups": ["sales"], "maxConcurrent": 2},
     {"id": "carol", "name": "Carol", "groups": ["support"], "maxConcurrent": 2}
   ],
-  "rules": [{"id": "web-sales", "channels": ["web"], "groups": ["sales"], "strategy": "least-load"}]
+  "rules": [{"id": "web-sales", "when": {"channels": ["web"]}, "groups": ["sales"], "strategy": "least-load"}]
 })";
 
 const QString kPassword = QStringLiteral("correct horse battery");

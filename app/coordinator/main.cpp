@@ -3,7 +3,7 @@
 
 #include <QCoreApplication>
 
-#if defined(__GLIBC__)
+#if defined(__GLIBC__) && !defined(SB_HAVE_SQLITE3)
 #include <malloc.h>
 #endif
 
@@ -15,12 +15,13 @@ int main(int argc, char *argv[])
     // unless the environment already says otherwise.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
-#if defined(__GLIBC__)
-    // By default glibc hands memory at the top of the store writer's arena back to the kernel as soon
-    // as 128 KiB are free, and SQLite frees and allocates about that much on every message (INSERT ...
-    // RETURNING builds a temporary table with its own page cache), so each commit faulted the same
-    // pages in again, with TLB shootdowns across cores: bench_load measured 1,200 durable messages/s
-    // at 1,000 connections with the default and 11,000-13,000/s with 8 MiB kept.
+#if defined(__GLIBC__) && !defined(SB_HAVE_SQLITE3)
+    // Only when the store cannot tune SQLite itself (built without libsqlite3-dev; see
+    // StoreDatabase::open): SQLite then allocates and frees about 86 KB per message (each INSERT
+    // opens temporary tables for its CHECK ... IN constraints, each with a 20-page first
+    // allocation), and by default glibc hands that back to the kernel and faults it in again every
+    // time; keeping 8 MiB took bench_load from 1,200 to 11,000-13,000 durable messages/s. With the
+    // store's setting this makes no measurable difference and only keeps memory, so it is not used.
     mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
 #endif
     QCoreApplication app(argc, argv);

@@ -4,6 +4,11 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#if defined(SB_HAVE_SQLITE3)
+#include <mutex>
+#include <sqlite3.h>
+#endif
+
 namespace sb {
 
 namespace {
@@ -14,11 +19,27 @@ void setError(QString *error, const QString &text)
     if (error)
         *error = text;
 }
+
+// By default SQLite gives every pager a first allocation of 20 pages (about 86 KB), and a CHECK
+// (x IN (a, b, c)) makes each INSERT into messages or conversations open temporary tables, each
+// with its own pager: every write allocated and freed that much, and glibc handed it back to the
+// kernel and faulted it in again each time (the writer thread spent most of its time in madvise and
+// TLB shootdowns). Without the first allocation a temporary table takes the one page it needs.
+// Only possible before SQLite initialises, so before the first connection; if something opened
+// one earlier this does nothing, which is only slower.
+void configureSqlite()
+{
+#if defined(SB_HAVE_SQLITE3)
+    static std::once_flag once;
+    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0); });
+#endif
+}
 } // namespace
 
 QSqlDatabase StoreDatabase::open(const QString &path, const QString &purpose, QString *error,
                                  int busyTimeoutMs)
 {
+    configureSqlite();
     const QString name = QStringLiteral("sb-store-%1-%2").arg(purpose).arg(++s_connectionSerial);
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     if (!db.isValid()) {

@@ -59,13 +59,19 @@ const char kClearGroups[] = "DELETE FROM conversation_groups WHERE conversation_
 const char kInsertGroup[] =
     "INSERT INTO conversation_groups (conversation_id, position, group_id) VALUES (?, ?, ?)";
 const char kRateConversation[] = "UPDATE conversations SET satisfaction = ? WHERE id = ?";
-// The sequence number is taken in the same statement as the insert (the (conversation_id, seq)
-// index makes MAX one lookup). Only the writer thread inserts, so nothing can take the number in
-// between; an unknown conversation fails the foreign key and the statement undoes itself.
+// A plain insert: the sequence number comes from WriteContext's cache (see m_lastSeq) and the id
+// from the rowid. Taking either in the statement (INSERT ... SELECT MAX(seq) FROM messages, or
+// RETURNING) costs a temporary table each, with its own pager, for every message; two more come
+// from the table's CHECK ... IN constraints (see StoreDatabase::open for what keeps them cheap).
+// An unknown conversation fails the foreign key and the statement undoes itself.
 const char kInsertMessage[] =
     "INSERT INTO messages (conversation_id, seq, sender_kind, sender_id, kind, body, created_at)"
-    " SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE conversation_id = ?"
-    " RETURNING id, seq";
+    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+// Read when the cache has no number for the conversation (the (conversation_id, seq) index makes
+// it one lookup).
+const char kLastSeq[] = "SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1";
+// Past this many conversations the cache starts over (a long-running coordinator meets millions).
+constexpr int kSeqCacheLimit = 100000;
 const char kInsertAttachment[] =
     "INSERT INTO attachments (message_id, name, mime, size, data, path) VALUES (?, ?, ?, ?, ?, ?)";
 const char kEditMessage[] = "UPDATE messages SET body = ?, edited_at = ? WHERE id = ?";
@@ -186,6 +192,10 @@ bool control(QSqlQuery *q, const char *sql, QString *error)
 
 bool WriteContext::begin(QString *error)
 {
+    // Anything left from a transaction that did not end through commit() or rollback() is doubtful.
+    forgetSeqs(m_seqsInSavepoint);
+    forgetSeqs(m_seqsInTransaction);
+    m_inSavepoint = false;
     WriteResult r;
     return control(statement(kBegin, &r), kBegin, error);
 }
@@ -193,32 +203,89 @@ bool WriteContext::begin(QString *error)
 bool WriteContext::commit(QString *error)
 {
     WriteResult r;
-    return control(statement(kCommit, &r), kCommit, error);
+    if (!control(statement(kCommit, &r), kCommit, error)) {
+        // The caller rolls back; whether or not SQLite kept the transaction, forget its numbers.
+        forgetSeqs(m_seqsInSavepoint);
+        forgetSeqs(m_seqsInTransaction);
+        return false;
+    }
+    m_seqsInTransaction.clear();
+    m_seqsInSavepoint.clear();
+    m_inSavepoint = false;
+    return true;
 }
 
 void WriteContext::rollback()
 {
+    forgetSeqs(m_seqsInSavepoint);
+    forgetSeqs(m_seqsInTransaction);
+    m_inSavepoint = false;
     WriteResult r;
     control(statement(kRollback, &r), kRollback, nullptr);
 }
 
 bool WriteContext::savepoint(QString *error)
 {
+    m_seqsInSavepoint.clear();
+    m_inSavepoint = true;
     WriteResult r;
     return control(statement(kSavepoint, &r), kSavepoint, error);
 }
 
 bool WriteContext::release(QString *error)
 {
+    // Kept by the transaction now (and forgotten with it if it rolls back, even if this failed).
+    m_seqsInTransaction.unite(m_seqsInSavepoint);
+    m_seqsInSavepoint.clear();
+    m_inSavepoint = false;
     WriteResult r;
     return control(statement(kRelease, &r), kRelease, error);
 }
 
 bool WriteContext::rollbackToSavepoint(QString *error)
 {
+    forgetSeqs(m_seqsInSavepoint);
+    m_inSavepoint = false;
     WriteResult r;
     return control(statement(kRollbackTo, &r), kRollbackTo, error) &&
            control(statement(kRelease, &r), kRelease, error);
+}
+
+// ---- message numbers ----
+
+bool WriteContext::lastSeq(const QString &conversationId, qint64 *seq, WriteResult *failure)
+{
+    const auto cached = m_lastSeq.constFind(conversationId);
+    if (cached != m_lastSeq.constEnd()) {
+        *seq = cached.value();
+        return true;
+    }
+    QSqlQuery *q = statement(kLastSeq, failure);
+    if (!q)
+        return false;
+    q->bindValue(0, conversationId);
+    if (!run(q, failure, QStringLiteral("numbering a message of %1").arg(quoted(conversationId))))
+        return false;
+    *seq = q->next() ? q->value(0).toLongLong() : 0;
+    q->finish();
+    return true;
+}
+
+void WriteContext::noteSeq(const QString &conversationId, qint64 seq)
+{
+    // Starting over is always safe: a forgotten number is read from the store again, and the
+    // transaction sees its own writes.
+    if (m_lastSeq.size() >= kSeqCacheLimit)
+        m_lastSeq.clear();
+    m_lastSeq.insert(conversationId, seq);
+    (m_inSavepoint ? m_seqsInSavepoint : m_seqsInTransaction).insert(conversationId);
+}
+
+void WriteContext::forgetSeqs(QSet<QString> &conversations)
+{
+    for (const QString &id : std::as_const(conversations))
+        m_lastSeq.remove(id);
+    conversations.clear();
 }
 
 // ---- operations ----
@@ -485,30 +552,32 @@ WriteResult WriteContext::appendMessage(const Message &m)
     if (m.attachment && (m.attachment->name.isEmpty() || m.attachment->size < 0))
         return invalid(QStringLiteral("an attachment needs a name and a size"));
     WriteResult r;
+    qint64 last = 0;
+    if (!lastSeq(m.conversationId, &last, &r))
+        return r;
     QSqlQuery *q = statement(kInsertMessage, &r);
     if (!q)
         return r;
     q->bindValue(0, m.conversationId);
-    q->bindValue(1, toString(m.senderKind));
-    q->bindValue(2, text(m.senderId));
-    q->bindValue(3, toString(m.kind));
-    q->bindValue(4, text(m.body));
-    q->bindValue(5, m.createdAt);
-    q->bindValue(6, m.conversationId);
+    q->bindValue(1, last + 1);
+    q->bindValue(2, toString(m.senderKind));
+    q->bindValue(3, text(m.senderId));
+    q->bindValue(4, toString(m.kind));
+    q->bindValue(5, text(m.body));
+    q->bindValue(6, m.createdAt);
     if (!run(q, &r, QStringLiteral("message for conversation %1").arg(quoted(m.conversationId)))) {
+        // Whatever went wrong, the next message of this conversation reads its number afresh.
+        m_lastSeq.remove(m.conversationId);
         // messages has one foreign key: its conversation.
         if (r.code == QLatin1String("not-found"))
             r.error = QStringLiteral("message for unknown conversation %1").arg(quoted(m.conversationId));
         return r;
     }
-    if (!q->next()) {
-        q->finish();
-        return WriteResult::failure(QStringLiteral("io"),
-                                    QStringLiteral("the message insert returned no row"));
-    }
-    r.id = q->value(0).toLongLong();
-    r.seq = q->value(1).toLongLong();
-    q->finish();
+    r.id = q->lastInsertId().toLongLong();
+    r.seq = last + 1;
+    noteSeq(m.conversationId, r.seq);
+    if (r.id <= 0)
+        return WriteResult::failure(QStringLiteral("io"), QStringLiteral("the message insert gave no id"));
     if (m.attachment) {
         const Attachment &a = *m.attachment;
         QSqlQuery *att = statement(kInsertAttachment, &r);
@@ -523,6 +592,8 @@ WriteResult WriteContext::appendMessage(const Message &m)
                        a.path.isEmpty() ? QVariant(a.data.isNull() ? QByteArray("") : a.data) : QVariant());
         att->bindValue(5, nullable(a.path));
         if (!run(att, &r, QStringLiteral("attachment %1").arg(quoted(a.name)))) {
+            // The caller undoes the message with its savepoint; read the number afresh either way.
+            m_lastSeq.remove(m.conversationId);
             r.id = r.seq = 0;
             return r;
         }

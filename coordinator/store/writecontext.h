@@ -4,6 +4,8 @@
 
 #include "records.h"
 
+#include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <memory>
@@ -51,9 +53,25 @@ private:
     bool run(QSqlQuery *query, WriteResult *failure, const QString &what);
     // Whether a row exists for a one-parameter existence query; false with `failure` set on error.
     bool exists(const char *sql, const QString &key, bool *found, WriteResult *failure);
+    // The conversation's last message number as this transaction sees it: cached, else read from
+    // the store. False with `failure` set on error.
+    bool lastSeq(const QString &conversationId, qint64 *seq, WriteResult *failure);
+    void noteSeq(const QString &conversationId, qint64 seq);
+    // Drops the cached numbers of these conversations: the next message reads them from the store,
+    // which after a rollback holds the truth again.
+    void forgetSeqs(QSet<QString> &conversations);
 
     QSqlDatabase m_db;
     std::unordered_map<const char *, std::unique_ptr<QSqlQuery>> m_statements;
+    // Message numbers are taken here instead of in the INSERT (a MAX subquery on the table being
+    // inserted into, or RETURNING, makes SQLite build and free a temporary table for every
+    // message). Only this connection writes messages, so the cache is exact as long as every
+    // number it holds is in the store or in the open transaction: numbers taken in a savepoint or
+    // transaction that is rolled back are forgotten with it (the sets below say which).
+    QHash<QString, qint64> m_lastSeq;
+    QSet<QString> m_seqsInTransaction; // numbers taken in the open transaction, outside a savepoint
+    QSet<QString> m_seqsInSavepoint;   // numbers taken in the open savepoint
+    bool m_inSavepoint = false;
 };
 
 } // namespace sb

@@ -1,6 +1,7 @@
 // The writer's mechanics: acknowledgement only after commit and on the caller's thread, group
 // commit (many writes, few transactions), a failing write that does not poison its batch, clean
-// shutdown, refusal after close or a failed start, and a database locked by someone else.
+// shutdown, refusal after close or a failed start, a database locked by someone else, and message
+// numbers that stay gapless when a batch or a savepoint is rolled back.
 #include "storedatabase.h"
 #include "storereader.h"
 #include "storewriter.h"
@@ -50,6 +51,7 @@ private slots:
     void startFailureFailsQueuedWrites();
     void startOnlyOnce();
     void lockedDatabase();
+    void rolledBackWritesLeaveNoNumbers();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("store.db")); }
@@ -306,6 +308,91 @@ void TestStoreWriter::lockedDatabase()
     const QList<EngineEvent> events = reader.engineEventsSince(0);
     QCOMPARE(events.size(), 2);
     QCOMPARE(events[1].type, QStringLiteral("after"));
+}
+
+void TestStoreWriter::rolledBackWritesLeaveNoNumbers()
+{
+    // The writer numbers messages from a cache, not in the INSERT: numbers taken by writes that
+    // were rolled back (the whole batch, or one write's savepoint) must be given again.
+    QString error;
+    {
+        StoreWriter writer(path());
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        seed(writer, QStringLiteral("t1"));
+        seed(writer, QStringLiteral("t2"));
+        writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("one")));
+        QVERIFY(writer.flush(10000));
+    }
+    {
+        // Failures on demand: a message statement that aborts, and an attachment that does.
+        QSqlDatabase other = StoreDatabase::open(path(), QStringLiteral("triggers"), &error);
+        QVERIFY2(other.isValid(), qPrintable(error));
+        QVERIFY2(StoreDatabase::exec(other,
+                                     QStringLiteral("CREATE TRIGGER poison BEFORE INSERT ON messages"
+                                                    " WHEN NEW.body = 'poison' BEGIN SELECT RAISE(ABORT, "
+                                                    "'poisoned'); END"),
+                                     &error),
+                 qPrintable(error));
+        QVERIFY2(StoreDatabase::exec(other,
+                                     QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON attachments"
+                                                    " WHEN NEW.name = 'refused' BEGIN SELECT RAISE(ABORT, "
+                                                    "'refused'); END"),
+                                     &error),
+                 qPrintable(error));
+        StoreDatabase::close(other);
+    }
+    StoreWriter writer(path());
+    QList<WriteResult> results;
+    auto record = [&results](const WriteResult &r) { results << r; };
+    // One batch (queued before start): "two" takes number 2 of t1, then the poisoned write ends the
+    // transaction (an io failure), so nothing of the batch is stored.
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("two")), record);
+    writer.appendMessage(textMessage(QStringLiteral("t2"), QStringLiteral("poison")), record);
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(results.size(), 2);
+    QVERIFY(!results[0].ok);
+    QVERIFY(!results[1].ok);
+    QCOMPARE(results[1].code, QStringLiteral("io"));
+    QCOMPARE(writer.stats().transactions, 1u);
+
+    results.clear();
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("three")), record);
+    writer.appendMessage(textMessage(QStringLiteral("t2"), QStringLiteral("first")), record);
+    // An image whose attachment is refused: its savepoint undoes the message too.
+    Message image = textMessage(QStringLiteral("t1"), QString());
+    image.kind = MessageKind::Image;
+    image.attachment = Attachment{QStringLiteral("refused"), QStringLiteral("image/png"), 3, "png", {}};
+    writer.appendMessage(image, record);
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("four")), record);
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(results.size(), 4);
+    QVERIFY2(results[0].ok, qPrintable(results[0].error));
+    QCOMPARE(results[0].seq, 2);
+    QVERIFY2(results[1].ok, qPrintable(results[1].error));
+    QCOMPARE(results[1].seq, 1);
+    QVERIFY(!results[2].ok);
+    QVERIFY2(results[2].error.contains(QLatin1String("refused")), qPrintable(results[2].error));
+    QVERIFY2(results[3].ok, qPrintable(results[3].error));
+    QCOMPARE(results[3].seq, 3);
+    // Ids only grow, whatever was rolled back.
+    QVERIFY(results[0].id < results[1].id);
+    QVERIFY(results[1].id < results[3].id);
+
+    StoreReader reader;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+    const QList<Message> t1 = reader.history(QStringLiteral("t1"));
+    QCOMPARE(t1.size(), 3);
+    for (int i = 0; i < t1.size(); ++i) {
+        QCOMPARE(t1[i].seq, qint64(i + 1));
+        QCOMPARE(t1[i].body, (QStringList{"one", "three", "four"}[i]));
+    }
+    QCOMPARE(t1[1].id, results[0].id);
+    QCOMPARE(t1[2].id, results[3].id);
+    const QList<Message> t2 = reader.history(QStringLiteral("t2"));
+    QCOMPARE(t2.size(), 1);
+    QCOMPARE(t2[0].seq, 1);
+    QCOMPARE(t2[0].id, results[1].id);
 }
 
 QTEST_GUILESS_MAIN(TestStoreWriter)

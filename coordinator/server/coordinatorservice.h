@@ -44,7 +44,10 @@ public:
         std::optional<SiteConfig> seedSite; // used when the store has no site yet
         qint64 sessionLifetimeMs = 12LL * 3600 * 1000;
         qint64 customerSessionLifetimeMs = 30LL * 24 * 3600 * 1000;
-        int replayEvents = 5000; // events kept per session for a client that reconnects
+        // Events kept per session for a client that reconnects: at most this many, and at most this
+        // many bytes of frames (the oldest go first; a resume from before them answers `reset`).
+        int replayEvents = 5000;
+        qint64 replayBytes = 1024 * 1024;
         bool driveTimers = true; // schedule tick() with a QTimer (tests on a manual clock call tick())
     };
 
@@ -130,6 +133,10 @@ private:
     // its number is taken now, in the order of decisions, and the event is filled in and sent later.
     quint64 reserveEvent(SessionState *session);
     void fillEvent(const QString &tokenHash, quint64 seq, const QString &name, const QJsonObject &data);
+    // The event's frame up to its sequence number, encoded once for all the sessions it goes to.
+    const QByteArray &eventHead(const QString &name, const QJsonObject &data);
+    // Drops a session's oldest kept events beyond the replay limits.
+    void trimRecent(SessionState *session) const;
     void pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data);
     void pushToCustomer(const QString &customerId, const QString &name, const QJsonObject &data);
     void pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data);
@@ -223,6 +230,11 @@ private:
     QHash<QString, Conversation> m_rows;              // open conversations, as last written to the store
     QHash<QString, QString> m_openConversation;       // customer -> their open conversation
     QHash<QString, QString> m_customerNames;          // customers of open conversations and of this run
+    // The last event encoded (see eventHead): a fan-out passes the same name and data to every
+    // recipient, so they share one encoding.
+    QString m_headName;
+    QJsonObject m_headData;
+    QByteArray m_head;
     Stats m_stats;
 };
 

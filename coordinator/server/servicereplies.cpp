@@ -6,6 +6,7 @@
 #include "envelope.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <algorithm>
 
 namespace sb {
@@ -62,14 +63,73 @@ void CoordinatorService::failEngine(Call &call, const EngineResult &r)
     fail(call, codes.value(r.code, ErrorCode::Conflict), r.message);
 }
 
+namespace {
+
+// The frame of an event is built by hand, not as a QJsonObject around `data`: wrapping the data
+// copies it, and the envelope would be encoded again for every recipient. `data` goes last but one
+// so that only the sequence number differs between recipients: head + seq + '}'.
+QByteArray encodeHead(const QString &name, const QJsonObject &data)
+{
+    const QByteArray body = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    const QByteArray event = name.toUtf8();
+    QByteArray head;
+    head.reserve(event.size() + body.size() + 32);
+    head.append("{\"event\":\"");
+    for (const char c : event) {
+        // Event names are the protocol's own identifiers; escaped all the same.
+        if (c == '"' || c == '\\') {
+            head.append('\\').append(c);
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            head.append("\\u00").append(QByteArray::number(static_cast<int>(c), 16).rightJustified(2, '0'));
+        } else {
+            head.append(c);
+        }
+    }
+    head.append("\",\"data\":").append(body).append(",\"seq\":");
+    return head;
+}
+
+QByteArray frameOf(const QByteArray &head, quint64 seq)
+{
+    QByteArray frame;
+    frame.reserve(head.size() + 22);
+    frame.append(head).append(QByteArray::number(seq)).append('}');
+    return frame;
+}
+
+} // namespace
+
+const QByteArray &CoordinatorService::eventHead(const QString &name, const QJsonObject &data)
+{
+    // QJsonObject compares shared data by pointer first, so a fan-out's repeats cost nothing; equal
+    // content from elsewhere encodes the same anyway.
+    if (m_head.isEmpty() || name != m_headName || data != m_headData) {
+        m_head = encodeHead(name, data);
+        m_headName = name;
+        m_headData = data;
+    }
+    return m_head;
+}
+
+void CoordinatorService::trimRecent(SessionState *s) const
+{
+    // Oldest first, by count and by bytes. A resume from before the oldest kept event answers
+    // `reset` (serviceauth.cpp), so dropping never loses an event silently.
+    while (!s->recent.empty() && (static_cast<qint64>(s->recent.size()) > m_options.replayEvents ||
+                                  s->recentBytes > m_options.replayBytes)) {
+        s->recentBytes -= s->recent.front().second.size();
+        s->recent.pop_front();
+    }
+}
+
 void CoordinatorService::pushEvent(SessionState *s, const QString &name, const QJsonObject &data)
 {
     // Numbered now (so the order is the order of decisions), sent when the round completes.
     const quint64 seq = s->nextSeq++;
-    const QByteArray frame = protocol::encodeEvent(seq, name, data);
+    const QByteArray frame = frameOf(eventHead(name, data), seq);
     s->recent.emplace_back(seq, frame);
-    while (static_cast<int>(s->recent.size()) > m_options.replayEvents)
-        s->recent.pop_front();
+    s->recentBytes += frame.size();
+    trimRecent(s);
     const QString key = s->tokenHash;
     auto send = [this, key, seq, frame](bool) {
         auto it = m_sessions.find(key);
@@ -95,8 +155,7 @@ quint64 CoordinatorService::reserveEvent(SessionState *s)
     // session would skip them (sentUpTo). An empty frame holds the place until fillEvent().
     const quint64 seq = s->nextSeq++;
     s->recent.emplace_back(seq, QByteArray());
-    while (static_cast<int>(s->recent.size()) > m_options.replayEvents)
-        s->recent.pop_front();
+    trimRecent(s);
     return seq;
 }
 
@@ -107,11 +166,14 @@ void CoordinatorService::fillEvent(const QString &tokenHash, quint64 seq, const 
     if (it == m_sessions.end())
         return;
     SessionState *s = it->second.get();
-    const QByteArray frame = protocol::encodeEvent(seq, name, data);
+    const QByteArray frame = frameOf(eventHead(name, data), seq);
     const auto place = std::lower_bound(s->recent.begin(), s->recent.end(), seq,
                                         [](const auto &e, quint64 n) { return e.first < n; });
-    if (place != s->recent.end() && place->first == seq)
+    if (place != s->recent.end() && place->first == seq) {
+        s->recentBytes += frame.size() - place->second.size();
         place->second = frame;
+        trimRecent(s);
+    }
     if (!s->link || seq <= s->sentUpTo)
         return;
     s->sentUpTo = seq;
@@ -121,15 +183,18 @@ void CoordinatorService::fillEvent(const QString &tokenHash, quint64 seq, const 
 
 void CoordinatorService::pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data)
 {
-    for (SessionState *s : m_staffSessions.values(accountId))
-        pushEvent(s, name, data);
+    // Walked in place rather than copied out with values(): pushing changes sessions, not the hash.
+    const auto [begin, end] = std::as_const(m_staffSessions).equal_range(accountId);
+    for (auto it = begin; it != end; ++it)
+        pushEvent(it.value(), name, data);
 }
 
 void CoordinatorService::pushToCustomer(const QString &customerId, const QString &name,
                                         const QJsonObject &data)
 {
-    for (SessionState *s : m_customerSessions.values(customerId))
-        pushEvent(s, name, data);
+    const auto [begin, end] = std::as_const(m_customerSessions).equal_range(customerId);
+    for (auto it = begin; it != end; ++it)
+        pushEvent(it.value(), name, data);
 }
 
 void CoordinatorService::pushToAdmins(const QString &name, const QJsonObject &data)

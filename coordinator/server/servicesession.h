@@ -27,6 +27,7 @@ struct SessionState
     quint64 nextSeq = 1;
     quint64 sentUpTo = 0;                              // the last event sent on the current link
     std::deque<std::pair<quint64, QByteArray>> recent; // the latest events, oldest first
+    qint64 recentBytes = 0;                            // the sizes of their frames, summed
     ClientLink *link = nullptr;                        // the connection it is attached to, if any
 };
 

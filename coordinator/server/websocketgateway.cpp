@@ -4,6 +4,8 @@
 #include "coordinatorservice.h"
 #include "protocol.h"
 
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -32,17 +34,39 @@ WebSocketGateway::~WebSocketGateway()
 bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString *error,
                               const std::optional<QSslConfiguration> &tls)
 {
+    m_tcp = nullptr; // a child of the server it replaces
     m_server = std::make_unique<QWebSocketServer>(QStringLiteral("switchboard-coordinator"),
                                                   tls ? QWebSocketServer::SecureMode
                                                       : QWebSocketServer::NonSecureMode);
-    if (tls)
-        m_server->setSslConfiguration(*tls);
     connect(m_server.get(), &QWebSocketServer::newConnection, this, &WebSocketGateway::onConnection);
-    if (!m_server->listen(address, port)) {
+    if (tls) {
+        m_server->setSslConfiguration(*tls);
+        if (!m_server->listen(address, port)) {
+            *error = QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(address.toString())
+                         .arg(port)
+                         .arg(m_server->errorString());
+            return false;
+        }
+        return true;
+    }
+    // Plain ws: the gateway accepts the TCP connections itself to turn Nagle's algorithm off before
+    // handing them to the WebSocket server (which does not expose its sockets). Events go out as
+    // many small frames; with Nagle each one after the first waits for the peer's delayed ACK (up
+    // to 40 ms on Linux) while an earlier one is unacknowledged. A child of the WebSocket server,
+    // like the server's own listener, so sockets are torn down in the same order.
+    m_tcp = new QTcpServer(m_server.get());
+    connect(m_tcp, &QTcpServer::newConnection, this, [this] {
+        while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
+            socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            m_server->handleConnection(socket);
+        }
+    });
+    if (!m_tcp->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(address.toString())
                      .arg(port)
-                     .arg(m_server->errorString());
+                     .arg(m_tcp->errorString());
         return false;
     }
     return true;
@@ -50,11 +74,15 @@ bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString
 
 quint16 WebSocketGateway::port() const
 {
+    if (m_tcp)
+        return m_tcp->serverPort();
     return m_server ? m_server->serverPort() : 0;
 }
 
 void WebSocketGateway::close()
 {
+    if (m_tcp)
+        m_tcp->close();
     if (m_server)
         m_server->close();
 }

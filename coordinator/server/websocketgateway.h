@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+class QTcpServer;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -36,6 +37,7 @@ private:
 
     CoordinatorService *m_service;
     std::unique_ptr<QWebSocketServer> m_server;
+    QTcpServer *m_tcp = nullptr; // plain ws only: the listener (a child of m_server)
     int m_connections = 0;
 };
 

@@ -5,6 +5,8 @@
 #include "demosite.h"
 #include "deskclient.h"
 #include "hostedcoordinator.h"
+#include "inboxmodel.h"
+#include "inboxpanel.h"
 #include "mainwindow.h"
 #include "preferences.h"
 #include "signindialog.h"
@@ -13,18 +15,72 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QMessageBox>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTreeView>
+#include <cstdio>
+
+#ifdef Q_OS_LINUX
+#include <ctime>
+#include <unistd.h>
+#endif
 
 namespace sb {
+
+namespace {
+
+QElapsedTimer &sinceMain()
+{
+    static QElapsedTimer timer;
+    return timer;
+}
+
+// Milliseconds since the process started. On Linux from the kernel's start time (10 ms ticks), so
+// loading the program and its libraries counts too; elsewhere since prepareDesktopEnvironment().
+qint64 msSinceProcessStart()
+{
+#ifdef Q_OS_LINUX
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (stat.open(QIODevice::ReadOnly)) {
+        // The command name may hold spaces; the fields after its closing parenthesis start at 3.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        timespec now{};
+        const long ticks = sysconf(_SC_CLK_TCK);
+        if (fields.size() > 19 && ticks > 0 && clock_gettime(CLOCK_BOOTTIME, &now) == 0) {
+            const qint64 startMs = fields.at(19).toLongLong() * 1000 / ticks;
+            return qint64(now.tv_sec) * 1000 + now.tv_nsec / 1000000 - startMs;
+        }
+    }
+#endif
+    return sinceMain().elapsed();
+}
+
+// Resident memory in KiB (0 where /proc is not there).
+qint64 residentKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
+
+} // namespace
 
 void prepareDesktopEnvironment()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("Switchboard"));
     QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SB_VERSION_STRING));
+    sinceMain().start();
 }
 
 int runDesktop(QApplication &app)
@@ -57,7 +113,17 @@ int runDesktop(QApplication &app)
     QCommandLineOption shotDelay(QStringLiteral("screenshot-after"),
                                  QApplication::translate("main", "Seconds to wait before --screenshot."),
                                  QStringLiteral("seconds"), QStringLiteral("8"));
-    parser.addOptions({demo, speed, lang, theme, shot, shotDelay});
+    // For scripts and benchmarks, so kept out of --help (and out of the translations); README.md
+    // describes them.
+    QCommandLineOption connectTo(QStringLiteral("connect"), QStringLiteral("Sign in to this coordinator."),
+                                 QStringLiteral("url"));
+    QCommandLineOption login(QStringLiteral("login"), QStringLiteral("Login for --connect."),
+                             QStringLiteral("login"));
+    QCommandLineOption reportReady(QStringLiteral("report-ready"),
+                                   QStringLiteral("Print the start-up time once the inbox shows."));
+    for (QCommandLineOption *o : {&connectTo, &login, &reportReady})
+        o->setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({demo, speed, lang, theme, shot, shotDelay, connectTo, login, reportReady});
     parser.process(app);
 
     DesktopOptions options;
@@ -67,6 +133,9 @@ int runDesktop(QApplication &app)
     options.theme = parser.value(theme);
     options.screenshot = parser.value(shot);
     options.screenshotAfterMs = static_cast<int>(parser.value(shotDelay).toDouble() * 1000);
+    options.connectUrl = QUrl(parser.value(connectTo));
+    options.login = parser.value(login);
+    options.reportReady = parser.isSet(reportReady);
     DesktopApp desktop(app, options);
     if (!desktop.start())
         return 0;
@@ -94,6 +163,8 @@ DesktopApp::~DesktopApp()
 bool DesktopApp::start()
 {
     m_desk = std::make_unique<DeskClient>();
+    if (m_options.reportReady)
+        reportWhenReady();
     if (m_options.demo) {
         QString error;
         if (!startDemo(&error)) {
@@ -105,8 +176,59 @@ bool DesktopApp::start()
     }
     if (!m_host)
         m_host = std::make_unique<HostedCoordinator>();
+    if (m_options.connectUrl.isValid()) {
+        signInDirectly();
+        return true;
+    }
     showSignIn();
     return m_signIn != nullptr;
+}
+
+void DesktopApp::signInDirectly()
+{
+    const QString password = qEnvironmentVariable("SWITCHBOARD_PASSWORD");
+    qunsetenv("SWITCHBOARD_PASSWORD"); // nothing this program starts inherits it
+    // Only this first attempt ends the program when it fails; after a sign-out the dialog takes over.
+    auto *attempt = new QObject(this);
+    connect(m_desk->connection(), &CoordinatorConnection::signedIn, attempt, [this, attempt] {
+        attempt->deleteLater();
+        showMain();
+    });
+    connect(m_desk->connection(), &CoordinatorConnection::signInFailed, attempt,
+            [this, attempt](const QString &code, const QString &message) {
+                attempt->deleteLater();
+                std::fprintf(stderr, "switchboard: sign-in failed (%s): %s\n", qPrintable(code),
+                             qPrintable(message));
+                m_app.exit(2);
+            });
+    if (password.isEmpty() || m_options.login.isEmpty()) {
+        QTimer::singleShot(0, attempt, [this] {
+            std::fputs("switchboard: --connect needs --login and the password in SWITCHBOARD_PASSWORD\n",
+                       stderr);
+            m_app.exit(2);
+        });
+        return;
+    }
+    m_desk->connection()->signIn(m_options.connectUrl, m_options.login, password);
+}
+
+void DesktopApp::reportWhenReady()
+{
+    connect(
+        m_desk.get(), &DeskClient::readyChanged, this,
+        [this] {
+            // After everything else the snapshot set off; then the inbox is laid out and painted
+            // at once, so the time covers what a person waits for.
+            QTimer::singleShot(0, this, [this] {
+                if (!m_window)
+                    return;
+                m_window->inbox()->view()->viewport()->repaint();
+                std::printf("ready %lld %d %lld\n", msSinceProcessStart(), m_desk->inbox()->rowCount(),
+                            residentKiB());
+                std::fflush(stdout);
+            });
+        },
+        Qt::SingleShotConnection);
 }
 
 void DesktopApp::showSignIn()

@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QUrl>
 #include <memory>
 
 class QApplication;
@@ -25,6 +26,13 @@ struct DesktopOptions
     QString theme;      // overrides the preference
     QString screenshot; // save the main window here, then quit
     int screenshotAfterMs = 8000;
+    // Sign in here at once, without the dialog, as `login` with the password from the environment
+    // variable SWITCHBOARD_PASSWORD (never a command-line argument: others can read those).
+    QUrl connectUrl;
+    QString login;
+    // Print "ready <ms since the process started> <inbox rows> <resident KiB>" on stdout once the
+    // first inbox snapshot is shown (for bench_inbox).
+    bool reportReady = false;
 };
 
 // Before the QApplication exists: names used by settings and the keychain.
@@ -50,6 +58,8 @@ private:
     void showSignIn();
     void showMain();
     void signOut();
+    void signInDirectly();
+    void reportWhenReady();
     bool startDemo(QString *error);
 
     QApplication &m_app;

@@ -58,8 +58,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <random>
 #include <string>
@@ -69,7 +69,7 @@ namespace {
 
 constexpr int kGroups = 20;
 constexpr int kSkills = 50;
-constexpr int kSpecialistBase = 40; // skills s40..s49: specialists ("refund" adds one)
+constexpr int kSpecialistBase = 40;          // skills s40..s49: specialists ("refund" adds one)
 constexpr qint64 kStartMs = 1718092800000LL; // 2024-06-11 08:00 UTC: far from midnight
 
 double threadCpuSeconds()
@@ -110,7 +110,7 @@ struct Options
     bool quick = false;
     bool verify = false;
     quint64 seed = 20240611;
-    int only = 0; // run just this agent count (for profiling)
+    int only = 0;   // run just this agent count (for profiling)
     int repeat = 0; // runs per size; each row reports the median run (0: 3, or 1 with --quick/--verify)
 };
 
@@ -138,10 +138,22 @@ QString twoDigits(const char *prefix, int n)
     return QString::asprintf("%s%02d", prefix, n);
 }
 
-QString skillName(int s) { return twoDigits("s", s); }
-QString groupName(int g) { return twoDigits("g", g); }
-int coreA(int g) { return (2 * g) % kSkills; }
-int coreB(int g) { return (2 * g + 1) % kSkills; }
+QString skillName(int s)
+{
+    return twoDigits("s", s);
+}
+QString groupName(int g)
+{
+    return twoDigits("g", g);
+}
+int coreA(int g)
+{
+    return (2 * g) % kSkills;
+}
+int coreB(int g)
+{
+    return (2 * g + 1) % kSkills;
+}
 
 sb::SiteConfig buildSite(int agents, Rng &rng, bool verify)
 {
@@ -154,9 +166,12 @@ sb::SiteConfig buildSite(int agents, Rng &rng, bool verify)
 
     for (int g = 0; g < kGroups; ++g) {
         const QString gn = groupName(g);
-        site.channels.push_back({QStringLiteral("web-") + gn, QStringLiteral("Web ") + gn, QStringLiteral("web"), 0});
-        site.channels.push_back({QStringLiteral("chat-") + gn, QStringLiteral("Chat ") + gn, QStringLiteral("whatsapp"), 1});
-        site.channels.push_back({QStringLiteral("mail-") + gn, QStringLiteral("Mail ") + gn, QStringLiteral("email"), 0});
+        site.channels.push_back(
+            {QStringLiteral("web-") + gn, QStringLiteral("Web ") + gn, QStringLiteral("web"), 0});
+        site.channels.push_back(
+            {QStringLiteral("chat-") + gn, QStringLiteral("Chat ") + gn, QStringLiteral("whatsapp"), 1});
+        site.channels.push_back(
+            {QStringLiteral("mail-") + gn, QStringLiteral("Mail ") + gn, QStringLiteral("email"), 0});
 
         sb::GroupConfig group;
         group.id = gn;
@@ -165,7 +180,8 @@ sb::SiteConfig buildSite(int agents, Rng &rng, bool verify)
         if (verify && g == kGroups - 1) {
             // --verify only: one group closed (Tuesdays until 08:00), to cover the off-hours paths.
             QString error;
-            sb::WorkingHours::fromJson(QJsonObject{{QStringLiteral("tue"), QStringLiteral("00:00-08:00")}}, &group.hours, &error);
+            sb::WorkingHours::fromJson(QJsonObject{{QStringLiteral("tue"), QStringLiteral("00:00-08:00")}},
+                                       &group.hours, &error);
             group.offHoursMessage = QStringLiteral("We are closed");
         }
         site.groups.push_back(group);
@@ -232,7 +248,8 @@ sb::SiteConfig buildSite(int agents, Rng &rng, bool verify)
         mail.groups << gn;
         mail.strategy = sb::Strategy::Skills;
         mail.skills << skillName(coreA(g)) << skillName(coreB(g));
-        mail.keywordSkills.push_back({QStringLiteral("refund"), skillName(kSpecialistBase + g % (kSkills - kSpecialistBase))});
+        mail.keywordSkills.push_back(
+            {QStringLiteral("refund"), skillName(kSpecialistBase + g % (kSkills - kSpecialistBase))});
         mail.maxWaitSeconds = 600;
         site.rules.push_back(mail);
     }
@@ -336,12 +353,12 @@ struct Row
     quint64 events = 0;
     quint64 decisions = 0;
     double engineNs = 0; // thread CPU time of the phase minus the calibrated timing overhead
-    double clockNs = 0; // sum of the per-call steady_clock durations
+    double clockNs = 0;  // sum of the per-call steady_clock durations
     double p50us = 0, p99us = 0;
     double wallS = 0;
     double spread = 0; // (slowest - fastest) / median engineNs over the repeated runs
-    long faults = 0; // minor page faults during the phase
-    QString mix; // decision kinds in the phase
+    long faults = 0;   // minor page faults during the phase
+    QString mix;       // decision kinds in the phase
 };
 
 double median(std::vector<double> v)
@@ -359,7 +376,8 @@ std::vector<Row> mergeRuns(const std::vector<std::vector<Row>> &runs)
     for (std::size_t i = 0; i < out.size(); ++i) {
         std::vector<double> ns, p50, p99;
         for (const auto &run : runs) {
-            if (run.size() != out.size() || run[i].decisions != out[i].decisions || run[i].events != out[i].events) {
+            if (run.size() != out.size() || run[i].decisions != out[i].decisions ||
+                run[i].events != out[i].events) {
                 std::fprintf(stderr, "error: repeated runs made different decisions (not deterministic)\n");
                 std::exit(1);
             }
@@ -406,9 +424,13 @@ public:
         row->p50us = pct(0.50);
         row->p99us = pct(0.99);
         if (getenv("BENCH_DIST")) {
-            double top = 0; std::vector<std::int64_t> v = m_ns; std::sort(v.begin(), v.end());
-            for (std::size_t i = v.size() * 99 / 100; i < v.size(); ++i) top += v[i];
-            std::printf("   dist p90 %.1f p99.9 %.1f max %.1f us; top1%% share of sum %.2f\n", pct(0.9), pct(0.999), v.back() / 1000.0, top / sum);
+            double top = 0;
+            std::vector<std::int64_t> v = m_ns;
+            std::sort(v.begin(), v.end());
+            for (std::size_t i = v.size() * 99 / 100; i < v.size(); ++i)
+                top += v[i];
+            std::printf("   dist p90 %.1f p99.9 %.1f max %.1f us; top1%% share of sum %.2f\n", pct(0.9),
+                        pct(0.999), v.back() / 1000.0, top / sum);
         }
     }
 
@@ -418,16 +440,17 @@ private:
 
 const char *kindName(int k)
 {
-    static const char *names[] = {"assigned", "queued", "off-hours", "unmatched", "reassigned", "requeued",
-                                  "widened", "claimed", "transferred", "invited", "closed"};
+    static const char *names[] = {"assigned", "queued",  "off-hours",   "unmatched", "reassigned", "requeued",
+                                  "widened",  "claimed", "transferred", "invited",   "closed"};
     return k >= 0 && k < 11 ? names[k] : "?";
 }
 
 class Bench
 {
 public:
-    Bench(const Options &opt, const Size &size) : m_opt(opt), m_size(size), m_rng(opt.seed + static_cast<quint64>(size.agents)),
-                                                   m_clock(kStartMs), m_engine(m_clock)
+    Bench(const Options &opt, const Size &size)
+        : m_opt(opt), m_size(size), m_rng(opt.seed + static_cast<quint64>(size.agents)), m_clock(kStartMs),
+          m_engine(m_clock)
     {
         m_tally.digest = opt.verify;
         m_engine.setSink([this](const sb::Decision &d) { m_tally.onDecision(d); });
@@ -454,7 +477,8 @@ public:
         }
         m_setupS = std::chrono::duration<double>(std::chrono::steady_clock::now() - setup0).count();
         // The sink appends here inside timed calls: no reallocation in the measurement.
-        m_tally.assigned.reserve(static_cast<std::size_t>(m_capacity) + static_cast<std::size_t>(m_size.queueTarget) + 100000);
+        m_tally.assigned.reserve(static_cast<std::size_t>(m_capacity) +
+                                 static_cast<std::size_t>(m_size.queueTarget) + 100000);
 
         // The first pass grows every table from nothing (page faults on fresh memory, hash tables
         // rehashing); then everything is closed and the same cycle runs again on a warm engine, as
@@ -507,7 +531,9 @@ public:
                         step();
                         const int ai = m_rng.below(static_cast<int>(m_agentIds.size()));
                         const int k = m_rng.below(10);
-                        const sb::AgentStatus st = k < 6 ? sb::AgentStatus::Online : k < 9 ? sb::AgentStatus::Away : sb::AgentStatus::Offline;
+                        const sb::AgentStatus st = k < 6   ? sb::AgentStatus::Online
+                                                   : k < 9 ? sb::AgentStatus::Away
+                                                           : sb::AgentStatus::Offline;
                         t.time([&] { m_engine.setAgentStatus(m_agentIds[ai], st); });
                     }
                 }
@@ -526,7 +552,8 @@ public:
     {
         // (a) arrivals to free agents, up to 60% of capacity.
         {
-            const std::vector<Arrival> in = arrivals(static_cast<std::size_t>(0.6 * static_cast<double>(m_capacity)), -1);
+            const std::vector<Arrival> in =
+                arrivals(static_cast<std::size_t>(0.6 * static_cast<double>(m_capacity)), -1);
             rows.push_back(phase("a-assign", in.size(), [&](Timer &t) {
                 for (const Arrival &a : in)
                     arrive(t, a);
@@ -535,7 +562,8 @@ public:
         // (a) fill: web arrivals per group until one waits, so every agent ends at cap.
         {
             // Ids for at most the free capacity plus one arrival per group that waits.
-            const std::vector<Arrival> in = arrivals(static_cast<std::size_t>(m_capacity) - m_tally.assigned.size() + kGroups, 0);
+            const std::vector<Arrival> in =
+                arrivals(static_cast<std::size_t>(m_capacity) - m_tally.assigned.size() + kGroups, 0);
             rows.push_back(phase("a-fill", in.size(), [&](Timer &t) {
                 std::size_t next = 0;
                 for (int g = 0; g < kGroups; ++g) {
@@ -551,7 +579,8 @@ public:
         }
         // (b) everyone at cap: arrivals queue until queueTarget wait.
         {
-            const std::vector<Arrival> in = arrivals(static_cast<std::size_t>(std::max<long long>(0, m_size.queueTarget - m_tally.waiting)), -1);
+            const std::vector<Arrival> in = arrivals(
+                static_cast<std::size_t>(std::max<long long>(0, m_size.queueTarget - m_tally.waiting)), -1);
             rows.push_back(phase("b-queue", in.size(), [&](Timer &t) {
                 for (const Arrival &a : in)
                     arrive(t, a);
@@ -585,7 +614,8 @@ public:
         }
         m_tally.waiting = m_engine.waitingConversations();
         if (m_engine.liveConversations() != 0 && !m_opt.verify) // --verify keeps one group closed
-            std::fprintf(stderr, "note: %d conversations still open between passes\n", m_engine.liveConversations());
+            std::fprintf(stderr, "note: %d conversations still open between passes\n",
+                         m_engine.liveConversations());
     }
 
     double setupSeconds() const { return m_setupS; }
@@ -622,8 +652,8 @@ private:
             }
             const QString *channel = kind == 0 ? &m_web[group] : kind == 1 ? &m_chat[group] : &m_mail[group];
             const QString *text = (kind == 2 && m_rng.chance(0.1)) ? &refund : &hello;
-            out.push_back({QString::asprintf("c%07llu", ++m_convSeq), QString::asprintf("u%07d", m_rng.below(2000000)),
-                           channel, text});
+            out.push_back({QString::asprintf("c%07llu", ++m_convSeq),
+                           QString::asprintf("u%07d", m_rng.below(2000000)), channel, text});
         }
         return out;
     }
@@ -637,7 +667,8 @@ private:
     void closeRandom(Timer &t)
     {
         step();
-        const std::size_t i = static_cast<std::size_t>(m_rng.below(static_cast<int>(m_tally.assigned.size())));
+        const std::size_t i =
+            static_cast<std::size_t>(m_rng.below(static_cast<int>(m_tally.assigned.size())));
         std::swap(m_tally.assigned[i], m_tally.assigned.back());
         const Assignment a = m_tally.assigned.back();
         m_tally.assigned.pop_back();
@@ -668,7 +699,10 @@ private:
         for (int k = 0; k < 16; ++k) {
             const quint64 n = m_tally.byKind[k] - kinds0[k];
             if (n)
-                row.mix += QStringLiteral("%1%2 %3").arg(row.mix.isEmpty() ? QString() : QStringLiteral(", ")).arg(n).arg(QLatin1String(kindName(k)));
+                row.mix += QStringLiteral("%1%2 %3")
+                               .arg(row.mix.isEmpty() ? QString() : QStringLiteral(", "))
+                               .arg(n)
+                               .arg(QLatin1String(kindName(k)));
         }
         return row;
     }
@@ -690,8 +724,9 @@ private:
 
 void printHeader()
 {
-    std::printf("%7s  %-9s %9s %10s %12s %8s %8s %12s %9s %7s %8s   %s\n", "agents", "phase", "events", "decisions",
-                "decisions/s", "p50 us", "p99 us", "ns/decision", "ns/event", "spread", "faults", "decision mix");
+    std::printf("%7s  %-9s %9s %10s %12s %8s %8s %12s %9s %7s %8s   %s\n", "agents", "phase", "events",
+                "decisions", "decisions/s", "p50 us", "p99 us", "ns/decision", "ns/event", "spread", "faults",
+                "decision mix");
 }
 
 void printRow(const Row &r)
@@ -704,8 +739,8 @@ void printRow(const Row &r)
     }
     const double nse = r.events ? r.engineNs / static_cast<double>(r.events) : 0;
     std::printf("%7d  %-9s %9llu %10llu %12s %8.2f %8.2f %12s %9.0f %6.0f%% %8ld   %s\n", r.agents, r.phase,
-                static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.decisions), dps, r.p50us,
-                r.p99us, nsd, nse, 100 * r.spread, r.faults, qPrintable(r.mix));
+                static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.decisions), dps,
+                r.p50us, r.p99us, nsd, nse, 100 * r.spread, r.faults, qPrintable(r.mix));
 }
 
 const char *const kCyclePhases[] = {"a-assign", "a-fill", "b-queue", "c-drain"};
@@ -762,7 +797,8 @@ int main(int argc, char **argv)
         } else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
             opt.repeat = std::max(1, std::atoi(argv[++i]));
         } else {
-            std::fprintf(stderr, "usage: %s [--quick] [--verify] [--seed N] [--only AGENTS] [--repeat N]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--quick] [--verify] [--seed N] [--only AGENTS] [--repeat N]\n",
+                         argv[0]);
             return 2;
         }
     }
@@ -774,9 +810,10 @@ int main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif
-    std::vector<Size> sizes = opt.verify ? std::vector<Size>{{100, 2000, 500}, {500, 5000, 2000}, {5000, 5000, 2000}}
+    std::vector<Size> sizes =
+        opt.verify  ? std::vector<Size>{{100, 2000, 500}, {500, 5000, 2000}, {5000, 5000, 2000}}
         : opt.quick ? std::vector<Size>{{500, 5000, 2000}, {5000, 5000, 2000}}
-        : std::vector<Size>{{500, 50000, 20000}, {5000, 50000, 20000}, {50000, 50000, 20000}};
+                    : std::vector<Size>{{500, 50000, 20000}, {5000, 50000, 20000}, {50000, 50000, 20000}};
     if (opt.only > 0)
         sizes = {Size{opt.only, sizes.front().queueTarget, sizes.front().flips}};
 
@@ -785,11 +822,18 @@ int main(int argc, char **argv)
         std::printf("warning: assertions enabled (not a Release build); numbers are not representative\n");
 #endif
     std::printf("Routing benchmark: %d skill groups, %d skills, caps 4-6, seed %llu%s\n", kGroups, kSkills,
-                static_cast<unsigned long long>(opt.seed), opt.quick ? " (quick)" : opt.verify ? " (verify)" : "");
-    std::printf("decisions/s, ns/decision and ns/event: thread CPU time of the phase (inputs prepared beforehand);\n"
-                "p50/p99: steady_clock around each engine call (event). Each row is the median of the repeated runs;\n"
-                "spread: (slowest - fastest) / median CPU time over those runs; faults: minor page faults in the phase.\n"
-                "Host load average: %s\n", loadAverage().c_str());
+                static_cast<unsigned long long>(opt.seed),
+                opt.quick    ? " (quick)"
+                : opt.verify ? " (verify)"
+                             : "");
+    std::printf(
+        "decisions/s, ns/decision and ns/event: thread CPU time of the phase (inputs prepared beforehand);\n"
+        "p50/p99: steady_clock around each engine call (event). Each row is the median of the repeated "
+        "runs;\n"
+        "spread: (slowest - fastest) / median CPU time over those runs; faults: minor page faults in the "
+        "phase.\n"
+        "Host load average: %s\n",
+        loadAverage().c_str());
 
     {
         // The cost of timing one call (two clock reads and a store), subtracted from phase CPU time.
@@ -838,8 +882,8 @@ int main(int argc, char **argv)
                 printRow(r);
         }
         const double ns = nsPerDecision(all, n, "warm", nullptr);
-        std::printf("%7d  %-9s %9s %10s %12.0f %8s %8s %12.0f %9s   %s\n", n, "a..c", "", "", ns > 0 ? 1e9 / ns : 0.0, "",
-                    "", ns, "", notes[i].second.c_str());
+        std::printf("%7d  %-9s %9s %10s %12.0f %8s %8s %12.0f %9s   %s\n", n, "a..c", "", "",
+                    ns > 0 ? 1e9 / ns : 0.0, "", "", ns, "", notes[i].second.c_str());
     }
     std::printf("\nFirst pass (cold: every table grows from empty, fresh memory is paged in):\n");
     printHeader();
@@ -849,22 +893,26 @@ int main(int argc, char **argv)
                 printRow(r);
         }
         const double ns = nsPerDecision(all, s.agents, "cold", nullptr);
-        std::printf("%7d  %-9s %9s %10s %12.0f %8s %8s %12.0f\n", s.agents, "a..c", "", "", ns > 0 ? 1e9 / ns : 0.0, "", "", ns);
+        std::printf("%7d  %-9s %9s %10s %12.0f %8s %8s %12.0f\n", s.agents, "a..c", "", "",
+                    ns > 0 ? 1e9 / ns : 0.0, "", "", ns);
     }
 
     const int small = sizes.front().agents, large = sizes.back().agents;
     if (large > small) {
         const double logRatio = std::log2(static_cast<double>(large)) / std::log2(static_cast<double>(small));
-        std::printf("\nScaling %d -> %d agents, steady state; log2(%d)/log2(%d) = %.2f:\n", small, large, large, small, logRatio);
+        std::printf("\nScaling %d -> %d agents, steady state; log2(%d)/log2(%d) = %.2f:\n", small, large,
+                    large, small, logRatio);
         for (const char *phase : kCyclePhases) {
-            const double a = nsPerDecision(all, small, "warm", phase), b = nsPerDecision(all, large, "warm", phase);
+            const double a = nsPerDecision(all, small, "warm", phase),
+                         b = nsPerDecision(all, large, "warm", phase);
             if (a > 0 && b > 0)
                 std::printf("  %-9s %8.0f -> %8.0f ns/decision  ratio %.2f  %s\n", phase, a, b, b / a,
                             b / a <= logRatio ? "within log2" : "ABOVE log2");
         }
         const double a = fixedMixNs(all, small, "warm"), b = fixedMixNs(all, large, "warm");
         std::printf("  same mix  %8.0f -> %8.0f ns/decision  ratio %.2f vs %.2f: %s\n", a, b, b / a, logRatio,
-                    b / a <= logRatio ? "growth no faster than logarithmic" : "growth FASTER than logarithmic");
+                    b / a <= logRatio ? "growth no faster than logarithmic"
+                                      : "growth FASTER than logarithmic");
         const double ca = fixedMixNs(all, small, "cold"), cb = fixedMixNs(all, large, "cold");
         std::printf("  (first pass, same mix: %.0f -> %.0f ns/decision, ratio %.2f)\n", ca, cb, cb / ca);
     }
@@ -881,13 +929,18 @@ int main(int argc, char **argv)
                 slowestPhase = phase;
             }
         }
-        std::printf("\nTarget at 5,000 agents (>= 200,000 decisions/s on one core): %.0f decisions/s over a..c, "
-                    "slowest phase %s %.0f: %s\n", total, slowestPhase, slowest,
-                    slowest >= 200000 ? "met" : total >= 200000 ? "met overall, not in every phase" : "MISSED");
+        std::printf(
+            "\nTarget at 5,000 agents (>= 200,000 decisions/s on one core): %.0f decisions/s over a..c, "
+            "slowest phase %s %.0f: %s\n",
+            total, slowestPhase, slowest,
+            slowest >= 200000 ? "met"
+            : total >= 200000 ? "met overall, not in every phase"
+                              : "MISSED");
     }
     if (opt.verify)
         std::printf("digest %016llx\n", static_cast<unsigned long long>(digest));
     std::printf("total %.1f s, %d run(s) per size, load average now %s\n",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), repeat, loadAverage().c_str());
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), repeat,
+                loadAverage().c_str());
     return 0;
 }

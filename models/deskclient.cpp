@@ -14,6 +14,7 @@ namespace sb {
 namespace {
 constexpr int kHistoryPage = 50;
 constexpr size_t kStoredMineKept = 500;
+constexpr int kRefillBelow = 50; // waiting conversations held when the queue's head is refetched
 
 QLatin1String key(const char *k)
 {
@@ -100,9 +101,18 @@ void DeskClient::applySnapshot(const QJsonObject &snapshot)
     for (const QJsonValue &v : snapshot.value(key("conversations")).toArray())
         entries.push_back(keep(InboxEntry::fromJson(v.toObject(), me)));
     const QJsonObject queues = snapshot.value(key("queues")).toObject();
+    const QJsonObject totals = snapshot.value(key("queueTotals")).toObject();
+    int beyond = 0;
     for (auto it = queues.begin(); it != queues.end(); ++it) {
-        for (const QJsonValue &v : it.value().toArray())
+        const QJsonArray head = it.value().toArray();
+        for (const QJsonValue &v : head)
             entries.push_back(keep(InboxEntry::fromJson(v.toObject(), me)));
+        beyond += std::max(0, totals.value(it.key()).toInt(static_cast<int>(head.size())) -
+                                  static_cast<int>(head.size()));
+    }
+    if (beyond != m_queuedBeyond) {
+        m_queuedBeyond = beyond;
+        emit queuedBeyondChanged(beyond);
     }
     for (const QJsonValue &v : snapshot.value(key("unmatched")).toArray())
         entries.push_back(keep(InboxEntry::fromJson(v.toObject(), me)));
@@ -192,8 +202,16 @@ void DeskClient::onEvent(const QString &name, const QJsonObject &data)
     } else if (name == QLatin1String("queue.removed")) {
         const QString conv = data.value(key("conversation")).toString();
         const InboxEntry *e = m_inbox->entry(conv);
-        if (e && e->waiting())
+        if (e && e->waiting()) {
             m_inbox->remove(conv); // when it came to me, conversation.assigned made it mine first
+        } else if (!e && m_queuedBeyond > 0) {
+            emit queuedBeyondChanged(--m_queuedBeyond); // one of those beyond the head
+        }
+        // The head ran low while more wait behind it: fetch the next ones.
+        if (m_queuedBeyond > 0 && !m_refilling && m_inbox->count(InboxEntry::Place::Queue) < kRefillBelow) {
+            m_refilling = true;
+            takeSnapshot([this] { m_refilling = false; });
+        }
     } else if (name == QLatin1String("agent.status")) {
         const QString status = data.value(key("status")).toString();
         m_directory->setStatus(data.value(key("agent")).toString(), status);

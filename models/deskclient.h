@@ -41,6 +41,9 @@ public:
     int load() const { return m_load; }
     int maxConcurrent() const { return m_maxConcurrent; }
     bool ready() const { return m_ready; }
+    // Conversations waiting in my queues beyond those the inbox holds (a snapshot carries the head
+    // of each queue only).
+    int queuedBeyond() const { return m_queuedBeyond; }
 
     // Shows a conversation's history in messages() (empty id: none) and marks it read.
     void openConversation(const QString &id);
@@ -82,6 +85,7 @@ signals:
     void surveyRated(const QString &conversation, int score);
     void directoryLoaded();
     void profileLoaded(const QString &customer, const QJsonObject &profile);
+    void queuedBeyondChanged(int count);
 
 private:
     struct Outgoing
@@ -116,6 +120,8 @@ private:
     int m_load = 0;
     int m_maxConcurrent = 0;
     bool m_ready = false;
+    int m_queuedBeyond = 0;
+    bool m_refilling = false;
     quint64 m_nextLocal = 0;
     std::deque<Outgoing> m_unconfirmed; // answer lost in a drop
     struct Stored

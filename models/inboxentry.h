@@ -29,7 +29,8 @@ struct InboxEntry
     // When the customer's oldest unanswered message came (0: nothing waits for an answer).
     qint64 waitingSince = 0;
     int unread = 0;
-    int row = -1; // kept by InboxModel
+    int row = -1;    // kept by InboxModel
+    int urgency = 0; // as last announced by InboxModel::setNow
 
     // `me` decides between Mine and Invited for assigned conversations.
     static InboxEntry fromJson(const QJsonObject &conversation, const QString &me);

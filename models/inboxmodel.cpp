@@ -255,11 +255,13 @@ void InboxModel::markRead(const QString &id)
 void InboxModel::setNow(qint64 nowMs)
 {
     m_now = nowMs;
-    if (m_rows.empty())
-        return;
-    // Only what the clock moves; the sort key (when waiting began) stays, so nothing re-sorts.
-    emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
-                     {Qt::DisplayRole, Qt::BackgroundRole, UrgencyRole});
+    for (const auto &e : m_rows) {
+        const int now = urgency(*e);
+        if (now != e->urgency) {
+            e->urgency = now;
+            changed(*e, {Qt::BackgroundRole, UrgencyRole});
+        }
+    }
 }
 
 void InboxModel::setThresholds(qint64 lateMs, qint64 overdueMs)

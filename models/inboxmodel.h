@@ -52,7 +52,10 @@ public:
     // A message in a conversation: last message, unread count and how long the customer waits.
     void messageArrived(const QString &id, const QString &text, qint64 at, bool fromCustomer, bool unread);
     void markRead(const QString &id);
-    // The time the waiting column counts from; the views call it once a second.
+    // The time the waiting column counts from; the views call it once a second. Only rows whose
+    // colour changes are announced (dataChanged); the waiting time itself is read when a row is
+    // painted, so a view repaints its visible rows after calling this. With 100,000 rows an
+    // announcement of every row each second would re-filter and re-sort them all.
     void setNow(qint64 nowMs);
     // A customer waiting longer than late/overdue gets the row coloured.
     void setThresholds(qint64 lateMs, qint64 overdueMs);

@@ -486,6 +486,10 @@ Please sign in again.</source>
         <source>Queue (%1)</source>
         <translation>队列 (%1)</translation>
     </message>
+    <message>
+        <source>Queue (%1 of %2)</source>
+        <translation>队列 (%1/%2)</translation>
+    </message>
 </context>
 <context>
     <name>sb::MainWindow</name>

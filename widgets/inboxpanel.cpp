@@ -77,6 +77,7 @@ InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
     });
     auto *inbox = desk->inbox();
     connect(inbox, &InboxModel::countsChanged, this, &InboxPanel::updateTabs);
+    connect(desk, &DeskClient::queuedBeyondChanged, this, &InboxPanel::updateTabs);
     // The selected conversation stays selected when rows move or others leave.
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, [this] { select(m_current); });
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, [this] {
@@ -95,6 +96,7 @@ InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
 void InboxPanel::tick()
 {
     m_desk->inbox()->setNow(QDateTime::currentMSecsSinceEpoch());
+    m_view->viewport()->update(); // the waiting times of the rows in sight
 }
 
 void InboxPanel::updateTabs()
@@ -104,7 +106,9 @@ void InboxPanel::updateTabs()
     const int waiting = inbox->rowCount() - mine;
     m_tabs->setTabText(0, tr("All (%1)").arg(inbox->rowCount()));
     m_tabs->setTabText(1, tr("Mine (%1)").arg(mine));
-    m_tabs->setTabText(2, tr("Queue (%1)").arg(waiting));
+    const int beyond = m_desk->queuedBeyond();
+    m_tabs->setTabText(2, beyond > 0 ? tr("Queue (%1 of %2)").arg(waiting).arg(waiting + beyond)
+                                     : tr("Queue (%1)").arg(waiting));
 }
 
 QString InboxPanel::currentConversation() const

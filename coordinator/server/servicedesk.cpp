@@ -17,6 +17,7 @@ using protocol::ErrorCode;
 namespace {
 
 constexpr qint64 kUploadBytesPerLink = 32LL * 1024 * 1024;
+constexpr int kSnapshotQueueHead = 500; // conversations per queue in inbox.snapshot
 
 } // namespace
 
@@ -220,14 +221,21 @@ void CoordinatorService::inboxSnapshot(Call &call)
         if (const auto info = m_engine->conversation(id))
             mine.append(conversationJson(*info));
     }
+    // The head of each queue: a desk claims from the front, and a queue of 100,000 would not fit
+    // in a frame. queueTotals says how many wait in all; queue.added events bring later arrivals.
     QJsonObject queues;
+    QJsonObject totals;
     for (const QString &g : groupsOf(me)) {
         QJsonArray waiting;
-        for (const QString &id : m_engine->queueOrder(g)) {
+        const QStringList order = m_engine->queueOrder(g);
+        for (const QString &id : order) {
+            if (waiting.size() >= kSnapshotQueueHead)
+                break;
             if (const auto info = m_engine->conversation(id))
                 waiting.append(conversationJson(*info));
         }
         queues.insert(g, waiting);
+        totals.insert(g, static_cast<qint64>(order.size()));
     }
     QJsonArray unmatched;
     if (call.session->role == Role::Admin) {
@@ -259,6 +267,7 @@ void CoordinatorService::inboxSnapshot(Call &call)
                  {QLatin1String("me"), agent ? agentJson(*agent) : QJsonObject()},
                  {QLatin1String("conversations"), mine},
                  {QLatin1String("queues"), queues},
+                 {QLatin1String("queueTotals"), totals},
                  {QLatin1String("unmatched"), unmatched},
                  {QLatin1String("team"), team}});
 }

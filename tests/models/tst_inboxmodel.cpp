@@ -117,8 +117,12 @@ void TestInboxModel::waitingAndUrgency()
     model.setThresholds(60'000, 180'000);
     model.upsert(entry("q", InboxEntry::Place::Queue, t0));
     model.upsert(entry("m", InboxEntry::Place::Mine, t0));
+    QSignalSpy announced(&model, &QAbstractItemModel::dataChanged);
     model.setNow(t0 + 75'000);
-    QCOMPARE(shown(model, "q", InboxModel::WaitingColumn), QStringLiteral("1:15"));
+    QCOMPARE(announced.count(), 1); // only q turned late; m has nothing waiting
+    model.setNow(t0 + 76'000);
+    QCOMPARE(announced.count(), 1); // a second later nothing changes colour: nothing announced
+    QCOMPARE(shown(model, "q", InboxModel::WaitingColumn), QStringLiteral("1:16"));
     QCOMPARE(model.indexOf("q").data(InboxModel::UrgencyRole).toInt(), 1);
     QVERIFY(model.indexOf("q").data(Qt::BackgroundRole).isValid());
     // Mine and answered: nothing waits.

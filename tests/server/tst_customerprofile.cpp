@@ -34,6 +34,7 @@ private slots:
     void cleanupTestCase();
     void previousTicketsAndScope();
     void quickRepliesAdministered();
+    void snapshotCarriesQueueHead();
 
 private:
     std::unique_ptr<WsClient> signIn(const QString &login);
@@ -191,6 +192,29 @@ void TestCustomerProfile::quickRepliesAdministered()
              protocol::toString(protocol::ErrorCode::NotFound));
     QCOMPARE(alice->ok_("quickreply.list", {{"channel", "wechat"}}).value("categories").toObject().keys(),
              QStringList{QStringLiteral("Greetings")});
+}
+
+void TestCustomerProfile::snapshotCarriesQueueHead()
+{
+    // Nobody online: every customer waits. The snapshot carries the first 500 and the total.
+    auto alice = signIn("alice");
+    alice->ok_("status.set", {{"status", "away"}});
+    auto bob = signIn("bob");
+    bob->ok_("status.set", {{"status", "away"}});
+    const int before = alice->ok_("inbox.snapshot").value("queueTotals").toObject().value("sales").toInt();
+    WsClient customers(m_host.port());
+    customers.ok_("hello", {{"protocol", 1}});
+    for (int i = 0; i < 510; ++i) {
+        customers.ok_("customer.start", {{"channel", "web"}, {"name", QStringLiteral("Guest %1").arg(i)}});
+        customers.post("customer.send", {{"text", "hello"}});
+    }
+    customers.ok_("hello", {{"protocol", 1}}); // answered after every send before it
+    const QJsonObject snapshot = alice->ok_("inbox.snapshot");
+    QCOMPARE(snapshot.value("queueTotals").toObject().value("sales").toInt(), before + 510);
+    const QJsonArray head = snapshot.value("queues").toObject().value("sales").toArray();
+    QCOMPARE(head.size(), 500);
+    QCOMPARE(head.first().toObject().value("position").toInt(), 1);
+    QCOMPARE(head.last().toObject().value("position").toInt(), 500);
 }
 
 QTEST_MAIN(TestCustomerProfile)

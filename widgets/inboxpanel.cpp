@@ -9,14 +9,14 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QTabBar>
-#include <QTreeView>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace sb {
 
 InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
     : QWidget(parent), m_desk(desk), m_tabs(new QTabBar(this)), m_search(new QLineEdit(this)),
-      m_view(new QTreeView(this)), m_filter(new InboxFilterModel(this))
+      m_view(new QTableView(this)), m_filter(new InboxFilterModel(this))
 {
     m_tabs->addTab(QString());
     m_tabs->addTab(QString());
@@ -26,20 +26,26 @@ InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
     m_search->setClearButtonEnabled(true);
     m_filter->setSourceModel(desk->inbox());
     m_view->setModel(m_filter);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true); // keeps 100,000 rows smooth
+    // A table, not a tree: when a row moves in the sort order a tree lays out every row again
+    // (p99 11 ms per update at 100,000 rows, 2.4 ms for the table: bench_inbox).
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(InboxModel::WaitingColumn, Qt::AscendingOrder);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAllColumnsShowFocus(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->setAccessibleName(tr("Inbox"));
-    m_view->header()->setStretchLastSection(false);
-    m_view->header()->setSectionResizeMode(InboxModel::LastMessageColumn, QHeaderView::Stretch);
-    m_view->header()->resizeSection(InboxModel::CustomerColumn, 130);
-    m_view->header()->resizeSection(InboxModel::ChannelColumn, 80);
-    m_view->header()->resizeSection(InboxModel::WaitingColumn, 72);
-    m_view->header()->resizeSection(InboxModel::UnreadColumn, 50);
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(InboxModel::LastMessageColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->resizeSection(InboxModel::CustomerColumn, 130);
+    m_view->horizontalHeader()->resizeSection(InboxModel::ChannelColumn, 80);
+    m_view->horizontalHeader()->resizeSection(InboxModel::WaitingColumn, 72);
+    m_view->horizontalHeader()->resizeSection(InboxModel::UnreadColumn, 50);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -58,12 +64,12 @@ InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
                 m_current = id;
                 emit currentChanged(id);
             });
-    connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &i) {
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &i) {
         const auto place = static_cast<InboxEntry::Place>(i.data(InboxModel::PlaceRole).toInt());
         if (place == InboxEntry::Place::Queue)
             emit claimRequested(i.data(InboxModel::IdRole).toString());
     });
-    connect(m_view, &QTreeView::customContextMenuRequested, this, [this](const QPoint &pos) {
+    connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QModelIndex i = m_view->indexAt(pos);
         if (!i.isValid())
             return;

@@ -7,7 +7,7 @@
 
 class QLineEdit;
 class QTabBar;
-class QTreeView;
+class QTableView;
 
 namespace sb {
 
@@ -26,7 +26,7 @@ public:
     void focusSearch();
     // Moves to the next (+1) or previous (-1) conversation in view order.
     void step(int delta);
-    QTreeView *view() const { return m_view; }
+    QTableView *view() const { return m_view; }
     InboxFilterModel *filter() const { return m_filter; }
 
 signals:
@@ -40,7 +40,7 @@ private:
     DeskClient *m_desk;
     QTabBar *m_tabs;
     QLineEdit *m_search;
-    QTreeView *m_view;
+    QTableView *m_view;
     InboxFilterModel *m_filter;
     QTimer m_clock;
     QString m_current;

@@ -21,7 +21,7 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTimer>
-#include <QTreeView>
+#include <QTableView>
 #include <cstdio>
 
 #ifdef Q_OS_LINUX

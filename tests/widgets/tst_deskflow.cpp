@@ -33,6 +33,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -281,7 +282,7 @@ void TestDeskFlow::dayAtTheDesk()
                              .toString();
     QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(conv) != nullptr, 5000);
     QTRY_VERIFY(window.tray()->lastNotification().contains(customerName));
-    QTreeView *inboxView = window.inbox()->view();
+    QTableView *inboxView = window.inbox()->view();
     QTRY_VERIFY(inboxView->model()->rowCount() >= 1);
     bool listed = false;
     for (int r = 0; r < inboxView->model()->rowCount(); ++r)

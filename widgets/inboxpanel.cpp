@@ -41,11 +41,13 @@ InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->setAccessibleName(tr("Inbox"));
     m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_view->horizontalHeader()->setHighlightSections(false);
     m_view->horizontalHeader()->setSectionResizeMode(InboxModel::LastMessageColumn, QHeaderView::Stretch);
-    m_view->horizontalHeader()->resizeSection(InboxModel::CustomerColumn, 130);
-    m_view->horizontalHeader()->resizeSection(InboxModel::ChannelColumn, 80);
-    m_view->horizontalHeader()->resizeSection(InboxModel::WaitingColumn, 72);
-    m_view->horizontalHeader()->resizeSection(InboxModel::UnreadColumn, 50);
+    m_view->horizontalHeader()->resizeSection(InboxModel::CustomerColumn, 110);
+    m_view->horizontalHeader()->resizeSection(InboxModel::ChannelColumn, 66);
+    m_view->horizontalHeader()->resizeSection(InboxModel::WaitingColumn, 64);
+    m_view->horizontalHeader()->resizeSection(InboxModel::UnreadColumn, 56);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -132,7 +132,12 @@ bool CoordinatorService::rebuild(QString *error)
 
     if (!siteLoaded) {
         beginRound();
-        const SiteConfig site = m_options.seedSite.value_or(SiteConfig());
+        SiteConfig site = m_options.seedSite.value_or(SiteConfig());
+        // A site file's statuses describe a simulated floor. Here an agent is online only once
+        // their desk says so: routing to someone nobody is sitting at leaves customers waiting
+        // until the reply timeout.
+        for (AgentConfig &a : site.agents)
+            a.status = AgentStatus::Offline;
         feed(journal::siteLoad(site));
         // Seeded agents get an account row (so conversations can name them) without a password:
         // an admin sets one before they can sign in. No default passwords.

@@ -17,7 +17,7 @@ const char kSite[] = R"({
   "routing": {"timeZone": "UTC", "allowedStatuses": ["online"]},
   "channels": [{"id": "web", "name": "Web"}, {"id": "wechat", "name": "WeChat"}],
   "groups": [{"id": "sales", "name": "Sales"}, {"id": "support", "name": "Support"}],
-  "agents": [{"id": "alice", "name": "Alice Wong", "groups": ["sales"], "maxConcurrent": 3},
+  "agents": [{"id": "alice", "name": "Alice Wong", "groups": ["sales"], "maxConcurrent": 3, "status": "online"},
              {"id": "bob", "name": "Bob Lee", "groups": ["support"], "maxConcurrent": 3}],
   "rules": [{"id": "all", "groups": ["sales"], "strategy": "least-load"}]
 })";
@@ -72,6 +72,9 @@ void TestCustomerProfile::initTestCase()
                            {"role", "agent"},
                            {"password", kPassword}})
                      .contains("failed"));
+    // The site says alice is online, but no desk of hers is: the coordinator starts her offline.
+    for (const QJsonValue &a : admin.ok_("directory.agents").value("agents").toArray())
+        QCOMPARE(a.toObject().value("status").toString(), QStringLiteral("offline"));
 }
 
 void TestCustomerProfile::cleanupTestCase()

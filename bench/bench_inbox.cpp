@@ -43,6 +43,7 @@
 #include "inboxfiltermodel.h"
 #include "inboxmodel.h"
 #include "inboxpanel.h"
+#include "processinfo.h"
 #include "protocol.h"
 #include "siteconfig.h"
 
@@ -85,18 +86,6 @@ struct Options
     QList<int> startup{0, 1000, 10000, 100000};
     quint32 seed = 20240611;
 };
-
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return 0;
-}
 
 void trimHeap()
 {

@@ -30,6 +30,8 @@ DeskClient::DeskClient(QObject *parent)
     connect(m_connection, &CoordinatorConnection::signedIn, this, &DeskClient::onSignedIn);
     connect(m_connection, &CoordinatorConnection::resumed, this, &DeskClient::onResumed);
     connect(m_connection, &CoordinatorConnection::eventReceived, this, &DeskClient::onEvent);
+    // My load is what the inbox holds as mine, so it cannot drift from what the desk shows.
+    connect(m_inbox, &InboxModel::countsChanged, this, [this] { emit loadChanged(load(), m_maxConcurrent); });
     connect(m_connection, &CoordinatorConnection::stateChanged, this, [this](CoordinatorConnection::State s) {
         if (s == CoordinatorConnection::State::Disconnected && m_ready) {
             m_ready = false;
@@ -45,6 +47,11 @@ QString DeskClient::myName() const
     const QJsonObject a = m_connection->account();
     const QString name = a.value(key("displayName")).toString();
     return name.isEmpty() ? a.value(key("login")).toString() : name;
+}
+
+int DeskClient::load() const
+{
+    return m_inbox->count(InboxEntry::Place::Mine);
 }
 
 QString DeskClient::role() const
@@ -154,9 +161,8 @@ void DeskClient::applyMe(const QJsonObject &me)
         m_status = status;
         emit statusChanged(status);
     }
-    m_load = me.value(key("open")).toInt();
     m_maxConcurrent = me.value(key("maxConcurrent")).toInt();
-    emit loadChanged(m_load, m_maxConcurrent);
+    emit loadChanged(load(), m_maxConcurrent);
 }
 
 void DeskClient::onEvent(const QString &name, const QJsonObject &data)
@@ -169,8 +175,6 @@ void DeskClient::onEvent(const QString &name, const QJsonObject &data)
     } else if (name == QLatin1String("conversation.assigned")) {
         InboxEntry e = InboxEntry::fromJson(data, me);
         m_inbox->upsert(e);
-        ++m_load;
-        emit loadChanged(m_load, m_maxConcurrent);
         emit assigned(id, e.customerName, data.value(key("reason")).toString());
     } else if (name == QLatin1String("conversation.invited")) {
         InboxEntry e = InboxEntry::fromJson(data, me);
@@ -180,20 +184,11 @@ void DeskClient::onEvent(const QString &name, const QJsonObject &data)
     } else if (name == QLatin1String("conversation.removed")) {
         const QString conv = data.value(key("conversation")).toString();
         const InboxEntry *e = m_inbox->entry(conv);
-        if (e && !e->waiting()) {
-            m_load = std::max(0, m_load - 1);
-            emit loadChanged(m_load, m_maxConcurrent);
+        if (e && !e->waiting())
             leave(conv,
                   tr("This conversation was handed on (%1).").arg(data.value(key("reason")).toString()));
-        }
     } else if (name == QLatin1String("conversation.closed")) {
-        const QString conv = data.value(key("conversation")).toString();
-        const InboxEntry *e = m_inbox->entry(conv);
-        if (e && e->place == InboxEntry::Place::Mine) {
-            m_load = std::max(0, m_load - 1);
-            emit loadChanged(m_load, m_maxConcurrent);
-        }
-        leave(conv, tr("This conversation was closed."));
+        leave(data.value(key("conversation")).toString(), tr("This conversation was closed."));
     } else if (name == QLatin1String("queue.added") || name == QLatin1String("queue.unmatched")) {
         InboxEntry e = InboxEntry::fromJson(data, me);
         const InboxEntry *old = m_inbox->entry(id);

@@ -38,7 +38,8 @@ public:
     QString myName() const;
     QString role() const;
     QString status() const { return m_status; }
-    int load() const { return m_load; }
+    // Conversations assigned to me (invitations do not count, as in routing).
+    int load() const;
     int maxConcurrent() const { return m_maxConcurrent; }
     bool ready() const { return m_ready; }
     // Conversations waiting in my queues beyond those the inbox holds (a snapshot carries the head
@@ -117,7 +118,6 @@ private:
     DirectoryModel *m_directory;
     QuickReplyModel *m_quickReplies;
     QString m_status;
-    int m_load = 0;
     int m_maxConcurrent = 0;
     bool m_ready = false;
     int m_queuedBeyond = 0;

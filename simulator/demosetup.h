@@ -27,7 +27,7 @@ public:
         std::vector<Credentials> agents; // seeded agents' logins and the passwords to give them
         int timeoutMs = 20000;           // for the whole set-up
         // Created with quickreply.save when the coordinator has none yet (demoQuickReplies()).
-        QJsonArray quickReplies;
+        QJsonArray quickReplies = {};
     };
 
     explicit DemoSetup(const Options &options, QObject *parent = nullptr);

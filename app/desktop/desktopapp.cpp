@@ -9,6 +9,7 @@
 #include "inboxpanel.h"
 #include "mainwindow.h"
 #include "preferences.h"
+#include "processinfo.h"
 #include "signindialog.h"
 #include "traynotifier.h"
 #include "wiretraffic.h"
@@ -19,9 +20,9 @@
 #include <QFile>
 #include <QMessageBox>
 #include <QRandomGenerator>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
-#include <QTableView>
 #include <cstdio>
 
 #ifdef Q_OS_LINUX
@@ -58,19 +59,6 @@ qint64 msSinceProcessStart()
     }
 #endif
     return sinceMain().elapsed();
-}
-
-// Resident memory in KiB (0 where /proc is not there).
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return 0;
 }
 
 } // namespace

@@ -8,10 +8,14 @@ namespace sb {
 namespace {
 constexpr qint64 kEstimateWindowMs = 15 * 60 * 1000;
 constexpr std::size_t kEstimateSamples = 512;
-bool contains(const std::vector<int> &v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<int> &v, int x)
+{
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
 } // namespace
 
-bool RoutingEngine::route(int ci, DecisionKind kindOnSuccess, Reason contextReason, int fromAgent, bool fromQueue)
+bool RoutingEngine::route(int ci, DecisionKind kindOnSuccess, Reason contextReason, int fromAgent,
+                          bool fromQueue)
 {
     Conv &c = m_convs[ci];
     Decision d = draft(kindOnSuccess, Reason::NoEligibleAgent, c);
@@ -126,7 +130,8 @@ void RoutingEngine::release(int ci)
     --a.open;
     if (c.counted)
         --a.counted;
-    a.conversations.erase(std::remove(a.conversations.begin(), a.conversations.end(), ci), a.conversations.end());
+    a.conversations.erase(std::remove(a.conversations.begin(), a.conversations.end(), ci),
+                          a.conversations.end());
     reindexLoad(ai, oldOpen, a.acceptedToday, a.lastAssign);
     c.agent = -1;
     c.counted = false;
@@ -169,7 +174,8 @@ void RoutingEngine::dequeue(int ci, bool served)
             }
             if (served) {
                 g.served.push_back(m_now);
-                while (g.served.size() > kEstimateSamples || (g.served.size() > 1 && g.served.front() < m_now - kEstimateWindowMs))
+                while (g.served.size() > kEstimateSamples ||
+                       (g.served.size() > 1 && g.served.front() < m_now - kEstimateWindowMs))
                     g.served.pop_front();
             }
         }
@@ -273,7 +279,8 @@ QueueStatus RoutingEngine::statusOf(const Conv &c) const
             if (m_allowed[s])
                 serving += g.statusCount[s];
         }
-        q.estimatedWaitMs = static_cast<qint64>(q.position) * m_settings.defaultHandleSeconds * 1000 / std::max(1, serving);
+        q.estimatedWaitMs =
+            static_cast<qint64>(q.position) * m_settings.defaultHandleSeconds * 1000 / std::max(1, serving);
     }
     // Outside working hours nobody starts before the first target group opens.
     qint64 opens = -1;
@@ -297,7 +304,18 @@ QueueStatus RoutingEngine::queueStatus(const QString &conversation) const
     return ci < 0 ? QueueStatus() : statusOf(m_convs[ci]);
 }
 
-QStringList RoutingEngine::queueOrder(const QString &group) const
+int RoutingEngine::queueLength(const QString &group) const
+{
+    const int gi = m_groupIndex.value(group, -1);
+    if (gi < 0)
+        return 0;
+    std::size_t n = 0;
+    for (const auto &bucket : m_groups[gi].buckets)
+        n += bucket.second.size();
+    return static_cast<int>(n);
+}
+
+QStringList RoutingEngine::queueOrder(const QString &group, int limit) const
 {
     const int gi = m_groupIndex.value(group, -1);
     if (gi < 0)
@@ -308,7 +326,12 @@ QStringList RoutingEngine::queueOrder(const QString &group) const
             keys.push_back(k);
             return true;
         });
-    std::sort(keys.begin(), keys.end(), QueueKeyLess());
+    if (limit >= 0 && static_cast<std::size_t>(limit) < keys.size()) {
+        std::partial_sort(keys.begin(), keys.begin() + limit, keys.end(), QueueKeyLess());
+        keys.resize(static_cast<std::size_t>(limit));
+    } else {
+        std::sort(keys.begin(), keys.end(), QueueKeyLess());
+    }
     QStringList out;
     for (const QueueKey &k : keys)
         out << m_convs[k.conv].id;
@@ -367,7 +390,8 @@ QStringList RoutingEngine::checkInvariants() const
             for (int gi : c.groups) {
                 const auto b = m_groups[gi].buckets.find(bucketFor(c));
                 if (b == m_groups[gi].buckets.end() || !b->second.contains(c.key))
-                    bad << QStringLiteral("conversation %1: queued but missing from %2's queue").arg(c.id, m_groups[gi].id);
+                    bad << QStringLiteral("conversation %1: queued but missing from %2's queue")
+                               .arg(c.id, m_groups[gi].id);
                 ++queuedPerGroup[gi];
             }
             if (c.agent >= 0)
@@ -386,12 +410,21 @@ QStringList RoutingEngine::checkInvariants() const
         for (const auto &b : m_groups[gi].buckets)
             n += b.second.size();
         if (n != queuedPerGroup[gi])
-            bad << QStringLiteral("group %1: queue holds %2 entries for %3 waiting conversations").arg(m_groups[gi].id).arg(n).arg(queuedPerGroup[gi]);
+            bad << QStringLiteral("group %1: queue holds %2 entries for %3 waiting conversations")
+                       .arg(m_groups[gi].id)
+                       .arg(n)
+                       .arg(queuedPerGroup[gi]);
     }
     for (std::size_t ai = 0; ai < m_agents.size(); ++ai) {
         const Agent &a = m_agents[ai];
-        if (a.open != open[ai] || a.counted != counted[ai] || static_cast<int>(a.conversations.size()) != a.open)
-            bad << QStringLiteral("agent %1: load %2/%3 recorded, %4/%5 actual").arg(a.id).arg(a.counted).arg(a.open).arg(counted[ai]).arg(open[ai]);
+        if (a.open != open[ai] || a.counted != counted[ai] ||
+            static_cast<int>(a.conversations.size()) != a.open)
+            bad << QStringLiteral("agent %1: load %2/%3 recorded, %4/%5 actual")
+                       .arg(a.id)
+                       .arg(a.counted)
+                       .arg(a.open)
+                       .arg(counted[ai])
+                       .arg(open[ai]);
         if (a.indexed != available(a))
             bad << QStringLiteral("agent %1: availability index out of date").arg(a.id);
         for (int gi : a.groups) {
@@ -409,7 +442,8 @@ QStringList RoutingEngine::checkInvariants() const
         for (int gi : c.groups) {
             for (const LoadKey &k : m_groups[gi].byLoad) {
                 if (check(std::get<2>(k), c) == Verdict::Won)
-                    bad << QStringLiteral("conversation %1 waits although %2 could take it").arg(c.id, m_agents[std::get<2>(k)].id);
+                    bad << QStringLiteral("conversation %1 waits although %2 could take it")
+                               .arg(c.id, m_agents[std::get<2>(k)].id);
             }
         }
     }

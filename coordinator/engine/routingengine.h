@@ -117,7 +117,9 @@ public:
     std::optional<AgentInfo> agent(const QString &id) const;
     QueueStatus queueStatus(const QString &conversation) const;
     // Waiting conversations of a group, in queue order.
-    QStringList queueOrder(const QString &group) const;
+    // The group's queue in order; with a limit, only its head (partially sorted: cheap on a long queue).
+    QStringList queueOrder(const QString &group, int limit = -1) const;
+    int queueLength(const QString &group) const;
     QStringList unmatchedOrder() const;
     QStringList agentIds() const; // in the order they were added
     QStringList groupIds() const;

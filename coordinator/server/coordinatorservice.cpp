@@ -73,12 +73,8 @@ bool CoordinatorService::loadDirectory(QString *error)
     for (const Team &t : m_reader->teams())
         m_teams.insert(t.id, t);
     // Every account: the directory is small (thousands) and consulted on every request.
-    for (const Account &a : m_reader->accounts()) {
-        m_accounts.insert(a.id, a);
-        m_logins.insert(a.login.toLower(), a.id);
-        if (a.role == Role::Supervisor && !a.teamId.isEmpty())
-            m_supervisorsByTeam.insert(a.teamId, a.id);
-    }
+    for (const Account &a : m_reader->accounts())
+        rememberAccount(a);
     // Open conversations: the rows the service keeps writing back, and who their customers are.
     for (const Conversation &c : m_reader->openConversations()) {
         m_rows.insert(c.id, c);
@@ -148,9 +144,7 @@ bool CoordinatorService::rebuild(QString *error)
             account.displayName = a.name.isEmpty() ? a.id : a.name;
             account.passwordHash = QStringLiteral("!");
             account.createdAt = m_liveClock.nowMs();
-            m_writer->upsertAccount(account, track());
-            m_accounts.insert(account.id, account);
-            m_logins.insert(account.login.toLower(), account.id);
+            saveAccount(account);
         }
         endRound();
         if (!m_writer->flush(30000)) {

@@ -166,6 +166,12 @@ private:
     QJsonObject signedIn(SessionState *session, const QString &token) const;
     void forgetSession(const QString &tokenHash);
     void signIn(Call &call, const Account &account);
+    // A new account from the request's login, displayName and password (hashed with Argon2id);
+    // answers `internal` and returns nothing if hashing failed.
+    std::optional<Account> accountFromRequest(Call &call, const QString &id, Role role);
+    // Writes the account and keeps the in-memory directory (ids, logins, supervisors by team) in step.
+    void saveAccount(const Account &account);
+    void rememberAccount(const Account &account);
 
     // customers (servicecustomer.cpp)
     void customerStart(Call &call);

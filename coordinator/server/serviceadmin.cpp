@@ -4,7 +4,6 @@
 #include "coordinatorservice.h"
 
 #include "enginejournal.h"
-#include "passwordhasher.h"
 #include "storereader.h"
 #include "storewriter.h"
 
@@ -42,18 +41,11 @@ void CoordinatorService::accountCreate(Call &call)
         fail(call, ErrorCode::Conflict, QStringLiteral("the login \"%1\" is taken").arg(login));
         return;
     }
-    Account a;
-    a.id = existing.isEmpty() ? login.toLower() : existing;
-    a.login = login;
-    a.displayName = call.str("displayName");
-    a.role = *role;
-    a.teamId = team;
-    a.passwordHash = PasswordHasher::hash(call.str("password"));
-    a.createdAt = m_liveClock.nowMs();
-    if (a.passwordHash.isEmpty()) {
-        fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
+    auto created = accountFromRequest(call, existing.isEmpty() ? login.toLower() : existing, *role);
+    if (!created)
         return;
-    }
+    Account &a = *created;
+    a.teamId = team;
     AgentConfig agent;
     agent.id = a.id;
     agent.name = a.displayName;
@@ -72,11 +64,7 @@ void CoordinatorService::accountCreate(Call &call)
         failEngine(call, r);
         return;
     }
-    m_writer->upsertAccount(a, track());
-    m_accounts.insert(a.id, a);
-    m_logins.insert(login.toLower(), a.id);
-    if (a.role == Role::Supervisor && !a.teamId.isEmpty())
-        m_supervisorsByTeam.insert(a.teamId, a.id);
+    saveAccount(a);
     reply(call, {{QLatin1String("id"), a.id},
                  {QLatin1String("login"), a.login},
                  {QLatin1String("displayName"), a.displayName},

@@ -149,28 +149,48 @@ void CoordinatorService::authSetup(Call &call)
         fail(call, ErrorCode::Conflict, QStringLiteral("the login \"%1\" is taken").arg(login));
         return;
     }
-    Account a;
-    a.id = login.toLower();
-    a.login = login;
-    a.displayName = call.str("displayName");
-    a.role = Role::Admin;
-    a.passwordHash = PasswordHasher::hash(call.str("password"));
-    a.createdAt = m_liveClock.nowMs();
-    if (a.passwordHash.isEmpty()) {
-        fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
+    const auto a = accountFromRequest(call, login.toLower(), Role::Admin);
+    if (!a)
         return;
-    }
     // The first admin is a routing agent too (in no group until an admin adds them). The engine's
     // input goes first: a crash between the two commits leaves setup to be done again, not an admin
     // the engine does not know.
     AgentConfig agent;
-    agent.id = a.id;
-    agent.name = a.displayName;
+    agent.id = a->id;
+    agent.name = a->displayName;
     feed(journal::agentUpsert(agent));
-    m_writer->upsertAccount(a, track());
+    saveAccount(*a);
+    signIn(call, *a);
+}
+
+std::optional<Account> CoordinatorService::accountFromRequest(Call &call, const QString &id, Role role)
+{
+    Account a;
+    a.id = id;
+    a.login = call.str("login").trimmed();
+    a.displayName = call.str("displayName");
+    a.role = role;
+    a.passwordHash = PasswordHasher::hash(call.str("password"));
+    a.createdAt = m_liveClock.nowMs();
+    if (a.passwordHash.isEmpty()) {
+        fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
+        return std::nullopt;
+    }
+    return a;
+}
+
+void CoordinatorService::saveAccount(const Account &account)
+{
+    m_writer->upsertAccount(account, track());
+    rememberAccount(account);
+}
+
+void CoordinatorService::rememberAccount(const Account &a)
+{
     m_accounts.insert(a.id, a);
     m_logins.insert(a.login.toLower(), a.id);
-    signIn(call, a);
+    if (a.role == Role::Supervisor && !a.teamId.isEmpty())
+        m_supervisorsByTeam.insert(a.teamId, a.id);
 }
 
 void CoordinatorService::authLogin(Call &call)

@@ -227,15 +227,12 @@ void CoordinatorService::inboxSnapshot(Call &call)
     QJsonObject totals;
     for (const QString &g : groupsOf(me)) {
         QJsonArray waiting;
-        const QStringList order = m_engine->queueOrder(g);
-        for (const QString &id : order) {
-            if (waiting.size() >= kSnapshotQueueHead)
-                break;
+        for (const QString &id : m_engine->queueOrder(g, kSnapshotQueueHead)) {
             if (const auto info = m_engine->conversation(id))
                 waiting.append(conversationJson(*info));
         }
         queues.insert(g, waiting);
-        totals.insert(g, static_cast<qint64>(order.size()));
+        totals.insert(g, m_engine->queueLength(g));
     }
     QJsonArray unmatched;
     if (call.session->role == Role::Admin) {

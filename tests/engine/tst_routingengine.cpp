@@ -1146,6 +1146,10 @@ void TestRoutingEngine::queueOrder()
     }
     QCOMPARE(got, positions);
     QCOMPARE(h.engine.queueOrder(QStringLiteral("g")), order);
+    QCOMPARE(h.engine.queueLength(QStringLiteral("g")), order.size());
+    for (int head = 0; head <= order.size(); ++head)
+        QCOMPARE(h.engine.queueOrder(QStringLiteral("g"), head), order.mid(0, head));
+    QCOMPARE(h.engine.queueLength(QStringLiteral("nope")), 0);
     for (int i = 0; i < order.size(); ++i)
         QCOMPARE(h.engine.queueStatus(order[i]).position, i + 1);
 

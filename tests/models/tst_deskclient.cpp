@@ -6,6 +6,7 @@
 #include "deskclient.h"
 #include "inboxmodel.h"
 #include "messagemodel.h"
+#include "testservice.h"
 #include "wsclient.h"
 
 #include <QBuffer>
@@ -59,13 +60,8 @@ private:
 
 bool TestDeskClient::startHost(quint16 port)
 {
-    CoordinatorHost::Options o;
-    o.dataDir = m_dir.path();
-    o.address = QHostAddress::LocalHost;
-    o.port = port;
     QString error;
-    o.seedSite = SiteConfig::fromJson(kSite, &error);
-    if (!m_host.start(o, &error)) {
+    if (!m_host.start(loopbackHost(m_dir.path(), kSite, port), &error)) {
         qWarning("%s", qPrintable(error));
         return false;
     }
@@ -138,6 +134,7 @@ void TestDeskClient::dayAtTheDesk()
     QCOMPARE(assigned.last().at(0).toString(), conv);
     QCOMPARE(assigned.last().at(1).toString(), QStringLiteral("Ann 安"));
     QTRY_COMPARE(desk.inbox()->count(InboxEntry::Place::Mine), 1);
+    QCOMPARE(desk.load(), 1);
     QTRY_COMPARE(desk.inbox()->entry(conv)->unread, 1);
     QCOMPARE(desk.inbox()->entry(conv)->lastText, QStringLiteral("Hi, my order is late"));
 
@@ -208,6 +205,7 @@ void TestDeskClient::dayAtTheDesk()
     QVERIFY(bob.waitEvent("conversation.assigned") >= 0);
     QTRY_COMPARE(desk.inbox()->count(InboxEntry::Place::Mine), 0);
     QCOMPARE(left.count(), 1);
+    QCOMPARE(desk.load(), 0);
 
     // Nobody online: the next customer waits in the queue this desk can claim from.
     bob.ok_("status.set", {{"status", "away"}});

@@ -4,6 +4,7 @@
 #include "coordinatorhost.h"
 #include "protocol.h"
 #include "storereader.h"
+#include "testservice.h"
 #include "wsclient.h"
 
 #include <QElapsedTimer>
@@ -27,13 +28,7 @@ const QString kPassword = QStringLiteral("correct horse battery");
 
 CoordinatorHost::Options options(const QString &dir, quint16 port = 0)
 {
-    CoordinatorHost::Options o;
-    o.dataDir = dir;
-    o.address = QHostAddress::LocalHost;
-    o.port = port;
-    QString error;
-    o.seedSite = SiteConfig::fromJson(kSite, &error);
-    return o;
+    return loopbackHost(dir, kSite, port);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "protocol.h"
 #include "records.h"
 #include "storereader.h"
+#include "testservice.h"
 #include "websocketgateway.h"
 #include "wsclient.h"
 
@@ -732,11 +733,7 @@ void TestCrashRecovery::rowsBehindJournalRepaired()
         CoordinatorService::Options options;
         options.dataDir = dir.path();
         QString error;
-        options.seedSite = SiteConfig::fromJson(kSite, &error);
-        options.driveTimers = false;
-        service = std::make_unique<CoordinatorService>(clock, options);
-        gateway = std::make_unique<WebSocketGateway>(service.get());
-        return service->start(&error) && gateway->listen(QHostAddress::LocalHost, 0, &error);
+        return startTestService(clock, options, kSite, service, gateway, &error);
     };
     QVERIFY(start());
     m_port = gateway->port();
@@ -764,9 +761,7 @@ void TestCrashRecovery::rowsBehindJournalRepaired()
             alice->ok_(QStringLiteral("conversation.close"), {{"conversation", y}}).value("state").toString(),
             QStringLiteral("closed"));
     }
-    gateway.reset();
-    service->stop();
-    service.reset();
+    stopTestService(service, gateway);
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tear"));
         db.setDatabaseName(dir.filePath(QStringLiteral("switchboard.db")));
@@ -840,8 +835,7 @@ void TestCrashRecovery::rowsBehindJournalRepaired()
                 .contains("token"));
     QCOMPARE(eve->ok_(QStringLiteral("status.set"), {{"status", "online"}}).value("status").toString(),
              QStringLiteral("online"));
-    gateway.reset();
-    service->stop();
+    stopTestService(service, gateway);
 }
 
 QTEST_GUILESS_MAIN(TestCrashRecovery)

@@ -3,6 +3,7 @@
 // not-found), and quick replies created, changed, listed per channel and deleted by an admin only.
 
 #include "coordinatorhost.h"
+#include "testservice.h"
 #include "wsclient.h"
 
 #include <QTemporaryDir>
@@ -54,12 +55,8 @@ std::unique_ptr<WsClient> TestCustomerProfile::signIn(const QString &login)
 void TestCustomerProfile::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    CoordinatorHost::Options o;
-    o.dataDir = m_dir.path();
-    o.address = QHostAddress::LocalHost;
     QString error;
-    o.seedSite = SiteConfig::fromJson(kSite, &error);
-    QVERIFY2(m_host.start(o, &error), qPrintable(error));
+    QVERIFY2(m_host.start(loopbackHost(m_dir.path(), kSite), &error), qPrintable(error));
     WsClient admin(m_host.port());
     admin.ok_("hello", {{"protocol", 1}});
     QVERIFY(!admin.ok_("auth.setup", {{"login", "root"}, {"password", kPassword}, {"displayName", "Root"}})

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "coordinatorservice.h"
 #include "protocol.h"
+#include "testservice.h"
 #include "websocketgateway.h"
 #include "wsclient.h"
 
@@ -84,26 +85,17 @@ void TestReplayCap::init()
 void TestReplayCap::cleanup()
 {
     m_admin.reset();
-    m_gateway.reset();
-    if (m_service)
-        m_service->stop();
-    m_service.reset();
+    stopTestService(m_service, m_gateway);
 }
 
 void TestReplayCap::startService(int replayEvents, qint64 replayBytes)
 {
     CoordinatorService::Options options;
     options.dataDir = m_dir.path();
-    QString error;
-    options.seedSite = SiteConfig::fromJson(kSite, &error);
-    QVERIFY2(options.seedSite, qPrintable(error));
-    options.driveTimers = false;
     options.replayEvents = replayEvents;
     options.replayBytes = replayBytes;
-    m_service = std::make_unique<CoordinatorService>(m_clock, options);
-    QVERIFY2(m_service->start(&error), qPrintable(error));
-    m_gateway = std::make_unique<WebSocketGateway>(m_service.get());
-    QVERIFY2(m_gateway->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+    QString error;
+    QVERIFY2(startTestService(m_clock, options, kSite, m_service, m_gateway, &error), qPrintable(error));
 }
 
 std::unique_ptr<WsClient> TestReplayCap::client()

@@ -20,6 +20,7 @@
 #include "quickreplymodel.h"
 #include "signindialog.h"
 #include "storewriter.h"
+#include "testservice.h"
 #include "traynotifier.h"
 #include "wsclient.h"
 
@@ -139,12 +140,8 @@ void TestDeskFlow::initTestCase()
         writer.upsertQuickReply(r);
         writer.close();
     }
-    CoordinatorHost::Options o;
-    o.dataDir = m_dir.path();
-    o.address = QHostAddress::LocalHost;
     QString error;
-    o.seedSite = SiteConfig::fromJson(kSite, &error);
-    QVERIFY2(m_host.start(o, &error), qPrintable(error));
+    QVERIFY2(m_host.start(loopbackHost(m_dir.path(), kSite), &error), qPrintable(error));
 }
 
 void TestDeskFlow::cleanupTestCase()
@@ -288,6 +285,17 @@ void TestDeskFlow::dayAtTheDesk()
     for (int r = 0; r < inboxView->model()->rowCount(); ++r)
         listed |= inboxView->model()->index(r, InboxModel::CustomerColumn).data().toString() == customerName;
     QVERIFY(listed);
+    // Ctrl+F and typing narrow the inbox; clearing the search brings the rows back.
+    const int rows = inboxView->model()->rowCount();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    auto *search = qobject_cast<QLineEdit *>(QApplication::focusWidget());
+    QVERIFY(search);
+    QTest::keyClicks(search, QStringLiteral("no such customer"));
+    QTRY_COMPARE(inboxView->model()->rowCount(), 0);
+    search->clear();
+    QTRY_COMPARE(inboxView->model()->rowCount(), rows);
 
     // Open it from the inbox and reply with the keyboard.
     window.inbox()->select(conv);

@@ -4,6 +4,7 @@
 //
 //   bench_store                  full run (about 2 s per row)
 //   bench_store --seconds S      another duration per row
+//   bench_store --mode M         only the rows of one mode (one, batched, round), e.g. under perf
 //   bench_store --dir PATH       where the databases go (default: a temporary directory). Put it on
 //                                the disk the coordinator will use: fsync cost is the whole story.
 //
@@ -12,8 +13,13 @@
 //                     single client gets from a store that commits each message on its own
 //   batched, cap N    keep 4 x N (at least 64) messages in flight from one producer; the writer
 //                     commits whatever has queued, up to N per transaction (group commit)
+//   round, cap N      what the coordinator submits for a customer's message: the engine's journal
+//                     entry, the message and, every other message, the conversation's row (two
+//                     target groups, in a savepoint); a message counts when its own write commits
 // Every message goes to one of 100 conversations (its per-conversation sequence number is assigned
-// in the transaction). Latency is submit to completion, on the producer's thread.
+// in the transaction). Latency is submit to completion, on the producer's thread. "writer us/msg"
+// is the CPU time (user + system) of the writer's thread per acknowledged message: the process's
+// CPU time less the producer's (main) thread, over the timed part only.
 
 #include "storedatabase.h"
 #include "storewriter.h"
@@ -23,6 +29,10 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTemporaryDir>
+
+#include <QJsonObject>
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -37,16 +47,31 @@ constexpr int kConversations = 100;
 
 struct Row
 {
-    Row(const char *m, int c, int f) : mode(m), cap(c), inFlight(f) {}
+    Row(const char *m, int c, int f, bool r = false) : mode(m), cap(c), inFlight(f), round(r) {}
     const char *mode;
     int cap;
     int inFlight;
+    bool round; // the coordinator's writes per message, not the message alone
     qint64 messages = 0;
     double seconds = 0;
     quint64 transactions = 0;
     double p50Ms = 0, p99Ms = 0;
+    double writerCpuSeconds = 0;
     QString error;
 };
+
+double cpuSeconds(int who)
+{
+    rusage u{};
+    getrusage(who, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU time of every thread but this one (the producer): the writer's, as the bench has no other.
+double othersCpuSeconds()
+{
+    return cpuSeconds(RUSAGE_SELF) - cpuSeconds(RUSAGE_THREAD);
+}
 
 void runRow(const QString &path, double seconds, Row &row)
 {
@@ -59,6 +84,10 @@ void runRow(const QString &path, double seconds, Row &row)
         return;
     }
     writer.upsertCustomer({QStringLiteral("cust"), QStringLiteral("Bench"), {}, false, {}, {}, {}, 1});
+    Account agent;
+    agent.id = agent.login = agent.displayName = QStringLiteral("agent");
+    agent.createdAt = 1;
+    writer.upsertAccount(agent);
     for (int i = 0; i < kConversations; ++i) {
         Conversation c;
         c.id = QStringLiteral("conv-%1").arg(i);
@@ -69,6 +98,7 @@ void runRow(const QString &path, double seconds, Row &row)
     }
     writer.flush();
     const StoreWriter::Stats before = writer.stats();
+    const double cpuBefore = othersCpuSeconds();
 
     QEventLoop loop;
     QElapsedTimer clock;
@@ -83,6 +113,30 @@ void runRow(const QString &path, double seconds, Row &row)
         m.senderId = QStringLiteral("cust");
         m.body = QStringLiteral("bench message %1: 你好，請問今天營業嗎？").arg(submitted);
         m.createdAt = submitted;
+        if (row.round) {
+            // As CoordinatorService::feed and persistTouched submit them (enginejournal.cpp's
+            // customer.message payload; the conversation's row as the engine left it).
+            EngineEvent e;
+            e.at = submitted;
+            e.type = QStringLiteral("customer.message");
+            e.payload = {{QLatin1String("conversation"), m.conversationId},
+                         {QLatin1String("customer"), m.senderId},
+                         {QLatin1String("channel"), QStringLiteral("web")},
+                         {QLatin1String("text"), m.body}};
+            writer.appendEngineEvent(e);
+            if (submitted % 2 == 0) {
+                Conversation c;
+                c.id = m.conversationId;
+                c.customerId = QStringLiteral("cust");
+                c.channel = QStringLiteral("web");
+                c.state = ConversationState::Assigned;
+                c.agentId = QStringLiteral("agent");
+                c.rule = QStringLiteral("vip-first");
+                c.groups = QStringList{QStringLiteral("vip"), QStringLiteral("sales")};
+                c.createdAt = 1;
+                writer.upsertConversation(c);
+            }
+        }
         ++submitted;
         ++outstanding;
         const qint64 at = clock.nsecsElapsed();
@@ -107,6 +161,7 @@ void runRow(const QString &path, double seconds, Row &row)
         submit();
     loop.exec();
     row.seconds = clock.nsecsElapsed() / 1e9;
+    row.writerCpuSeconds = othersCpuSeconds() - cpuBefore;
     row.messages = qint64(latencies.size());
     row.transactions = writer.stats().transactions - before.transactions;
     std::sort(latencies.begin(), latencies.end());
@@ -136,13 +191,17 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     double seconds = 2.0;
     QString dirPath;
+    QByteArray onlyMode;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             seconds = std::atof(argv[++i]);
+        } else if (std::strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
+            onlyMode = argv[++i];
         } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
             dirPath = QString::fromLocal8Bit(argv[++i]);
         } else {
-            std::fprintf(stderr, "usage: %s [--seconds S] [--dir PATH]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--seconds S] [--mode one|batched|round] [--dir PATH]\n",
+                         argv[0]);
             return 2;
         }
     }
@@ -166,19 +225,25 @@ int main(int argc, char **argv)
     rows.push_back(Row{"one at a time", 1, 1});
     for (int cap : {1, 10, 100, 1000})
         rows.push_back(Row{"batched", cap, std::max(64, 4 * cap)});
-    std::printf("%-14s %6s %9s %10s %8s %12s %13s %10s %11s %11s\n", "mode", "cap", "in flight", "messages",
-                "seconds", "messages/s", "transactions", "avg batch", "p50 ack ms", "p99 ack ms");
+    for (int cap : {100, 1000})
+        rows.push_back(Row{"round", cap, std::max(64, 4 * cap), true});
+    std::printf("%-14s %6s %9s %10s %8s %12s %13s %10s %11s %11s %14s\n", "mode", "cap", "in flight",
+                "messages", "seconds", "messages/s", "transactions", "avg batch", "p50 ack ms", "p99 ack ms",
+                "writer us/msg");
     int n = 0;
     for (Row &row : rows) {
+        if (!onlyMode.isEmpty() && !QByteArray(row.mode).startsWith(onlyMode))
+            continue;
         runRow(QDir(dirPath).filePath(QStringLiteral("bench-%1.db").arg(n++)), seconds, row);
         if (!row.error.isEmpty()) {
             std::printf("%-14s %6d  failed: %s\n", row.mode, row.cap, qPrintable(row.error));
             continue;
         }
-        std::printf("%-14s %6d %9d %10lld %8.2f %12.0f %13llu %10.1f %11.2f %11.2f\n", row.mode, row.cap,
-                    row.inFlight, row.messages, row.seconds, row.messages / row.seconds, row.transactions,
+        std::printf("%-14s %6d %9d %10lld %8.2f %12.0f %13llu %10.1f %11.2f %11.2f %14.1f\n", row.mode,
+                    row.cap, row.inFlight, row.messages, row.seconds, row.messages / row.seconds,
+                    row.transactions,
                     row.transactions ? double(row.messages) / double(row.transactions) : 0.0, row.p50Ms,
-                    row.p99Ms);
+                    row.p99Ms, row.messages ? row.writerCpuSeconds * 1e6 / row.messages : 0.0);
         std::fflush(stdout);
     }
     return 0;

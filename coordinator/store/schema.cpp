@@ -1,7 +1,8 @@
 #include "schema.h"
 
 // The schema, in SQLite. Times are INTEGER milliseconds since the Unix epoch (UTC); JSON columns are
-// TEXT checked by json_valid(); enumerations are TEXT checked against their spellings in records.cpp.
+// TEXT (checked by json_valid() where written rarely; see version 4); enumerations are TEXT checked
+// against their spellings in records.cpp.
 //
 //   schema_version      one row per applied migration (version, name, applied_at)
 //   teams               the team tree: id, name, parent_id -> teams (NULL at a root)
@@ -33,6 +34,14 @@
 //
 // decisions and engine_events carry no foreign keys on purpose: they record what the engine saw and
 // said, verbatim and in order, and a log that can refuse an entry is not a log.
+//
+// Version 4 makes the tables written for every message cheaper to write (conversations, messages,
+// decisions, engine_events). A CHECK (x IN ('a', 'b')) made SQLite build and free a temporary table
+// on every INSERT or UPDATE (two for each message); the same check as x = 'a' OR x = 'b' is a few
+// comparisons, so the enumerations are spelled that way. json_valid() parsed every journal payload
+// and decision explanation again; it is gone from those two, because the only writer is
+// WriteContext and it writes only JSON that QJsonDocument produced (settings keep theirs: they are
+// written rarely). The other tables keep their IN checks: they are written rarely too.
 //
 // Version 2 adds messages.edited_at (agents may correct a message; the desk shows "edited") and the
 // indexes behind the desk's frequent queries: open conversations by agent, a customer's previous
@@ -192,6 +201,101 @@ std::vector<Migration> build()
                             ") WITHOUT ROWID"),
              QStringLiteral("CREATE INDEX customer_sessions_expiry ON customer_sessions(expires_at)"),
          }});
+    // SQLite cannot drop a constraint, so each table is rebuilt its documented way (create the new
+    // table, copy, drop the old, rename, recreate the indexes) with foreign keys off for the
+    // migration (Migration::rebuildsTables): with them on, dropping messages would delete every
+    // attachment through ON DELETE CASCADE. AUTOINCREMENT's high-water marks are carried over, so
+    // ids of deleted rows stay unused.
+    list.push_back(
+        {4,
+         QStringLiteral("cheaper constraints on the tables written per message"),
+         {
+             QStringLiteral("CREATE TABLE new_conversations (\n"
+                            "    id TEXT PRIMARY KEY,\n"
+                            "    customer_id TEXT NOT NULL REFERENCES customers(id),\n"
+                            "    channel TEXT NOT NULL,\n"
+                            "    state TEXT NOT NULL CHECK (state = 'queued' OR state = 'unmatched'\n"
+                            "        OR state = 'assigned' OR state = 'closed'),\n"
+                            "    agent_id TEXT REFERENCES accounts(id),\n"
+                            "    rule TEXT NOT NULL DEFAULT '',\n"
+                            "    created_at INTEGER NOT NULL,\n"
+                            "    closed_at INTEGER,\n"
+                            "    satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5),\n"
+                            "    CHECK ((state = 'closed') = (closed_at IS NOT NULL))\n"
+                            ")"),
+             QStringLiteral("INSERT INTO new_conversations (id, customer_id, channel, state, agent_id, rule,"
+                            " created_at, closed_at, satisfaction)"
+                            " SELECT id, customer_id, channel, state, agent_id, rule, created_at, closed_at,"
+                            " satisfaction FROM conversations"),
+             QStringLiteral("DROP TABLE conversations"),
+             QStringLiteral("ALTER TABLE new_conversations RENAME TO conversations"),
+             QStringLiteral("CREATE INDEX conversations_open ON conversations(agent_id, created_at)"
+                            " WHERE state <> 'closed'"),
+             QStringLiteral("CREATE INDEX conversations_customer ON conversations(customer_id, created_at)"),
+
+             QStringLiteral(
+                 "CREATE TABLE new_messages (\n"
+                 "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                 "    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,\n"
+                 "    seq INTEGER NOT NULL CHECK (seq > 0),\n"
+                 "    sender_kind TEXT NOT NULL\n"
+                 "        CHECK (sender_kind = 'customer' OR sender_kind = 'agent' OR sender_kind = "
+                 "'system'),\n"
+                 "    sender_id TEXT NOT NULL DEFAULT '',\n"
+                 "    kind TEXT NOT NULL\n"
+                 "        CHECK (kind = 'text' OR kind = 'image' OR kind = 'file' OR kind = 'note'),\n"
+                 "    body TEXT NOT NULL DEFAULT '',\n"
+                 "    created_at INTEGER NOT NULL,\n"
+                 "    edited_at INTEGER,\n"
+                 "    UNIQUE (conversation_id, seq)\n"
+                 ")"),
+             QStringLiteral(
+                 "INSERT INTO new_messages (id, conversation_id, seq, sender_kind, sender_id, kind,"
+                 " body, created_at, edited_at)"
+                 " SELECT id, conversation_id, seq, sender_kind, sender_id, kind, body, created_at,"
+                 " edited_at FROM messages"),
+             QStringLiteral("DELETE FROM sqlite_sequence WHERE name = 'new_messages'"),
+             QStringLiteral("INSERT INTO sqlite_sequence (name, seq)"
+                            " SELECT 'new_messages', seq FROM sqlite_sequence WHERE name = 'messages'"),
+             QStringLiteral("DROP TABLE messages"),
+             QStringLiteral("ALTER TABLE new_messages RENAME TO messages"),
+
+             QStringLiteral("CREATE TABLE new_decisions (\n"
+                            "    seq INTEGER PRIMARY KEY,\n"
+                            "    at INTEGER NOT NULL,\n"
+                            "    kind TEXT NOT NULL,\n"
+                            "    conversation_id TEXT NOT NULL,\n"
+                            "    agent_id TEXT,\n"
+                            "    from_agent_id TEXT,\n"
+                            "    reason TEXT NOT NULL,\n"
+                            "    detail TEXT NOT NULL DEFAULT '',\n"
+                            "    explanation TEXT NOT NULL DEFAULT '{}'\n"
+                            ")"),
+             QStringLiteral(
+                 "INSERT INTO new_decisions (seq, at, kind, conversation_id, agent_id, from_agent_id,"
+                 " reason, detail, explanation)"
+                 " SELECT seq, at, kind, conversation_id, agent_id, from_agent_id, reason, detail,"
+                 " explanation FROM decisions"),
+             QStringLiteral("DROP TABLE decisions"),
+             QStringLiteral("ALTER TABLE new_decisions RENAME TO decisions"),
+             QStringLiteral("CREATE INDEX decisions_conversation ON decisions(conversation_id, seq)"),
+
+             QStringLiteral("CREATE TABLE new_engine_events (\n"
+                            "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                            "    at INTEGER NOT NULL,\n"
+                            "    type TEXT NOT NULL CHECK (type <> ''),\n"
+                            "    payload TEXT NOT NULL\n"
+                            ")"),
+             QStringLiteral("INSERT INTO new_engine_events (id, at, type, payload)"
+                            " SELECT id, at, type, payload FROM engine_events"),
+             QStringLiteral("DELETE FROM sqlite_sequence WHERE name = 'new_engine_events'"),
+             QStringLiteral(
+                 "INSERT INTO sqlite_sequence (name, seq)"
+                 " SELECT 'new_engine_events', seq FROM sqlite_sequence WHERE name = 'engine_events'"),
+             QStringLiteral("DROP TABLE engine_events"),
+             QStringLiteral("ALTER TABLE new_engine_events RENAME TO engine_events"),
+         },
+         true});
     return list;
 }
 } // namespace

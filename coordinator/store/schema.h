@@ -14,6 +14,10 @@ struct Migration
     int version = 0;
     QString name;
     QStringList steps;
+    // The steps drop and recreate tables that others reference: they run with foreign keys off (or
+    // dropping a table would cascade its deletes), and the migration fails unless
+    // PRAGMA foreign_key_check finds nothing before the commit.
+    bool rebuildsTables = false;
 };
 
 namespace schema {

@@ -106,6 +106,30 @@ bool SchemaMigrator::migrate(QSqlDatabase &db, QString *error, int targetVersion
 
 bool SchemaMigrator::apply(QSqlDatabase &db, const Migration &migration, QString *error) const
 {
+    if (!migration.rebuildsTables)
+        return applyInTransaction(db, migration, error);
+    // Foreign keys can only be switched outside a transaction; the connection gets back the setting
+    // it had, whatever happens.
+    QVariant before;
+    QString why;
+    if (!StoreDatabase::scalar(db, QStringLiteral("PRAGMA foreign_keys"), &before, &why) ||
+        !StoreDatabase::exec(db, QStringLiteral("PRAGMA foreign_keys = OFF"), &why)) {
+        setError(error, QStringLiteral("migration to schema version %1 (%2) failed: %3")
+                            .arg(migration.version)
+                            .arg(migration.name, why));
+        return false;
+    }
+    const bool ok = applyInTransaction(db, migration, error);
+    if (before.toInt() != 0 && !StoreDatabase::exec(db, QStringLiteral("PRAGMA foreign_keys = ON"), &why)) {
+        setError(error,
+                 QStringLiteral("after migration to schema version %1: %2").arg(migration.version).arg(why));
+        return false;
+    }
+    return ok;
+}
+
+bool SchemaMigrator::applyInTransaction(QSqlDatabase &db, const Migration &migration, QString *error) const
+{
     const QString prefix = QStringLiteral("migration to schema version %1 (%2) failed")
                                .arg(migration.version)
                                .arg(migration.name);
@@ -130,6 +154,20 @@ bool SchemaMigrator::apply(QSqlDatabase &db, const Migration &migration, QString
         if (!StoreDatabase::exec(db, sql, &why)) {
             StoreDatabase::exec(db, QStringLiteral("ROLLBACK"), nullptr);
             setError(error, QStringLiteral("%1 at step %2: %3").arg(prefix).arg(step).arg(why));
+            return false;
+        }
+    }
+    if (migration.rebuildsTables) {
+        // The copies must reference exactly what the originals did.
+        QSqlQuery check(db);
+        if (!check.exec(QStringLiteral("PRAGMA foreign_key_check")) || check.next()) {
+            why = check.lastError().isValid()
+                      ? check.lastError().text()
+                      : QStringLiteral("a row of %1 references a missing row of %2")
+                            .arg(check.value(0).toString(), check.value(2).toString());
+            check.finish();
+            StoreDatabase::exec(db, QStringLiteral("ROLLBACK"), nullptr);
+            setError(error, QStringLiteral("%1: %2").arg(prefix, why));
             return false;
         }
     }

@@ -33,6 +33,7 @@ public:
 
 private:
     bool apply(QSqlDatabase &db, const Migration &migration, QString *error) const;
+    bool applyInTransaction(QSqlDatabase &db, const Migration &migration, QString *error) const;
 
     std::vector<Migration> m_migrations;
     QString m_invalid; // why the list itself is unusable, if it is

@@ -74,6 +74,7 @@ bool CoordinatorHost::Worker::open(const CoordinatorHost::Options &options, QStr
     CoordinatorService::Options serviceOptions;
     serviceOptions.dataDir = options.dataDir;
     serviceOptions.seedSite = options.seedSite;
+    serviceOptions.presenceGraceMs = qint64(options.presenceGraceSeconds) * 1000;
     service = std::make_unique<CoordinatorService>(clock, serviceOptions);
     QString why;
     if (!service->start(&why)) {

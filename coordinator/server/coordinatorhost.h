@@ -30,6 +30,7 @@ public:
         quint16 port = 0;                   // 0: any free port; port() tells which
         std::optional<quint16> httpPort;    // health and metrics; unset: none, 0: any free port
         std::optional<SiteConfig> seedSite; // used when the store has no site yet
+        int presenceGraceSeconds = 90;      // an agent with no connected desk for this long goes offline
     };
 
     explicit CoordinatorHost(QObject *parent = nullptr);

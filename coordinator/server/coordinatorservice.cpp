@@ -155,6 +155,7 @@ bool CoordinatorService::rebuild(QString *error)
     }
     // Timers that came due while the coordinator was down fire now, as a round of their own.
     tick();
+    startPresenceGraces();
     qCInfo(lcService).noquote()
         << QStringLiteral("engine rebuilt from %1 journal events in %2 ms: %3 open conversations, %4 waiting")
                .arg(m_stats.replayedEvents)
@@ -360,7 +361,10 @@ void CoordinatorService::scheduleTick()
 {
     if (!m_options.driveTimers)
         return;
-    const qint64 due = m_engine ? m_engine->nextTimerMs() : -1;
+    qint64 due = m_engine ? m_engine->nextTimerMs() : -1;
+    const qint64 grace = nextPresenceDeadline();
+    if (grace >= 0 && (due < 0 || grace < due))
+        due = grace;
     if (due < 0) {
         m_tickTimer.stop();
         return;
@@ -374,6 +378,7 @@ void CoordinatorService::tick()
     if (!m_engine)
         return;
     beginRound();
+    expirePresence();
     m_engine->tick();
     persistTouched();
     endRound();
@@ -387,9 +392,13 @@ void CoordinatorService::linkClosed(ClientLink *link)
     auto it = m_links.find(link);
     if (it == m_links.end())
         return;
-    if (it->second.session && it->second.session->link == link)
-        it->second.session->link = nullptr;
+    SessionState *session = it->second.session;
+    const bool dropped = session && session->link == link;
+    if (dropped)
+        session->link = nullptr;
     m_links.erase(it);
+    if (dropped && session->kind == SessionState::Staff)
+        presenceChanged(session->accountId);
     // Outputs of open rounds may still name this link: they look it up before sending.
 }
 

@@ -49,6 +49,9 @@ public:
         int replayEvents = 5000;
         qint64 replayBytes = 1024 * 1024;
         bool driveTimers = true; // schedule tick() with a QTimer (tests on a manual clock call tick())
+        // An agent whose last connected session went away (socket closed, network lost) is set
+        // offline after this long unless a session of theirs resumes or signs in first.
+        qint64 presenceGraceMs = 90 * 1000;
     };
 
     struct Stats
@@ -173,6 +176,17 @@ private:
     void saveAccount(const Account &account);
     void rememberAccount(const Account &account);
 
+    // presence (servicepresence.cpp)
+    bool hasConnectedSession(const QString &accountId) const;
+    // After a session of this account gained or lost its connection: starts or cancels the grace.
+    void presenceChanged(const QString &accountId);
+    // At start nobody is connected: every agent the journal left not offline gets a grace.
+    void startPresenceGraces();
+    // In a round: agents whose grace ran out go offline as if they had chosen it.
+    void expirePresence();
+    qint64 nextPresenceDeadline() const;
+    void statusEvents(const QString &accountId, AgentStatus status);
+
     // customers (servicecustomer.cpp)
     void customerStart(Call &call);
     void customerSend(Call &call);
@@ -236,6 +250,7 @@ private:
     QHash<QString, Conversation> m_rows;              // open conversations, as last written to the store
     QHash<QString, QString> m_openConversation;       // customer -> their open conversation
     QHash<QString, QString> m_customerNames;          // customers of open conversations and of this run
+    QHash<QString, qint64> m_presenceDeadlines;       // account -> when their grace runs out
     // The last event encoded (see eventHead): a fan-out passes the same name and data to every
     // recipient, so they share one encoding.
     QString m_headName;

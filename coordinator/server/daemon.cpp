@@ -46,6 +46,7 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
     SystemClock clock;
     CoordinatorService::Options serviceOptions;
     serviceOptions.dataDir = options.dataDir;
+    serviceOptions.presenceGraceMs = qint64(options.presenceGraceSeconds) * 1000;
     QString error;
     if (!options.sitePath.isEmpty()) {
         QFile file(options.sitePath);

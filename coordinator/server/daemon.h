@@ -17,6 +17,7 @@ struct DaemonOptions
     QString sitePath;       // seeds an empty store
     QString tlsCertificate; // PEM; with tlsKey, the gateway speaks wss only
     QString tlsKey;
+    int presenceGraceSeconds = 90; // an agent with no connected desk for this long goes offline
 };
 
 // Runs until a stop signal; returns the process exit code. Logs go to `out`.

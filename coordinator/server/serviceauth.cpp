@@ -81,11 +81,13 @@ void CoordinatorService::forgetSession(const QString &hash)
         if (link.second.session == s)
             link.second.session = nullptr; // every connection that used it is signed out
     }
+    const QString accountId = s->kind == SessionState::Staff ? s->accountId : QString();
     if (s->kind == SessionState::Staff)
         m_staffSessions.remove(s->accountId, s);
     else
         m_customerSessions.remove(s->customerId, s);
     m_sessions.erase(it);
+    presenceChanged(accountId); // signing out of the last desk is leaving it, too
 }
 
 SessionState *CoordinatorService::issueSession(Call &call, Session row, qint64 lifetimeMs, QString *token)
@@ -103,11 +105,17 @@ SessionState *CoordinatorService::issueSession(Call &call, Session row, qint64 l
 void CoordinatorService::attach(ClientLink *link, SessionState *session)
 {
     LinkState &ls = m_links[link];
-    if (ls.session && ls.session != session && ls.session->link == link)
-        ls.session->link = nullptr;
+    SessionState *previous =
+        ls.session != session && ls.session && ls.session->link == link ? ls.session : nullptr;
+    if (previous)
+        previous->link = nullptr;
     ls.session = session;
     session->link = link;                     // a newer connection takes over from an older one
     session->sentUpTo = session->nextSeq - 1; // what came before is the snapshot's or a resume's
+    if (session->kind == SessionState::Staff)
+        presenceChanged(session->accountId); // back within the grace: it is cancelled
+    if (previous && previous->kind == SessionState::Staff)
+        presenceChanged(previous->accountId);
 }
 
 QJsonObject CoordinatorService::signedIn(SessionState *s, const QString &token) const

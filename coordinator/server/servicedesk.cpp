@@ -207,10 +207,9 @@ void CoordinatorService::statusSet(Call &call)
         failEngine(call, r);
         return;
     }
-    const QJsonObject data{{QLatin1String("agent"), call.session->accountId},
-                           {QLatin1String("status"), toString(*status)}};
-    pushToAccount(call.session->accountId, QStringLiteral("agent.status"), data);
-    reply(call, data);
+    statusEvents(call.session->accountId, *status);
+    reply(call,
+          {{QLatin1String("agent"), call.session->accountId}, {QLatin1String("status"), toString(*status)}});
 }
 
 void CoordinatorService::inboxSnapshot(Call &call)

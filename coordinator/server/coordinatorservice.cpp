@@ -81,6 +81,10 @@ bool CoordinatorService::loadDirectory(QString *error)
         m_openConversation.insert(c.customerId, c.id);
         if (!m_customerNames.contains(c.customerId))
             m_customerNames.insert(c.customerId, m_reader->customer(c.customerId).value_or(Customer()).name);
+        // One read per open conversation, at start only; from then on the service keeps it.
+        const QList<Message> last = m_reader->history(c.id, 0, 1);
+        if (!last.isEmpty())
+            rememberLastMessage(last.first());
     }
     if (!m_reader->lastError().isEmpty()) {
         *error = m_reader->lastError();
@@ -330,6 +334,7 @@ void CoordinatorService::persistTouched()
                 continue; // never stored: nothing to close
             Conversation row = *it;
             m_rows.erase(it);
+            m_lastMessages.remove(id);
             row.state = ConversationState::Closed;
             row.closedAt = m_liveClock.nowMs();
             if (m_openConversation.value(row.customerId) == id)

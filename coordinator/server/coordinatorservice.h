@@ -149,6 +149,10 @@ private:
     void decisionEvents(const Decision &d);
     QJsonObject conversationJson(const ConversationInfo &info) const;
     QJsonObject messageJson(const Message &m) const;
+    // An open conversation as inbox.snapshot lists it: conversationJson plus its lastMessage.
+    QJsonObject inboxJson(const ConversationInfo &info) const;
+    // Keeps the latest message of each open conversation in memory for inbox.snapshot.
+    void rememberLastMessage(const Message &m);
     QJsonObject agentJson(const AgentInfo &info) const;
 
     // scope (servicescope.cpp)
@@ -251,6 +255,9 @@ private:
     QHash<QString, QString> m_openConversation;       // customer -> their open conversation
     QHash<QString, QString> m_customerNames;          // customers of open conversations and of this run
     QHash<QString, qint64> m_presenceDeadlines;       // account -> when their grace runs out
+    // The latest message of each open conversation (text cut to a preview, no attachment data), so
+    // inbox.snapshot shows it without a store query per conversation.
+    QHash<QString, Message> m_lastMessages;
     // The last event encoded (see eventHead): a fan-out passes the same name and data to every
     // recipient, so they share one encoding.
     QString m_headName;

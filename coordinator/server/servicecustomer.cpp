@@ -126,6 +126,7 @@ void CoordinatorService::surveyRate(Call &call)
         m.kind = MessageKind::Note;
         m.body = QStringLiteral("Rating %1/5: %2").arg(score).arg(comment);
         m.createdAt = m_liveClock.nowMs();
+        rememberLastMessage(m);
         m_writer->appendMessage(m, track());
     }
     const auto row = m_reader->conversation(conversation);

@@ -26,11 +26,31 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
     // The store numbers the message; the reply and the events carry that number, so both wait for
     // the commit (they are outputs of this round, which completes after it).
     auto stored = std::make_shared<Message>(message);
-    m_writer->appendMessage(message, track([stored](const WriteResult &r) {
+    // The inbox's last message changes now, not at the commit: a snapshot taken in between is
+    // answered after this round, by when the message.new it would miss is numbered before it.
+    const std::optional<Message> previous =
+        m_lastMessages.contains(message.conversationId)
+            ? std::optional<Message>(m_lastMessages.value(message.conversationId))
+            : std::nullopt;
+    rememberLastMessage(message);
+    const QString conversationId = message.conversationId;
+    const qint64 at = message.createdAt;
+    m_writer->appendMessage(message,
+                            track([this, stored, previous, conversationId, at](const WriteResult &r) {
                                 if (r.ok) {
                                     stored->id = r.id;
                                     stored->seq = r.seq;
+                                    return;
                                 }
+                                // Not stored: the inbox goes back to what it showed, unless a later
+                                // message replaced it meanwhile.
+                                const auto it = m_lastMessages.find(conversationId);
+                                if (it == m_lastMessages.end() || it->createdAt != at)
+                                    return;
+                                if (previous)
+                                    *it = *previous;
+                                else
+                                    m_lastMessages.erase(it);
                             }));
     ++m_stats.messagesPersisted;
     const auto info = m_engine->conversation(message.conversationId);
@@ -218,7 +238,7 @@ void CoordinatorService::inboxSnapshot(Call &call)
     QJsonArray mine;
     for (const QString &id : m_engine->conversationsOf(me) + m_engine->invitationsOf(me)) {
         if (const auto info = m_engine->conversation(id))
-            mine.append(conversationJson(*info));
+            mine.append(inboxJson(*info));
     }
     // The head of each queue: a desk claims from the front, and a queue of 100,000 would not fit
     // in a frame. queueTotals says how many wait in all; queue.added events bring later arrivals.
@@ -228,7 +248,7 @@ void CoordinatorService::inboxSnapshot(Call &call)
         QJsonArray waiting;
         for (const QString &id : m_engine->queueOrder(g, kSnapshotQueueHead)) {
             if (const auto info = m_engine->conversation(id))
-                waiting.append(conversationJson(*info));
+                waiting.append(inboxJson(*info));
         }
         queues.insert(g, waiting);
         totals.insert(g, m_engine->queueLength(g));
@@ -237,7 +257,7 @@ void CoordinatorService::inboxSnapshot(Call &call)
     if (call.session->role == Role::Admin) {
         for (const QString &id : m_engine->unmatchedOrder()) {
             if (const auto info = m_engine->conversation(id))
-                unmatched.append(conversationJson(*info));
+                unmatched.append(inboxJson(*info));
         }
     }
     // A supervisor oversees their team and every team below it: without this list they could act on
@@ -254,7 +274,7 @@ void CoordinatorService::inboxSnapshot(Call &call)
         for (const QString &agentId : std::as_const(overseen)) {
             for (const QString &id : m_engine->conversationsOf(agentId)) {
                 if (const auto info = m_engine->conversation(id))
-                    team.append(conversationJson(*info));
+                    team.append(inboxJson(*info));
             }
         }
     }

@@ -379,6 +379,42 @@ QJsonObject CoordinatorService::messageJson(const Message &m) const
     return o;
 }
 
+namespace {
+constexpr int kPreviewChars = 200; // lastMessage text in inbox.snapshot: what an inbox row shows
+} // namespace
+
+void CoordinatorService::rememberLastMessage(const Message &m)
+{
+    // Only open conversations are listed in an inbox; a closed one's entry would never be dropped.
+    if (!m_rows.contains(m.conversationId))
+        return;
+    Message &last = m_lastMessages[m.conversationId];
+    last = m;
+    if (last.body.size() > kPreviewChars)
+        last.body.truncate(kPreviewChars);
+    if (last.attachment) {
+        last.attachment->data.clear();
+        last.attachment->path.clear();
+    }
+}
+
+QJsonObject CoordinatorService::inboxJson(const ConversationInfo &info) const
+{
+    QJsonObject o = conversationJson(info);
+    const auto it = m_lastMessages.constFind(info.id);
+    if (it == m_lastMessages.constEnd())
+        return o;
+    QJsonObject last{{QLatin1String("text"), it->body},
+                     {QLatin1String("kind"), toString(it->kind)},
+                     {QLatin1String("sender"), toString(it->senderKind)},
+                     {QLatin1String("senderId"), it->senderId},
+                     {QLatin1String("at"), it->createdAt}};
+    if (it->attachment)
+        last.insert(QLatin1String("attachmentName"), it->attachment->name);
+    o.insert(QLatin1String("lastMessage"), last);
+    return o;
+}
+
 QJsonObject CoordinatorService::agentJson(const AgentInfo &a) const
 {
     return {{QLatin1String("id"), a.id},

@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <array>
+
 namespace sb {
 
 namespace {
@@ -16,12 +18,20 @@ std::optional<Enum> lookup(QStringView text, const std::pair<Enum, const char *>
     return std::nullopt;
 }
 
+// The writer binds these for every message: spelled once, each use is a reference count, not an
+// allocation and a conversion. One table per enumeration, so one set of strings per instance.
 template<typename Enum, std::size_t N>
 QString nameOf(Enum value, const std::pair<Enum, const char *> (&names)[N])
 {
-    for (const auto &[v, name] : names) {
-        if (v == value)
-            return QString::fromLatin1(name);
+    static const std::array<QString, N> spelled = [&names] {
+        std::array<QString, N> out;
+        for (std::size_t i = 0; i < N; ++i)
+            out[i] = QString::fromLatin1(names[i].second);
+        return out;
+    }();
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i].first == value)
+            return spelled[i];
     }
     return QString();
 }

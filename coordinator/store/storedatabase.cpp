@@ -26,12 +26,17 @@ void setError(QString *error, const QString &text)
 // kernel and faulted it in again each time (the writer thread spent most of its time in madvise and
 // TLB shootdowns). Without the first allocation a temporary table takes the one page it needs.
 // Only possible before SQLite initialises, so before the first connection; if something opened
-// one earlier this does nothing, which is only slower.
+// one earlier this does nothing, which is only slower. The same goes for memory statistics below.
 void configureSqlite()
 {
 #if defined(SB_HAVE_SQLITE3)
     static std::once_flag once;
-    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0); });
+    std::call_once(once, [] {
+        sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+        // Memory statistics (sqlite3_memory_used, which nothing here reads) take a global mutex
+        // around every allocation and free SQLite makes: several per statement.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
 #endif
 }
 } // namespace

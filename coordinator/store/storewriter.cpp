@@ -202,8 +202,8 @@ void StoreWriter::runBatch(WriteContext &context, std::vector<Pending> &batch)
     // One failing write (an unknown conversation, a duplicate) must not take the rest of the batch
     // with it. A write of one statement needs nothing for that: SQLite undoes a statement that fails
     // a constraint and keeps the transaction. A write of several statements runs in a savepoint, so
-    // that it is undone whole. Other errors (I/O, a full disk) may end the transaction itself, and
-    // then nothing of the batch can be acknowledged.
+    // that it is undone whole (some writes open one themselves, only when they need it). Other errors (I/O, a
+    // full disk) may end the transaction itself, and then nothing of the batch can be acknowledged.
     QString lost;
     for (Pending &p : batch) {
         if (!lost.isEmpty()) {
@@ -215,11 +215,12 @@ void StoreWriter::runBatch(WriteContext &context, std::vector<Pending> &batch)
             results.push_back(WriteResult::failure(QStringLiteral("io"), lost));
             continue;
         }
+        context.beginWrite();
         WriteResult r = p.op(context);
         if (p.savepoint) {
             if (r.ok ? !context.release(&error) : !context.rollbackToSavepoint(&error))
                 lost = error;
-        } else if (!r.ok && r.code == QLatin1String("io")) {
+        } else if (!r.ok && r.code == QLatin1String("io") && !context.writeUndone()) {
             lost = r.error;
         }
         results.push_back(std::move(r));
@@ -305,8 +306,8 @@ void StoreWriter::upsertCustomer(const Customer &customer, Completion done)
 
 void StoreWriter::upsertConversation(const Conversation &conversation, Completion done)
 {
-    submit([conversation](WriteContext &c) { return c.upsertConversation(conversation); }, std::move(done),
-           true);
+    // No savepoint here: WriteContext opens one itself when the write takes several statements.
+    submit([conversation](WriteContext &c) { return c.upsertConversation(conversation); }, std::move(done));
 }
 
 void StoreWriter::rateConversation(const QString &conversationId, int rating, Completion done)

@@ -155,11 +155,16 @@ QSqlQuery *WriteContext::statement(const char *sql, WriteResult *failure)
 
 bool WriteContext::run(QSqlQuery *query, WriteResult *failure, const QString &what)
 {
+    return run(query, failure, [&what] { return what; });
+}
+
+bool WriteContext::run(QSqlQuery *query, WriteResult *failure, const std::function<QString()> &what)
+{
     if (query->exec())
         return true;
     const QSqlError error = query->lastError();
     query->finish();
-    *failure = WriteResult::failure(codeFor(error), QStringLiteral("%1: %2").arg(what, error.text()));
+    *failure = WriteResult::failure(codeFor(error), QStringLiteral("%1: %2").arg(what(), error.text()));
     return false;
 }
 
@@ -193,11 +198,14 @@ bool control(QSqlQuery *q, const char *sql, QString *error)
 bool WriteContext::begin(QString *error)
 {
     // Anything left from a transaction that did not end through commit() or rollback() is doubtful.
+    if (m_inTransaction)
+        m_groups.clear();
     forgetSeqs(m_seqsInSavepoint);
     forgetSeqs(m_seqsInTransaction);
     m_inSavepoint = false;
     WriteResult r;
-    return control(statement(kBegin, &r), kBegin, error);
+    m_inTransaction = control(statement(kBegin, &r), kBegin, error);
+    return m_inTransaction;
 }
 
 bool WriteContext::commit(QString *error)
@@ -207,8 +215,10 @@ bool WriteContext::commit(QString *error)
         // The caller rolls back; whether or not SQLite kept the transaction, forget its numbers.
         forgetSeqs(m_seqsInSavepoint);
         forgetSeqs(m_seqsInTransaction);
+        m_groups.clear();
         return false;
     }
+    m_inTransaction = false;
     m_seqsInTransaction.clear();
     m_seqsInSavepoint.clear();
     m_inSavepoint = false;
@@ -217,6 +227,8 @@ bool WriteContext::commit(QString *error)
 
 void WriteContext::rollback()
 {
+    m_groups.clear();
+    m_inTransaction = false;
     forgetSeqs(m_seqsInSavepoint);
     forgetSeqs(m_seqsInTransaction);
     m_inSavepoint = false;
@@ -244,6 +256,7 @@ bool WriteContext::release(QString *error)
 
 bool WriteContext::rollbackToSavepoint(QString *error)
 {
+    m_groups.clear();
     forgetSeqs(m_seqsInSavepoint);
     m_inSavepoint = false;
     WriteResult r;
@@ -264,7 +277,8 @@ bool WriteContext::lastSeq(const QString &conversationId, qint64 *seq, WriteResu
     if (!q)
         return false;
     q->bindValue(0, conversationId);
-    if (!run(q, failure, QStringLiteral("numbering a message of %1").arg(quoted(conversationId))))
+    if (!run(q, failure,
+             [&] { return QStringLiteral("numbering a message of %1").arg(quoted(conversationId)); }))
         return false;
     *seq = q->next() ? q->value(0).toLongLong() : 0;
     q->finish();
@@ -468,14 +482,69 @@ WriteResult WriteContext::upsertConversation(const Conversation &c)
 {
     if (c.id.isEmpty() || c.customerId.isEmpty() || c.channel.isEmpty())
         return invalid(QStringLiteral("a conversation needs an id, a customer and a channel"));
-    const QString what = QStringLiteral("conversation %1").arg(quoted(c.id));
+    const auto what = [&c] { return QStringLiteral("conversation %1").arg(quoted(c.id)); };
     const bool closed = c.state == ConversationState::Closed;
     if (closed != (c.closedAt != 0))
-        return invalid(closed
-                           ? QStringLiteral("%1: closed without a closing time").arg(what)
-                           : QStringLiteral("%1: has a closing time but is %2").arg(what, toString(c.state)));
+        return invalid(
+            closed ? QStringLiteral("%1: closed without a closing time").arg(what())
+                   : QStringLiteral("%1: has a closing time but is %2").arg(what(), toString(c.state)));
     if (c.satisfaction < 0 || c.satisfaction > 5)
-        return invalid(QStringLiteral("%1: satisfaction must be 1 to 5").arg(what));
+        return invalid(QStringLiteral("%1: satisfaction must be 1 to 5").arg(what()));
+    // The groups' rows are rewritten only when they change, so most upserts are one statement and
+    // need no savepoint. With several, a failure undoes them together.
+    const auto known = m_groups.constFind(c.id);
+    const bool groupsChange = known == m_groups.constEnd() || known.value() != c.groups;
+    WriteResult r;
+    QString why;
+    if (groupsChange && !savepoint(&why))
+        return WriteResult::failure(QStringLiteral("io"), why);
+    const auto undo = [&](WriteResult failed) {
+        if (groupsChange) {
+            if (!rollbackToSavepoint(&why))
+                return WriteResult::failure(QStringLiteral("io"), why);
+            m_writeUndone = true;
+        }
+        return failed;
+    };
+    // The customer and the agent are checked by the row's foreign keys (two lookups fewer per
+    // upsert); only a refusal looks up which one is missing, to say so.
+    QSqlQuery *q = statement(kUpsertConversation, &r);
+    if (!q)
+        return undo(r);
+    q->bindValue(0, c.id);
+    q->bindValue(1, c.customerId);
+    q->bindValue(2, c.channel);
+    q->bindValue(3, toString(c.state));
+    q->bindValue(4, nullable(c.agentId));
+    q->bindValue(5, text(c.rule));
+    q->bindValue(6, c.createdAt);
+    q->bindValue(7, nullable(c.closedAt));
+    q->bindValue(8, c.satisfaction == 0 ? QVariant() : QVariant(c.satisfaction));
+    if (!run(q, &r, what)) {
+        if (r.code == QLatin1String("not-found"))
+            r = missingReference(c, what());
+        return undo(r);
+    }
+    if (groupsChange) {
+        r = writeGroups(c, what());
+        if (!r.ok)
+            return undo(r);
+        if (!release(&why))
+            return WriteResult::failure(QStringLiteral("io"), why);
+    }
+    // A closed conversation is written once more at most (a rating keeps the groups): forget it.
+    if (closed)
+        m_groups.remove(c.id);
+    else if (groupsChange) {
+        if (m_groups.size() >= kSeqCacheLimit)
+            m_groups.clear();
+        m_groups.insert(c.id, c.groups);
+    }
+    return r;
+}
+
+WriteResult WriteContext::missingReference(const Conversation &c, const QString &what)
+{
     WriteResult r;
     bool found = false;
     if (!exists(kCustomerExists, c.customerId, &found, &r))
@@ -488,20 +557,12 @@ WriteResult WriteContext::upsertConversation(const Conversation &c)
         if (!found)
             return notFound(QStringLiteral("%1: unknown agent %2").arg(what, quoted(c.agentId)));
     }
-    QSqlQuery *q = statement(kUpsertConversation, &r);
-    if (!q)
-        return r;
-    q->bindValue(0, c.id);
-    q->bindValue(1, c.customerId);
-    q->bindValue(2, c.channel);
-    q->bindValue(3, toString(c.state));
-    q->bindValue(4, nullable(c.agentId));
-    q->bindValue(5, text(c.rule));
-    q->bindValue(6, c.createdAt);
-    q->bindValue(7, nullable(c.closedAt));
-    q->bindValue(8, c.satisfaction == 0 ? QVariant() : QVariant(c.satisfaction));
-    if (!run(q, &r, what))
-        return r;
+    return notFound(QStringLiteral("%1: a reference is missing").arg(what));
+}
+
+WriteResult WriteContext::writeGroups(const Conversation &c, const QString &what)
+{
+    WriteResult r;
     QSqlQuery *clear = statement(kClearGroups, &r);
     if (!clear)
         return r;
@@ -538,7 +599,7 @@ WriteResult WriteContext::rateConversation(const QString &conversationId, int ra
         return r;
     q->bindValue(0, rating);
     q->bindValue(1, conversationId);
-    if (run(q, &r, QStringLiteral("rating conversation %1").arg(quoted(conversationId))) &&
+    if (run(q, &r, [&] { return QStringLiteral("rating conversation %1").arg(quoted(conversationId)); }) &&
         q->numRowsAffected() == 0)
         return notFound(QStringLiteral("unknown conversation %1").arg(quoted(conversationId)));
     return r;
@@ -565,7 +626,8 @@ WriteResult WriteContext::appendMessage(const Message &m)
     q->bindValue(4, toString(m.kind));
     q->bindValue(5, text(m.body));
     q->bindValue(6, m.createdAt);
-    if (!run(q, &r, QStringLiteral("message for conversation %1").arg(quoted(m.conversationId)))) {
+    if (!run(q, &r,
+             [&m] { return QStringLiteral("message for conversation %1").arg(quoted(m.conversationId)); })) {
         // Whatever went wrong, the next message of this conversation reads its number afresh.
         m_lastSeq.remove(m.conversationId);
         // messages has one foreign key: its conversation.
@@ -591,7 +653,7 @@ WriteResult WriteContext::appendMessage(const Message &m)
         att->bindValue(4,
                        a.path.isEmpty() ? QVariant(a.data.isNull() ? QByteArray("") : a.data) : QVariant());
         att->bindValue(5, nullable(a.path));
-        if (!run(att, &r, QStringLiteral("attachment %1").arg(quoted(a.name)))) {
+        if (!run(att, &r, [&a] { return QStringLiteral("attachment %1").arg(quoted(a.name)); })) {
             // The caller undoes the message with its savepoint; read the number afresh either way.
             m_lastSeq.remove(m.conversationId);
             r.id = r.seq = 0;
@@ -610,7 +672,8 @@ WriteResult WriteContext::editMessage(qint64 messageId, const QString &body, qin
     q->bindValue(0, text(body));
     q->bindValue(1, editedAt);
     q->bindValue(2, messageId);
-    if (run(q, &r, QStringLiteral("editing message %1").arg(messageId)) && q->numRowsAffected() == 0)
+    if (run(q, &r, [messageId] { return QStringLiteral("editing message %1").arg(messageId); }) &&
+        q->numRowsAffected() == 0)
         return notFound(QStringLiteral("unknown message %1").arg(messageId));
     r.id = messageId;
     return r;
@@ -633,7 +696,7 @@ WriteResult WriteContext::appendDecision(const DecisionRecord &d)
     q->bindValue(6, d.reason);
     q->bindValue(7, text(d.detail));
     q->bindValue(8, QString::fromUtf8(toJsonText(d.explanation)));
-    if (!run(q, &r, QStringLiteral("decision %1").arg(d.seq))) {
+    if (!run(q, &r, [&d] { return QStringLiteral("decision %1").arg(d.seq); })) {
         if (r.code == QLatin1String("conflict"))
             r.error = QStringLiteral("decision %1 is already recorded").arg(d.seq);
         return r;
@@ -653,7 +716,7 @@ WriteResult WriteContext::appendEngineEvent(const EngineEvent &e)
     q->bindValue(0, e.at);
     q->bindValue(1, e.type);
     q->bindValue(2, QString::fromUtf8(toJsonText(e.payload)));
-    if (run(q, &r, QStringLiteral("engine event %1").arg(quoted(e.type))))
+    if (run(q, &r, [&e] { return QStringLiteral("engine event %1").arg(quoted(e.type)); }))
         r.id = q->lastInsertId().toLongLong();
     return r;
 }

@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -30,6 +31,11 @@ public:
     // False when the transaction itself is gone (SQLite rolls back the whole transaction on some
     // errors, e.g. a full disk), in which case the batch cannot commit anything.
     bool rollbackToSavepoint(QString *error);
+    // Before each write: forgets whether the previous one undid itself.
+    void beginWrite() { m_writeUndone = false; }
+    // Whether the write since beginWrite() failed and undid itself whole with a savepoint of its
+    // own: the transaction is intact, whatever the failure's code says.
+    bool writeUndone() const { return m_writeUndone; }
 
     WriteResult upsertTeam(const Team &team);
     WriteResult upsertAccount(const Account &account);
@@ -51,6 +57,8 @@ private:
     // The statement for `sql` (a string literal: its address is the cache key), prepared on first use.
     QSqlQuery *statement(const char *sql, WriteResult *failure);
     bool run(QSqlQuery *query, WriteResult *failure, const QString &what);
+    // The same, for the writes made per message: `what` is built only when the statement fails.
+    bool run(QSqlQuery *query, WriteResult *failure, const std::function<QString()> &what);
     // Whether a row exists for a one-parameter existence query; false with `failure` set on error.
     bool exists(const char *sql, const QString &key, bool *found, WriteResult *failure);
     // The conversation's last message number as this transaction sees it: cached, else read from
@@ -60,6 +68,10 @@ private:
     // Drops the cached numbers of these conversations: the next message reads them from the store,
     // which after a rollback holds the truth again.
     void forgetSeqs(QSet<QString> &conversations);
+    // Why a conversation's row was refused by a foreign key: which of its references is missing.
+    WriteResult missingReference(const Conversation &conversation, const QString &what);
+    // Writes the conversation's target groups unless the store already has exactly these.
+    WriteResult writeGroups(const Conversation &conversation, const QString &what);
 
     QSqlDatabase m_db;
     std::unordered_map<const char *, std::unique_ptr<QSqlQuery>> m_statements;
@@ -72,6 +84,13 @@ private:
     QSet<QString> m_seqsInTransaction; // numbers taken in the open transaction, outside a savepoint
     QSet<QString> m_seqsInSavepoint;   // numbers taken in the open savepoint
     bool m_inSavepoint = false;
+    // Each conversation's target groups as the store has them (committed, or written in the open
+    // transaction), so that an upsert that leaves them alone, nearly every one, skips deleting and
+    // inserting them again. A conversation missing here has its groups rewritten. Any rollback
+    // empties it: rollbacks are rare, and afterwards the store holds the truth again.
+    QHash<QString, QStringList> m_groups;
+    bool m_inTransaction = false; // begun and not yet committed or rolled back
+    bool m_writeUndone = false;
 };
 
 } // namespace sb

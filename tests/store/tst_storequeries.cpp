@@ -281,10 +281,14 @@ void TestStoreQueries::conversations()
     bad = second;
     bad.id = QStringLiteral("t3");
     bad.customerId = QStringLiteral("ghost");
-    VERIFY_FAILS(WRITE(upsertConversation(bad, done)), "not-found");
+    WriteResult refused = WRITE(upsertConversation(bad, done));
+    VERIFY_FAILS(refused, "not-found");
+    QVERIFY2(refused.error.contains(QLatin1String("unknown customer \"ghost\"")), qPrintable(refused.error));
     bad.customerId = QStringLiteral("c1");
     bad.agentId = QStringLiteral("ghost");
-    VERIFY_FAILS(WRITE(upsertConversation(bad, done)), "not-found");
+    refused = WRITE(upsertConversation(bad, done));
+    VERIFY_FAILS(refused, "not-found");
+    QVERIFY2(refused.error.contains(QLatin1String("unknown agent \"ghost\"")), qPrintable(refused.error));
     QVERIFY(!m_reader->conversation(QStringLiteral("t3")));
 }
 

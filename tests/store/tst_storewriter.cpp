@@ -1,7 +1,8 @@
 // The writer's mechanics: acknowledgement only after commit and on the caller's thread, group
 // commit (many writes, few transactions), a failing write that does not poison its batch, clean
 // shutdown, refusal after close or a failed start, a database locked by someone else, and message
-// numbers that stay gapless when a batch or a savepoint is rolled back.
+// numbers that stay gapless when a batch or a savepoint is rolled back, and conversations' groups
+// (rewritten only when they change) that stay right when a batch or a write is rolled back.
 #include "storedatabase.h"
 #include "storereader.h"
 #include "storewriter.h"
@@ -52,6 +53,7 @@ private slots:
     void startOnlyOnce();
     void lockedDatabase();
     void rolledBackWritesLeaveNoNumbers();
+    void conversationGroupsAfterRollbacks();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("store.db")); }
@@ -393,6 +395,124 @@ void TestStoreWriter::rolledBackWritesLeaveNoNumbers()
     QCOMPARE(t2.size(), 1);
     QCOMPARE(t2[0].seq, 1);
     QCOMPARE(t2[0].id, results[1].id);
+}
+
+void TestStoreWriter::conversationGroupsAfterRollbacks()
+{
+    // The writer remembers each conversation's groups and writes them only when they change: what
+    // it remembers must be what the store has, whatever was rolled back.
+    QString error;
+    Conversation c;
+    c.id = QStringLiteral("t1");
+    c.customerId = QStringLiteral("cust");
+    c.channel = QStringLiteral("web");
+    c.createdAt = 1;
+    c.groups = QStringList{"a"};
+    const auto groups = [this] {
+        StoreReader reader;
+        QString why;
+        if (!reader.open(path(), &why))
+            return QStringList{why};
+        const auto row = reader.conversation(QStringLiteral("t1"));
+        return row ? row->groups : QStringList{QStringLiteral("no row")};
+    };
+    {
+        StoreWriter writer(path());
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        seed(writer, QStringLiteral("t1"));
+        writer.upsertAccount({QStringLiteral("alice"),
+                              QStringLiteral("alice"),
+                              QStringLiteral("Alice"),
+                              Role::Agent,
+                              {},
+                              QStringLiteral("h"),
+                              1,
+                              false});
+        writer.upsertConversation(c);
+        QVERIFY(writer.flush(10000));
+    }
+    QCOMPARE(groups(), QStringList{"a"});
+    {
+        QSqlDatabase other = StoreDatabase::open(path(), QStringLiteral("triggers"), &error);
+        QVERIFY2(other.isValid(), qPrintable(error));
+        QVERIFY2(StoreDatabase::exec(other,
+                                     QStringLiteral("CREATE TRIGGER poison BEFORE INSERT ON messages"
+                                                    " WHEN NEW.body = 'poison' BEGIN SELECT RAISE(ABORT, "
+                                                    "'poisoned'); END"),
+                                     &error),
+                 qPrintable(error));
+        QVERIFY2(
+            StoreDatabase::exec(other,
+                                QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON conversation_groups"
+                                               " WHEN NEW.group_id = 'refused' BEGIN SELECT RAISE(ABORT, "
+                                               "'refused'); END"),
+                                &error),
+            qPrintable(error));
+        StoreDatabase::close(other);
+    }
+    StoreWriter writer(path());
+    QList<WriteResult> results;
+    auto record = [&results](const WriteResult &r) { results << r; };
+    // One batch (queued before start): the groups become "b", then the poisoned message ends the
+    // transaction, so the store keeps "a".
+    c.groups = QStringList{"b"};
+    writer.upsertConversation(c, record);
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("poison")), record);
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(results.size(), 2);
+    QVERIFY(!results[0].ok);
+    QCOMPARE(results[1].code, QStringLiteral("io"));
+    QCOMPARE(groups(), QStringList{"a"});
+
+    // The same upsert again must write "b", though this writer wrote it once already.
+    results.clear();
+    writer.upsertConversation(c, record);
+    QVERIFY(writer.flush(10000));
+    QVERIFY2(results.value(0).ok, qPrintable(results.value(0).error));
+    QCOMPARE(groups(), QStringList{"b"});
+
+    // A groups write that fails undoes the row with it (the write's own savepoint) and nothing else
+    // of its batch, and the writer does not take the refused groups for the stored ones. Queued
+    // before start, so that the three writes share one transaction.
+    writer.close();
+    StoreWriter third(path());
+    results.clear();
+    Conversation assigned = c;
+    assigned.state = ConversationState::Assigned;
+    assigned.agentId = QStringLiteral("alice");
+    assigned.groups = QStringList{"b", "refused"};
+    third.upsertConversation(assigned, record);
+    // A refused reference (an agent nobody knows), then a good write after both.
+    Conversation ghost = assigned;
+    ghost.agentId = QStringLiteral("ghost");
+    ghost.groups = QStringList{"c"};
+    third.upsertConversation(ghost, record);
+    Conversation last = c;
+    last.groups = QStringList{"b", "c"};
+    third.upsertConversation(last, record);
+    QVERIFY2(third.start(&error), qPrintable(error));
+    QVERIFY(third.flush(10000));
+    QCOMPARE(third.stats().transactions, 1u);
+    QCOMPARE(results.size(), 3);
+    QVERIFY(!results[0].ok);
+    QVERIFY2(results[0].error.contains(QLatin1String("refused")), qPrintable(results[0].error));
+    QVERIFY2(results[1].code == QLatin1String("not-found"), qPrintable(results[1].code + results[1].error));
+    QVERIFY2(results[1].error.contains(QLatin1String("unknown agent \"ghost\"")),
+             qPrintable(results[1].error));
+    QVERIFY2(results[2].ok, qPrintable(results[2].error));
+    QCOMPARE(groups(), (QStringList{"b", "c"}));
+    StoreReader reader;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+    QCOMPARE(toString(reader.conversation(QStringLiteral("t1"))->state), toString(ConversationState::Queued));
+    QVERIFY(reader.conversation(QStringLiteral("t1"))->agentId.isEmpty());
+
+    // And back to what an earlier, rolled-back write had: written, not skipped.
+    results.clear();
+    third.upsertConversation(c, record);
+    QVERIFY(third.flush(10000));
+    QVERIFY(results.value(0).ok);
+    QCOMPARE(groups(), QStringList{"b"});
 }
 
 QTEST_GUILESS_MAIN(TestStoreWriter)

@@ -146,6 +146,7 @@ private:
     void pushToAdmins(const QString &name, const QJsonObject &data);
     // To the supervisors whose team subtree holds any of these agents (not to the agents themselves).
     void pushToOverseers(const QStringList &agents, const QString &name, const QJsonObject &data);
+    QStringList overseersOf(const QStringList &agents) const;
     void decisionEvents(const Decision &d);
     QJsonObject conversationJson(const ConversationInfo &info) const;
     QJsonObject messageJson(const Message &m) const;

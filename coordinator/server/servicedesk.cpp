@@ -59,6 +59,14 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
         if (!info->agent.isEmpty())
             staff << info->agent;
         staff << info->invited;
+        // The supervisors above its agent follow the traffic too (a floor view), notes included:
+        // they may read and annotate it. Experts' supervisors are not in scope, so only the agent's.
+        if (!info->agent.isEmpty() && !m_supervisorsByTeam.isEmpty()) {
+            for (const QString &s : overseersOf({info->agent})) {
+                if (!staff.contains(s))
+                    staff << s;
+            }
+        }
     }
     const QString customer = info ? info->customer : QString();
     const bool note = message.kind == MessageKind::Note;

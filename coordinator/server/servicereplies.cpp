@@ -220,26 +220,34 @@ void CoordinatorService::pushToGroups(const QStringList &groups, const QString &
     pushToAdmins(name, data);
 }
 
-void CoordinatorService::pushToOverseers(const QStringList &agents, const QString &name,
-                                         const QJsonObject &data)
+QStringList CoordinatorService::overseersOf(const QStringList &agents) const
 {
     // Up from each agent's team to the root, the supervisors of every team on the way; the same
     // walk as inSupervisorScope, so whoever may act on the conversation hears of it.
-    QSet<QString> reached;
+    QStringList found;
     for (const QString &agent : agents) {
         if (agent.isEmpty())
             continue;
         QString team = m_accounts.value(agent).teamId;
         for (int depth = 0; !team.isEmpty() && depth < 64; ++depth) {
-            for (const QString &supervisor : m_supervisorsByTeam.values(team)) {
-                if (!agents.contains(supervisor) && !reached.contains(supervisor)) {
-                    reached.insert(supervisor);
-                    pushToAccount(supervisor, name, data);
-                }
+            const auto [begin, end] = m_supervisorsByTeam.equal_range(team);
+            for (auto it = begin; it != end; ++it) {
+                if (!agents.contains(it.value()) && !found.contains(it.value()))
+                    found << it.value();
             }
             team = m_teams.value(team).parentId;
         }
     }
+    return found;
+}
+
+void CoordinatorService::pushToOverseers(const QStringList &agents, const QString &name,
+                                         const QJsonObject &data)
+{
+    if (m_supervisorsByTeam.isEmpty())
+        return;
+    for (const QString &supervisor : overseersOf(agents))
+        pushToAccount(supervisor, name, data);
 }
 
 void CoordinatorService::decisionEvents(const Decision &d)

@@ -68,6 +68,7 @@ private slots:
     void supervisorActsInSubtreeOnly();
     void agentsAndTeamlessSupervisors();
     void supervisorFollowsSubtreeLive();
+    void supervisorHearsSubtreeMessages();
     void treeSurvivesRestart();
 
 private:
@@ -465,6 +466,67 @@ void TestSupervisorScope::supervisorFollowsSubtreeLive()
     QTRY_COMPARE(teamEvents(*sue), QStringList{cSouth + " assigned sam assigned"});
     // Agents get none of these: their own conversations come as conversation.* events.
     QVERIFY(teamEvents(*nell).isEmpty() && teamEvents(*nora).isEmpty() && teamEvents(*admin).isEmpty());
+}
+
+void TestSupervisorScope::supervisorHearsSubtreeMessages()
+{
+    auto admin = buildTree();
+    QVERIFY(admin->ok);
+    auto nora = signIn(QStringLiteral("nora"));
+    auto nell = signIn(QStringLiteral("nell"));
+    auto sam = signIn(QStringLiteral("sam"));
+    auto nico = signIn(QStringLiteral("nico"));
+    auto neve = signIn(QStringLiteral("neve"));
+    auto sue = signIn(QStringLiteral("sue"));
+    auto tom = signIn(QStringLiteral("tom"));
+    QVERIFY(nora->ok && nell->ok && sam->ok && nico->ok && neve->ok && sue->ok && tom->ok);
+    // The texts of message.new a client received, as "conversation text".
+    const auto heard = [](const WsClient &c) {
+        QStringList seen;
+        for (const Incoming &e : c.events) {
+            if (e.event == QLatin1String("message.new"))
+                seen << e.payload.value("conversation").toString() + QLatin1Char(' ') +
+                            e.payload.value("text").toString();
+        }
+        return seen;
+    };
+    const QString cNorth = conversationFor(QStringLiteral("to-nora"), *nora);
+    const QString cNe = conversationFor(QStringLiteral("to-nell"), *nell);
+    const QString cSouth = conversationFor(QStringLiteral("to-sam"), *sam);
+    QVERIFY(!cNorth.isEmpty() && !cNe.isEmpty() && !cSouth.isEmpty());
+    QVERIFY(nora->ok_(QStringLiteral("message.send"), {{"conversation", cNorth}, {"text", "north reply"}})
+                .contains("id"));
+    QVERIFY(nell->ok_(QStringLiteral("message.send"), {{"conversation", cNe}, {"text", "ne reply"}})
+                .contains("id"));
+    QVERIFY(nell->ok_(QStringLiteral("message.send"),
+                      {{"conversation", cNe}, {"text", "ne note"}, {"note", true}})
+                .contains("id"));
+    QVERIFY(sam->ok_(QStringLiteral("message.send"), {{"conversation", cSouth}, {"text", "south reply"}})
+                .contains("id"));
+    // A supervisor's own note comes back to them like anyone's.
+    QVERIFY(neve->ok_(QStringLiteral("message.send"),
+                      {{"conversation", cNe}, {"text", "neve note"}, {"note", true}})
+                .contains("id"));
+    const QStringList northAll{cNorth + " hello", cNe + " hello",   cNorth + " north reply",
+                               cNe + " ne reply", cNe + " ne note", cNe + " neve note"};
+    QTRY_COMPARE(heard(*nico), northAll);
+    QTRY_COMPARE(heard(*neve),
+                 (QStringList{cNe + " hello", cNe + " ne reply", cNe + " ne note", cNe + " neve note"}));
+    QTRY_COMPARE(heard(*sue), (QStringList{cSouth + " hello", cSouth + " south reply"}));
+    // Nothing outside a subtree: a teamless supervisor hears nothing, agents only their own.
+    QCOMPARE(heard(*tom), QStringList());
+    QCOMPARE(heard(*nora), (QStringList{cNorth + " hello", cNorth + " north reply"}));
+    QCOMPARE(heard(*admin), QStringList());
+
+    // Moved to south, the conversation's traffic follows it: south hears it, north no longer.
+    QVERIFY(admin->ok_(QStringLiteral("conversation.transfer"), {{"conversation", cNe}, {"toAgent", "sam"}})
+                .contains("agent"));
+    QVERIFY(sam->ok_(QStringLiteral("message.send"), {{"conversation", cNe}, {"text", "now south"}})
+                .contains("id"));
+    QTRY_COMPARE(heard(*sue).last(), cNe + QStringLiteral(" now south"));
+    QVERIFY(!nico->waitFor([&] { return heard(*nico).size() > northAll.size(); }, 200));
+    QCOMPARE(heard(*neve).size(), 4);
+    QCOMPARE(heard(*nell).size(), 4); // hello, ne reply, ne note, neve note: not since it left her
 }
 
 void TestSupervisorScope::treeSurvivesRestart()

@@ -1,7 +1,6 @@
 #include "writecontext.h"
 
 #include <QSet>
-#include <QSqlError>
 
 namespace sb {
 
@@ -88,19 +87,19 @@ const char kUpdateQuickReply[] =
     "UPDATE quick_replies SET category = ?, channel = ?, title = ?, text = ? WHERE id = ?";
 const char kDeleteQuickReply[] = "DELETE FROM quick_replies WHERE id = ?";
 
-// Qt binds a null QString as SQL NULL; NOT NULL text columns need the empty string instead.
-QVariant text(const QString &s)
+// A null QString binds NULL; NOT NULL text columns need the empty string instead.
+QString text(const QString &s)
 {
-    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
+    return s.isNull() ? QStringLiteral("") : s;
 }
 // Empty means "none" for optional references and ids.
-QVariant nullable(const QString &s)
+QString nullable(const QString &s)
 {
-    return s.isEmpty() ? QVariant() : QVariant(s);
+    return s.isEmpty() ? QString() : s;
 }
-QVariant nullable(qint64 v)
+std::optional<qint64> nullable(qint64 v)
 {
-    return v == 0 ? QVariant() : QVariant(v);
+    return v == 0 ? std::nullopt : std::optional<qint64>(v);
 }
 
 WriteResult invalid(const QString &error)
@@ -118,9 +117,8 @@ QString quoted(const QString &s)
 }
 
 // Sorts SQLite's constraint failures into the stable codes callers act on.
-QString codeFor(const QSqlError &error)
+QString codeFor(const QString &text)
 {
-    const QString text = error.databaseText();
     if (text.contains(QLatin1String("UNIQUE constraint")) || text.contains(QLatin1String("PRIMARY KEY")))
         return QStringLiteral("conflict");
     if (text.contains(QLatin1String("FOREIGN KEY constraint")))
@@ -137,40 +135,38 @@ WriteContext::WriteContext(const QSqlDatabase &db) : m_db(db) {}
 
 WriteContext::~WriteContext() = default;
 
-QSqlQuery *WriteContext::statement(const char *sql, WriteResult *failure)
+SqlStatement *WriteContext::statement(const char *sql, WriteResult *failure)
 {
     auto it = m_statements.find(sql);
     if (it != m_statements.end())
         return it->second.get();
-    auto query = std::make_unique<QSqlQuery>(m_db);
-    query->setForwardOnly(true);
-    if (!query->prepare(QString::fromLatin1(sql))) {
-        *failure = WriteResult::failure(QStringLiteral("io"),
-                                        QStringLiteral("cannot prepare \"%1\": %2")
-                                            .arg(QString::fromLatin1(sql), query->lastError().text()));
+    auto query = std::make_unique<SqlStatement>(m_db);
+    if (!query->prepare(sql)) {
+        *failure = WriteResult::failure(
+            QStringLiteral("io"),
+            QStringLiteral("cannot prepare \"%1\": %2").arg(QString::fromLatin1(sql), query->errorText()));
         return nullptr;
     }
     return m_statements.emplace(sql, std::move(query)).first->second.get();
 }
 
-bool WriteContext::run(QSqlQuery *query, WriteResult *failure, const QString &what)
+bool WriteContext::run(SqlStatement *query, WriteResult *failure, const QString &what)
 {
     return run(query, failure, [&what] { return what; });
 }
 
-bool WriteContext::run(QSqlQuery *query, WriteResult *failure, const std::function<QString()> &what)
+bool WriteContext::run(SqlStatement *query, WriteResult *failure, const std::function<QString()> &what)
 {
     if (query->exec())
         return true;
-    const QSqlError error = query->lastError();
-    query->finish();
-    *failure = WriteResult::failure(codeFor(error), QStringLiteral("%1: %2").arg(what(), error.text()));
+    const QString error = query->errorText();
+    *failure = WriteResult::failure(codeFor(error), QStringLiteral("%1: %2").arg(what(), error));
     return false;
 }
 
 bool WriteContext::exists(const char *sql, const QString &key, bool *found, WriteResult *failure)
 {
-    QSqlQuery *q = statement(sql, failure);
+    SqlStatement *q = statement(sql, failure);
     if (!q)
         return false;
     q->bindValue(0, key);
@@ -184,13 +180,13 @@ bool WriteContext::exists(const char *sql, const QString &key, bool *found, Writ
 // ---- transaction control ----
 
 namespace {
-bool control(QSqlQuery *q, const char *sql, QString *error)
+bool control(SqlStatement *q, const char *sql, QString *error)
 {
     if (q && q->exec())
         return true;
     if (error)
         *error = QStringLiteral("%1: %2").arg(QLatin1String(sql),
-                                              q ? q->lastError().text() : QStringLiteral("cannot prepare"));
+                                              q ? q->errorText() : QStringLiteral("cannot prepare"));
     return false;
 }
 } // namespace
@@ -273,14 +269,14 @@ bool WriteContext::lastSeq(const QString &conversationId, qint64 *seq, WriteResu
         *seq = cached.value();
         return true;
     }
-    QSqlQuery *q = statement(kLastSeq, failure);
+    SqlStatement *q = statement(kLastSeq, failure);
     if (!q)
         return false;
     q->bindValue(0, conversationId);
     if (!run(q, failure,
              [&] { return QStringLiteral("numbering a message of %1").arg(quoted(conversationId)); }))
         return false;
-    *seq = q->next() ? q->value(0).toLongLong() : 0;
+    *seq = q->next() ? q->int64At(0) : 0;
     q->finish();
     return true;
 }
@@ -316,7 +312,7 @@ WriteResult WriteContext::upsertTeam(const Team &team)
         if (!found)
             return notFound(QStringLiteral("team %1: unknown parent team %2")
                                 .arg(quoted(team.id), quoted(team.parentId)));
-        QSqlQuery *q = statement(kTeamWouldCycle, &r);
+        SqlStatement *q = statement(kTeamWouldCycle, &r);
         if (!q)
             return r;
         q->bindValue(0, team.parentId);
@@ -329,7 +325,7 @@ WriteResult WriteContext::upsertTeam(const Team &team)
             return invalid(QStringLiteral("team %1 cannot be placed under %2, which is below it")
                                .arg(quoted(team.id), quoted(team.parentId)));
     }
-    QSqlQuery *q = statement(kUpsertTeam, &r);
+    SqlStatement *q = statement(kUpsertTeam, &r);
     if (!q)
         return r;
     q->bindValue(0, team.id);
@@ -352,7 +348,7 @@ WriteResult WriteContext::upsertAccount(const Account &account)
             return notFound(QStringLiteral("account %1: unknown team %2")
                                 .arg(quoted(account.id), quoted(account.teamId)));
     }
-    QSqlQuery *q = statement(kUpsertAccount, &r);
+    SqlStatement *q = statement(kUpsertAccount, &r);
     if (!q)
         return r;
     q->bindValue(0, account.id);
@@ -384,7 +380,7 @@ WriteResult WriteContext::createSession(const Session &session)
         return notFound(
             QStringLiteral("session for unknown %1 %2")
                 .arg(customer ? QStringLiteral("customer") : QStringLiteral("account"), quoted(owner)));
-    QSqlQuery *q = statement(customer ? kInsertCustomerSession : kInsertSession, &r);
+    SqlStatement *q = statement(customer ? kInsertCustomerSession : kInsertSession, &r);
     if (!q)
         return r;
     q->bindValue(0, session.tokenHash);
@@ -401,7 +397,7 @@ WriteResult WriteContext::revokeSession(const QString &tokenHash)
     WriteResult r;
     int affected = 0;
     for (const char *sql : {kRevokeSession, kRevokeCustomerSession}) {
-        QSqlQuery *q = statement(sql, &r);
+        SqlStatement *q = statement(sql, &r);
         if (!q)
             return r;
         q->bindValue(0, tokenHash);
@@ -418,7 +414,7 @@ WriteResult WriteContext::purgeSessions(qint64 expiredBefore)
 {
     WriteResult r;
     for (const char *sql : {kPurgeSessions, kPurgeCustomerSessions}) {
-        QSqlQuery *q = statement(sql, &r);
+        SqlStatement *q = statement(sql, &r);
         if (!q)
             return r;
         q->bindValue(0, expiredBefore);
@@ -442,7 +438,7 @@ WriteResult WriteContext::upsertCustomer(const Customer &customer)
         if (!found)
             return notFound(QStringLiteral("%1: unknown owner %2").arg(what, quoted(customer.ownerId)));
     }
-    QSqlQuery *q = statement(kUpsertCustomer, &r);
+    SqlStatement *q = statement(kUpsertCustomer, &r);
     if (!q)
         return r;
     q->bindValue(0, customer.id);
@@ -458,7 +454,7 @@ WriteResult WriteContext::upsertCustomer(const Customer &customer)
                           .arg(what, quoted(customer.externalId));
         return r;
     }
-    QSqlQuery *clear = statement(kClearTags, &r);
+    SqlStatement *clear = statement(kClearTags, &r);
     if (!clear)
         return r;
     clear->bindValue(0, customer.id);
@@ -467,7 +463,7 @@ WriteResult WriteContext::upsertCustomer(const Customer &customer)
     for (const QString &tag : customer.tags) {
         if (tag.isEmpty())
             continue;
-        QSqlQuery *insert = statement(kInsertTag, &r);
+        SqlStatement *insert = statement(kInsertTag, &r);
         if (!insert)
             return r;
         insert->bindValue(0, customer.id);
@@ -508,7 +504,7 @@ WriteResult WriteContext::upsertConversation(const Conversation &c)
     };
     // The customer and the agent are checked by the row's foreign keys (two lookups fewer per
     // upsert); only a refusal looks up which one is missing, to say so.
-    QSqlQuery *q = statement(kUpsertConversation, &r);
+    SqlStatement *q = statement(kUpsertConversation, &r);
     if (!q)
         return undo(r);
     q->bindValue(0, c.id);
@@ -519,7 +515,7 @@ WriteResult WriteContext::upsertConversation(const Conversation &c)
     q->bindValue(5, text(c.rule));
     q->bindValue(6, c.createdAt);
     q->bindValue(7, nullable(c.closedAt));
-    q->bindValue(8, c.satisfaction == 0 ? QVariant() : QVariant(c.satisfaction));
+    q->bindValue(8, nullable(qint64(c.satisfaction)));
     if (!run(q, &r, what)) {
         if (r.code == QLatin1String("not-found"))
             r = missingReference(c, what());
@@ -563,7 +559,7 @@ WriteResult WriteContext::missingReference(const Conversation &c, const QString 
 WriteResult WriteContext::writeGroups(const Conversation &c, const QString &what)
 {
     WriteResult r;
-    QSqlQuery *clear = statement(kClearGroups, &r);
+    SqlStatement *clear = statement(kClearGroups, &r);
     if (!clear)
         return r;
     clear->bindValue(0, c.id);
@@ -575,7 +571,7 @@ WriteResult WriteContext::writeGroups(const Conversation &c, const QString &what
         if (group.isEmpty() || seen.contains(group))
             continue;
         seen.insert(group);
-        QSqlQuery *insert = statement(kInsertGroup, &r);
+        SqlStatement *insert = statement(kInsertGroup, &r);
         if (!insert)
             return r;
         insert->bindValue(0, c.id);
@@ -594,7 +590,7 @@ WriteResult WriteContext::rateConversation(const QString &conversationId, int ra
                            .arg(quoted(conversationId))
                            .arg(rating));
     WriteResult r;
-    QSqlQuery *q = statement(kRateConversation, &r);
+    SqlStatement *q = statement(kRateConversation, &r);
     if (!q)
         return r;
     q->bindValue(0, rating);
@@ -616,7 +612,7 @@ WriteResult WriteContext::appendMessage(const Message &m)
     qint64 last = 0;
     if (!lastSeq(m.conversationId, &last, &r))
         return r;
-    QSqlQuery *q = statement(kInsertMessage, &r);
+    SqlStatement *q = statement(kInsertMessage, &r);
     if (!q)
         return r;
     q->bindValue(0, m.conversationId);
@@ -635,14 +631,14 @@ WriteResult WriteContext::appendMessage(const Message &m)
             r.error = QStringLiteral("message for unknown conversation %1").arg(quoted(m.conversationId));
         return r;
     }
-    r.id = q->lastInsertId().toLongLong();
+    r.id = q->lastInsertId();
     r.seq = last + 1;
     noteSeq(m.conversationId, r.seq);
     if (r.id <= 0)
         return WriteResult::failure(QStringLiteral("io"), QStringLiteral("the message insert gave no id"));
     if (m.attachment) {
         const Attachment &a = *m.attachment;
-        QSqlQuery *att = statement(kInsertAttachment, &r);
+        SqlStatement *att = statement(kInsertAttachment, &r);
         if (!att)
             return r;
         att->bindValue(0, r.id);
@@ -650,8 +646,10 @@ WriteResult WriteContext::appendMessage(const Message &m)
         att->bindValue(2, text(a.mime));
         att->bindValue(3, a.size);
         // Exactly one of the two: a file the server keeps, or the bytes inline.
-        att->bindValue(4,
-                       a.path.isEmpty() ? QVariant(a.data.isNull() ? QByteArray("") : a.data) : QVariant());
+        if (a.path.isEmpty())
+            att->bindBlob(4, a.data.isNull() ? QByteArray("") : a.data);
+        else
+            att->bindNull(4);
         att->bindValue(5, nullable(a.path));
         if (!run(att, &r, [&a] { return QStringLiteral("attachment %1").arg(quoted(a.name)); })) {
             // The caller undoes the message with its savepoint; read the number afresh either way.
@@ -666,7 +664,7 @@ WriteResult WriteContext::appendMessage(const Message &m)
 WriteResult WriteContext::editMessage(qint64 messageId, const QString &body, qint64 editedAt)
 {
     WriteResult r;
-    QSqlQuery *q = statement(kEditMessage, &r);
+    SqlStatement *q = statement(kEditMessage, &r);
     if (!q)
         return r;
     q->bindValue(0, text(body));
@@ -684,7 +682,7 @@ WriteResult WriteContext::appendDecision(const DecisionRecord &d)
     if (d.kind.isEmpty() || d.reason.isEmpty() || d.conversationId.isEmpty())
         return invalid(QStringLiteral("a decision needs a kind, a reason and a conversation"));
     WriteResult r;
-    QSqlQuery *q = statement(kInsertDecision, &r);
+    SqlStatement *q = statement(kInsertDecision, &r);
     if (!q)
         return r;
     q->bindValue(0, nullable(d.seq));
@@ -695,13 +693,13 @@ WriteResult WriteContext::appendDecision(const DecisionRecord &d)
     q->bindValue(5, nullable(d.fromAgentId));
     q->bindValue(6, d.reason);
     q->bindValue(7, text(d.detail));
-    q->bindValue(8, QString::fromUtf8(toJsonText(d.explanation)));
+    q->bindUtf8(8, toJsonText(d.explanation));
     if (!run(q, &r, [&d] { return QStringLiteral("decision %1").arg(d.seq); })) {
         if (r.code == QLatin1String("conflict"))
             r.error = QStringLiteral("decision %1 is already recorded").arg(d.seq);
         return r;
     }
-    r.id = r.seq = q->lastInsertId().toLongLong();
+    r.id = r.seq = q->lastInsertId();
     return r;
 }
 
@@ -710,14 +708,14 @@ WriteResult WriteContext::appendEngineEvent(const EngineEvent &e)
     if (e.type.isEmpty())
         return invalid(QStringLiteral("an engine event needs a type"));
     WriteResult r;
-    QSqlQuery *q = statement(kInsertEngineEvent, &r);
+    SqlStatement *q = statement(kInsertEngineEvent, &r);
     if (!q)
         return r;
     q->bindValue(0, e.at);
     q->bindValue(1, e.type);
-    q->bindValue(2, QString::fromUtf8(toJsonText(e.payload)));
+    q->bindUtf8(2, toJsonText(e.payload));
     if (run(q, &r, [&e] { return QStringLiteral("engine event %1").arg(quoted(e.type)); }))
-        r.id = q->lastInsertId().toLongLong();
+        r.id = q->lastInsertId();
     return r;
 }
 
@@ -728,11 +726,11 @@ WriteResult WriteContext::putSetting(const QString &key, const QJsonValue &value
     if (value.isUndefined())
         return invalid(QStringLiteral("setting %1 has no value").arg(quoted(key)));
     WriteResult r;
-    QSqlQuery *q = statement(kPutSetting, &r);
+    SqlStatement *q = statement(kPutSetting, &r);
     if (!q)
         return r;
     q->bindValue(0, key);
-    q->bindValue(1, QString::fromUtf8(toJsonText(value)));
+    q->bindUtf8(1, toJsonText(value));
     q->bindValue(2, updatedAt);
     run(q, &r, QStringLiteral("setting %1").arg(quoted(key)));
     return r;
@@ -743,7 +741,7 @@ WriteResult WriteContext::upsertQuickReply(const QuickReply &reply)
     if (reply.category.isEmpty() || reply.title.isEmpty())
         return invalid(QStringLiteral("a quick reply needs a category and a title"));
     WriteResult r;
-    QSqlQuery *q = statement(reply.id == 0 ? kInsertQuickReply : kUpdateQuickReply, &r);
+    SqlStatement *q = statement(reply.id == 0 ? kInsertQuickReply : kUpdateQuickReply, &r);
     if (!q)
         return r;
     q->bindValue(0, reply.category);
@@ -756,14 +754,14 @@ WriteResult WriteContext::upsertQuickReply(const QuickReply &reply)
         return r;
     if (reply.id != 0 && q->numRowsAffected() == 0)
         return notFound(QStringLiteral("unknown quick reply %1").arg(reply.id));
-    r.id = reply.id != 0 ? reply.id : q->lastInsertId().toLongLong();
+    r.id = reply.id != 0 ? reply.id : q->lastInsertId();
     return r;
 }
 
 WriteResult WriteContext::deleteQuickReply(qint64 id)
 {
     WriteResult r;
-    QSqlQuery *q = statement(kDeleteQuickReply, &r);
+    SqlStatement *q = statement(kDeleteQuickReply, &r);
     if (!q)
         return r;
     q->bindValue(0, id);

@@ -3,11 +3,11 @@
 // statements prepared once. StoreWriter wraps each call in a savepoint and a batch in a transaction.
 
 #include "records.h"
+#include "sqlstatement.h"
 
 #include <QHash>
 #include <QSet>
 #include <QSqlDatabase>
-#include <QSqlQuery>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -55,10 +55,10 @@ public:
 
 private:
     // The statement for `sql` (a string literal: its address is the cache key), prepared on first use.
-    QSqlQuery *statement(const char *sql, WriteResult *failure);
-    bool run(QSqlQuery *query, WriteResult *failure, const QString &what);
+    SqlStatement *statement(const char *sql, WriteResult *failure);
+    bool run(SqlStatement *query, WriteResult *failure, const QString &what);
     // The same, for the writes made per message: `what` is built only when the statement fails.
-    bool run(QSqlQuery *query, WriteResult *failure, const std::function<QString()> &what);
+    bool run(SqlStatement *query, WriteResult *failure, const std::function<QString()> &what);
     // Whether a row exists for a one-parameter existence query; false with `failure` set on error.
     bool exists(const char *sql, const QString &key, bool *found, WriteResult *failure);
     // The conversation's last message number as this transaction sees it: cached, else read from
@@ -74,7 +74,7 @@ private:
     WriteResult writeGroups(const Conversation &conversation, const QString &what);
 
     QSqlDatabase m_db;
-    std::unordered_map<const char *, std::unique_ptr<QSqlQuery>> m_statements;
+    std::unordered_map<const char *, std::unique_ptr<SqlStatement>> m_statements;
     // Message numbers are taken here instead of in the INSERT (a MAX subquery on the table being
     // inserted into, or RETURNING, makes SQLite build and free a temporary table for every
     // message). Only this connection writes messages, so the cache is exact as long as every

@@ -3,6 +3,7 @@
 // shutdown, refusal after close or a failed start, a database locked by someone else, and message
 // numbers that stay gapless when a batch or a savepoint is rolled back, and conversations' groups
 // (rewritten only when they change) that stay right when a batch or a write is rolled back.
+#include "sqlstatement.h"
 #include "storedatabase.h"
 #include "storereader.h"
 #include "storewriter.h"
@@ -54,6 +55,7 @@ private slots:
     void lockedDatabase();
     void rolledBackWritesLeaveNoNumbers();
     void conversationGroupsAfterRollbacks();
+    void statementsThroughTheExpectedApi();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("store.db")); }
@@ -513,6 +515,21 @@ void TestStoreWriter::conversationGroupsAfterRollbacks()
     QVERIFY(third.flush(10000));
     QVERIFY(results.value(0).ok);
     QCOMPARE(groups(), QStringList{"b"});
+}
+
+void TestStoreWriter::statementsThroughTheExpectedApi()
+{
+    // This file runs twice: against the store built with SQLite's API (the writer's statements go
+    // straight to SQLite) and against the one built without (tst_storewriter_qtsql, QSqlQuery).
+    QString error;
+    QSqlDatabase db = StoreDatabase::open(path(), QStringLiteral("api"), &error);
+    QVERIFY2(db.isValid(), qPrintable(error));
+#if defined(SB_HAVE_SQLITE3)
+    QVERIFY(SqlStatement::isNative(db));
+#else
+    QVERIFY(!SqlStatement::isNative(db));
+#endif
+    StoreDatabase::close(db);
 }
 
 QTEST_GUILESS_MAIN(TestStoreWriter)

@@ -1,0 +1,239 @@
+#include "sqlstatement.h"
+
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#if defined(SB_HAVE_SQLITE3)
+#include <sqlite3.h>
+#endif
+
+namespace sb {
+
+namespace {
+// The connection's sqlite3 handle, when Qt's driver and this build use the same SQLite (the Qt
+// driver on Debian links the system libsqlite3, as this library does: see CMakeLists.txt).
+sqlite3 *nativeHandle(const QSqlDatabase &db)
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (!db.driver())
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        return *static_cast<sqlite3 *const *>(handle.constData());
+#else
+    Q_UNUSED(db)
+#endif
+    return nullptr;
+}
+} // namespace
+
+SqlStatement::SqlStatement(const QSqlDatabase &db) : m_handle(nativeHandle(db))
+{
+    if (!m_handle) {
+        m_query = std::make_unique<QSqlQuery>(db);
+        m_query->setForwardOnly(true);
+    }
+}
+
+SqlStatement::~SqlStatement()
+{
+#if defined(SB_HAVE_SQLITE3)
+    // Before the connection closes: SQLite does not close a connection with statements left.
+    if (m_stmt)
+        sqlite3_finalize(m_stmt);
+#endif
+}
+
+bool SqlStatement::isNative(const QSqlDatabase &db)
+{
+    return nativeHandle(db) != nullptr;
+}
+
+bool SqlStatement::prepare(const char *sql)
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        // PERSISTENT: kept for the connection's life, so SQLite takes it from the heap rather than
+        // its lookaside slots.
+        if (sqlite3_prepare_v3(m_handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) == SQLITE_OK &&
+            m_stmt)
+            return true;
+        m_error = QString::fromUtf8(sqlite3_errmsg(m_handle));
+        return false;
+    }
+#endif
+    if (m_query->prepare(QString::fromUtf8(sql)))
+        return true;
+    m_error = m_query->lastError().text();
+    return false;
+}
+
+void SqlStatement::bindValue(int index, const QString &text)
+{
+    Q_ASSERT(index >= 0 && index < kMaxParameters);
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        if (text.isNull()) {
+            sqlite3_bind_null(m_stmt, index + 1);
+            return;
+        }
+        m_texts[index] = text; // a reference, not a copy of the characters
+        sqlite3_bind_text16(m_stmt, index + 1, m_texts[index].utf16(), int(m_texts[index].size() * 2),
+                            SQLITE_STATIC);
+        return;
+    }
+#endif
+    m_query->bindValue(index, text);
+}
+
+void SqlStatement::bindValue(int index, qint64 value)
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        sqlite3_bind_int64(m_stmt, index + 1, value);
+        return;
+    }
+#endif
+    m_query->bindValue(index, value);
+}
+
+void SqlStatement::bindValue(int index, std::optional<qint64> value)
+{
+    if (value)
+        bindValue(index, *value);
+    else
+        bindNull(index);
+}
+
+void SqlStatement::bindBlob(int index, const QByteArray &bytes)
+{
+    Q_ASSERT(index >= 0 && index < kMaxParameters);
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        if (bytes.isNull()) {
+            sqlite3_bind_null(m_stmt, index + 1);
+        } else if (bytes.isEmpty()) {
+            sqlite3_bind_zeroblob(m_stmt, index + 1, 0);
+        } else {
+            m_bytes[index] = bytes;
+            sqlite3_bind_blob(m_stmt, index + 1, m_bytes[index].constData(), int(m_bytes[index].size()),
+                              SQLITE_STATIC);
+        }
+        return;
+    }
+#endif
+    m_query->bindValue(index, bytes);
+}
+
+void SqlStatement::bindUtf8(int index, const QByteArray &utf8)
+{
+    Q_ASSERT(index >= 0 && index < kMaxParameters);
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        m_bytes[index] = utf8;
+        // Never NULL: an empty array binds ''.
+        sqlite3_bind_text(m_stmt, index + 1, m_bytes[index].isNull() ? "" : m_bytes[index].constData(),
+                          int(m_bytes[index].size()), SQLITE_STATIC);
+        return;
+    }
+#endif
+    m_query->bindValue(index, utf8.isNull() ? QStringLiteral("") : QString::fromUtf8(utf8));
+}
+
+void SqlStatement::bindNull(int index)
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        sqlite3_bind_null(m_stmt, index + 1);
+        return;
+    }
+#endif
+    m_query->bindValue(index, QVariant());
+}
+
+bool SqlStatement::exec()
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        sqlite3_reset(m_stmt);
+        const int rc = sqlite3_step(m_stmt);
+        m_pendingRow = rc == SQLITE_ROW;
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+            if (rc == SQLITE_DONE)
+                sqlite3_reset(m_stmt); // a finished write holds nothing open
+            return true;
+        }
+        // With prepare_v3 the step's own code and message are the failure's.
+        m_error = QString::fromUtf8(sqlite3_errmsg(m_handle));
+        sqlite3_reset(m_stmt);
+        return false;
+    }
+#endif
+    if (m_query->exec())
+        return true;
+    m_error = m_query->lastError().text();
+    m_query->finish();
+    return false;
+}
+
+bool SqlStatement::next()
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        if (m_pendingRow) {
+            m_pendingRow = false;
+            return true;
+        }
+        return sqlite3_stmt_busy(m_stmt) && sqlite3_step(m_stmt) == SQLITE_ROW;
+    }
+#endif
+    return m_query->next();
+}
+
+qint64 SqlStatement::int64At(int column) const
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle)
+        return sqlite3_column_int64(m_stmt, column);
+#endif
+    return m_query->value(column).toLongLong();
+}
+
+void SqlStatement::finish()
+{
+    m_pendingRow = false;
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        sqlite3_reset(m_stmt);
+        return;
+    }
+#endif
+    m_query->finish();
+}
+
+qint64 SqlStatement::lastInsertId() const
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle)
+        return sqlite3_last_insert_rowid(m_handle);
+#endif
+    return m_query->lastInsertId().toLongLong();
+}
+
+int SqlStatement::numRowsAffected() const
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle)
+        return sqlite3_changes(m_handle);
+#endif
+    return m_query->numRowsAffected();
+}
+
+QString SqlStatement::errorText() const
+{
+    return m_error;
+}
+
+} // namespace sb

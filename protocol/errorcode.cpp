@@ -22,6 +22,8 @@ const std::pair<ErrorCode, const char *> kCodes[] = {
     {ErrorCode::NotMember, "not-member"},
     {ErrorCode::AgentOffline, "agent-offline"},
     {ErrorCode::SetupDone, "setup-done"},
+    {ErrorCode::InUse, "in-use"},
+    {ErrorCode::Cycle, "cycle"},
     {ErrorCode::Internal, "internal"},
 };
 } // namespace

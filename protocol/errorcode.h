@@ -7,7 +7,7 @@
 namespace sb::protocol {
 
 enum class ErrorCode {
-    BadJson, // the frame is not JSON, or not a JSON object
+    BadJson,    // the frame is not JSON, or not a JSON object
     BadRequest, // a required field is missing, has the wrong type, or is out of range
     FrameTooLarge,
     UnknownOperation,
@@ -23,7 +23,9 @@ enum class ErrorCode {
     NotMember,
     AgentOffline,
     SetupDone, // first-run setup was already completed
-    Internal, // a bug or a failed write: nothing was changed
+    InUse,     // still referenced (a team with accounts or child teams)
+    Cycle,     // the change would make the team tree loop
+    Internal,  // a bug or a failed write: nothing was changed
 };
 
 QString toString(ErrorCode code);

@@ -72,6 +72,7 @@ bool CoordinatorService::loadDirectory(QString *error)
 {
     for (const Team &t : m_reader->teams())
         m_teams.insert(t.id, t);
+    loadDeletedTeams();
     // Every account: the directory is small (thousands) and consulted on every request.
     for (const Account &a : m_reader->accounts())
         rememberAccount(a);

@@ -222,6 +222,13 @@ private:
     void accountCreate(Call &call);
     void groupCreate(Call &call);
     void teamCreate(Call &call);
+    void accountUpdate(Call &call);
+    void teamUpdate(Call &call);
+    void teamDelete(Call &call);
+    // True when, with this account's role and state as given, no enabled admin would be left.
+    bool leavesNoAdmin(const QString &accountId, Role role, bool disabled) const;
+    void saveDeletedTeams(std::function<void(const WriteResult &)> done);
+    void loadDeletedTeams();
     void quickReplySave(Call &call);
     void quickReplyDelete(Call &call);
 
@@ -251,6 +258,7 @@ private:
     QHash<QString, Account> m_accounts;                          // by id
     QHash<QString, QString> m_logins;                            // lower-case login -> account id
     QHash<QString, Team> m_teams;
+    QSet<QString> m_deletedTeams; // team.delete: rows the store keeps, left out of m_teams
     QMultiHash<QString, QString> m_supervisorsByTeam; // team -> its supervisors' account ids
     QHash<QString, Conversation> m_rows;              // open conversations, as last written to the store
     QHash<QString, QString> m_openConversation;       // customer -> their open conversation

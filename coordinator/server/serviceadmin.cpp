@@ -1,5 +1,5 @@
-// The minimal administration this issue needs: accounts, skill groups and the team tree. Full
-// administration extends it in its own issue.
+// Administration: accounts (create, update, disable), skill groups, the team tree (create, rename,
+// move, delete) and quick replies.
 
 #include "coordinatorservice.h"
 
@@ -118,6 +118,8 @@ void CoordinatorService::teamCreate(Call &call)
     // In the directory at once, so a request right behind this one (an account in the team) sees it;
     // the store commits the rows in the same order. Should the commit fail, the team goes again.
     m_teams.insert(team.id, team);
+    if (m_deletedTeams.remove(team.id))
+        saveDeletedTeams(track()); // a deleted id made again: the upsert below brings its row back
     const QString id = team.id;
     m_writer->upsertTeam(team, track([this, id](const WriteResult &r) {
                              if (!r.ok)
@@ -126,6 +128,239 @@ void CoordinatorService::teamCreate(Call &call)
     reply(call, {{QLatin1String("id"), team.id},
                  {QLatin1String("name"), team.name},
                  {QLatin1String("parent"), team.parentId}});
+}
+
+namespace {
+const QString kDeletedTeams = QStringLiteral("teams.deleted");
+} // namespace
+
+bool CoordinatorService::leavesNoAdmin(const QString &accountId, Role role, bool disabled) const
+{
+    if (role == Role::Admin && !disabled)
+        return false;
+    for (const Account &a : std::as_const(m_accounts)) {
+        if (a.id != accountId && a.role == Role::Admin && !a.disabled)
+            return false;
+    }
+    return true;
+}
+
+void CoordinatorService::accountUpdate(Call &call)
+{
+    const QString id = call.str("id");
+    const auto found = m_accounts.constFind(id);
+    if (found == m_accounts.constEnd()) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no account \"%1\"").arg(id));
+        return;
+    }
+    const QJsonObject &args = call.request.args;
+    Account a = *found;
+    if (args.contains(QLatin1String("role"))) {
+        const auto role = roleFromString(call.str("role"));
+        if (!role) {
+            fail(call, ErrorCode::BadRequest, QStringLiteral("\"role\" must be agent, supervisor or admin"));
+            return;
+        }
+        a.role = *role;
+    }
+    if (args.contains(QLatin1String("displayName"))) {
+        a.displayName = call.str("displayName").trimmed();
+        if (a.displayName.isEmpty()) {
+            fail(call, ErrorCode::BadRequest, QStringLiteral("\"displayName\" may not be blank"));
+            return;
+        }
+    }
+    if (args.contains(QLatin1String("team"))) {
+        a.teamId = call.str("team"); // empty: in no team
+        if (!a.teamId.isEmpty() && !m_teams.contains(a.teamId)) {
+            fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(a.teamId));
+            return;
+        }
+    }
+    if (args.contains(QLatin1String("disabled")))
+        a.disabled = call.flag("disabled");
+    // Nobody could administer the coordinator any more, and first-run setup would open again.
+    if (leavesNoAdmin(a.id, a.role, a.disabled)) {
+        fail(call, ErrorCode::Conflict,
+             QStringLiteral("\"%1\" is the last enabled administrator; make another one first").arg(a.id));
+        return;
+    }
+    const auto current = m_engine->agent(a.id);
+    AgentConfig agent;
+    agent.id = a.id;
+    agent.name = a.displayName;
+    agent.groups = current ? current->groups : QStringList();
+    agent.skills = current ? current->skills : QStringList();
+    agent.maxConcurrent = current ? current->maxConcurrent : 5;
+    agent.status = current ? current->status : AgentStatus::Offline;
+    if (args.contains(QLatin1String("groups"))) {
+        agent.groups = args.value(QLatin1String("groups")).toVariant().toStringList();
+        const QStringList known = m_engine->groupIds();
+        for (const QString &g : std::as_const(agent.groups)) {
+            if (!known.contains(g)) {
+                fail(call, ErrorCode::NotFound, QStringLiteral("no group \"%1\"").arg(g));
+                return;
+            }
+        }
+    }
+    if (args.contains(QLatin1String("skills")))
+        agent.skills = args.value(QLatin1String("skills")).toVariant().toStringList();
+    agent.maxConcurrent = static_cast<int>(call.num("maxConcurrent", agent.maxConcurrent));
+    // The engine's inputs first, then the account row (the same order as account.create). A disabled
+    // agent goes offline as if they had chosen it, so the offline policy moves their conversations.
+    const bool routingChanged = !current || current->name != agent.name || current->groups != agent.groups ||
+                                current->skills != agent.skills ||
+                                current->maxConcurrent != agent.maxConcurrent;
+    if (routingChanged) {
+        const EngineResult r = feed(journal::agentUpsert(agent));
+        if (!r.ok) {
+            failEngine(call, r);
+            return;
+        }
+    }
+    if (a.disabled && current && current->status != AgentStatus::Offline) {
+        const EngineResult r = feed(journal::agentStatus(a.id, AgentStatus::Offline));
+        if (!r.ok) {
+            failEngine(call, r);
+            return;
+        }
+        statusEvents(a.id, AgentStatus::Offline);
+    }
+    saveAccount(a);
+    // Sessions carry the role they signed in with: they follow the change at once.
+    const auto [begin, end] = std::as_const(m_staffSessions).equal_range(a.id);
+    QStringList revoked;
+    for (auto it = begin; it != end; ++it) {
+        it.value()->role = a.role;
+        if (a.disabled)
+            revoked << it.value()->tokenHash;
+    }
+    // Disabled: every session of theirs is revoked (those only in the store are refused on resume,
+    // which checks the account). Their connections stay open, signed out.
+    for (const QString &hash : std::as_const(revoked)) {
+        m_writer->revokeSession(hash, track());
+        forgetSession(hash);
+    }
+    const auto after = m_engine->agent(a.id);
+    reply(call, {{QLatin1String("id"), a.id},
+                 {QLatin1String("login"), a.login},
+                 {QLatin1String("displayName"), a.displayName},
+                 {QLatin1String("role"), toString(a.role)},
+                 {QLatin1String("team"), a.teamId},
+                 {QLatin1String("disabled"), a.disabled},
+                 {QLatin1String("status"), after ? toString(after->status) : QStringLiteral("offline")},
+                 {QLatin1String("groups"), QJsonArray::fromStringList(agent.groups)},
+                 {QLatin1String("skills"), QJsonArray::fromStringList(agent.skills)},
+                 {QLatin1String("maxConcurrent"), agent.maxConcurrent}});
+}
+
+void CoordinatorService::teamUpdate(Call &call)
+{
+    const QString id = call.str("id");
+    const auto found = m_teams.constFind(id);
+    if (found == m_teams.constEnd()) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(id));
+        return;
+    }
+    const Team before = *found;
+    Team team = before;
+    if (call.request.args.contains(QLatin1String("name"))) {
+        team.name = call.str("name").trimmed();
+        if (team.name.isEmpty()) {
+            fail(call, ErrorCode::BadRequest, QStringLiteral("\"name\" may not be blank"));
+            return;
+        }
+    }
+    if (call.request.args.contains(QLatin1String("parent"))) {
+        team.parentId = call.str("parent"); // empty: to the root
+        if (!team.parentId.isEmpty() && !m_teams.contains(team.parentId)) {
+            fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(team.parentId));
+            return;
+        }
+        // Under itself or under one of its own descendants, the tree would loop: supervisors'
+        // scope walks up from a team to the root and must get there.
+        QString up = team.parentId;
+        for (int depth = 0; !up.isEmpty() && depth <= m_teams.size(); ++depth) {
+            if (up == team.id) {
+                fail(call, ErrorCode::Cycle,
+                     QStringLiteral("\"%1\" is inside \"%2\": moving it there would make a cycle")
+                         .arg(team.parentId, team.id));
+                return;
+            }
+            up = m_teams.value(up).parentId;
+        }
+    }
+    // In the directory at once (scope follows the move on the next request), undone if the write fails.
+    m_teams.insert(team.id, team);
+    m_writer->upsertTeam(team, track([this, before](const WriteResult &r) {
+                             if (!r.ok)
+                                 m_teams.insert(before.id, before);
+                         }));
+    reply(call, {{QLatin1String("id"), team.id},
+                 {QLatin1String("name"), team.name},
+                 {QLatin1String("parent"), team.parentId}});
+}
+
+void CoordinatorService::teamDelete(Call &call)
+{
+    const QString id = call.str("id");
+    if (!m_teams.contains(id)) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(id));
+        return;
+    }
+    // Nothing may be left pointing at it: accounts (disabled ones too) and child teams must move first.
+    QStringList members;
+    for (const Account &a : std::as_const(m_accounts)) {
+        if (a.teamId == id)
+            members << a.id;
+    }
+    QStringList children;
+    for (const Team &t : std::as_const(m_teams)) {
+        if (t.parentId == id)
+            children << t.id;
+    }
+    if (!members.isEmpty() || !children.isEmpty()) {
+        members.sort();
+        children.sort();
+        fail(call, ErrorCode::InUse,
+             QStringLiteral("team \"%1\" still has %2 account(s) [%3] and %4 child team(s) [%5]")
+                 .arg(id)
+                 .arg(members.size())
+                 .arg(members.join(QLatin1String(", ")))
+                 .arg(children.size())
+                 .arg(children.join(QLatin1String(", "))));
+        return;
+    }
+    const Team gone = m_teams.take(id);
+    m_deletedTeams.insert(id);
+    saveDeletedTeams(track([this, gone](const WriteResult &r) {
+        if (!r.ok) {
+            m_teams.insert(gone.id, gone);
+            m_deletedTeams.remove(gone.id);
+        }
+    }));
+    reply(call, {{QLatin1String("id"), id}});
+}
+
+void CoordinatorService::saveDeletedTeams(std::function<void(const WriteResult &)> done)
+{
+    // The store's writer has no statement to delete a team row (coordinator/store is not this
+    // layer's to change): deleted teams are kept as a list in the settings table, left out when the
+    // directory loads, and taken off it when the id is created again.
+    QStringList ids(m_deletedTeams.begin(), m_deletedTeams.end());
+    ids.sort();
+    m_writer->putSetting(kDeletedTeams, QJsonArray::fromStringList(ids), std::move(done));
+}
+
+void CoordinatorService::loadDeletedTeams()
+{
+    const auto stored = m_reader->setting(kDeletedTeams);
+    if (!stored)
+        return;
+    for (const QJsonValue &v : stored->toArray()) {
+        m_deletedTeams.insert(v.toString());
+        m_teams.remove(v.toString());
+    }
 }
 
 } // namespace sb

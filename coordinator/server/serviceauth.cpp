@@ -195,6 +195,9 @@ void CoordinatorService::saveAccount(const Account &account)
 
 void CoordinatorService::rememberAccount(const Account &a)
 {
+    // An update may move a supervisor to another team or change their role: the old entry goes.
+    if (const auto old = m_accounts.constFind(a.id); old != m_accounts.constEnd())
+        m_supervisorsByTeam.remove(old->teamId, old->id);
     m_accounts.insert(a.id, a);
     m_logins.insert(a.login.toLower(), a.id);
     if (a.role == Role::Supervisor && !a.teamId.isEmpty())

@@ -1,0 +1,409 @@
+// account.update, team.update and team.delete over real sockets: what each changes (scope, routing,
+// sessions), each refusal with its code, and that every change is still there after a restart.
+
+#include "clock.h"
+#include "coordinatorservice.h"
+#include "protocol.h"
+#include "testservice.h"
+#include "websocketgateway.h"
+#include "wsclient.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sb;
+using protocol::ErrorCode;
+using protocol::Incoming;
+
+#define QCOMPARE_CODE(reply, expected)                                                                       \
+    QCOMPARE(protocol::toString((reply).code), protocol::toString(ErrorCode::expected))
+
+namespace {
+
+const char kSite[] = R"({
+  "routing": {"timeZone": "UTC", "allowedStatuses": ["online"], "offlinePolicy": "requeue"},
+  "channels": [{"id": "web", "name": "Web"}],
+  "groups": [{"id": "sales", "name": "Sales"}, {"id": "support", "name": "Support"}],
+  "agents": [
+    {"id": "alice", "name": "Alice", "groups": ["sales"], "maxConcurrent": 3},
+    {"id": "bob", "name": "Bob", "groups": ["support"], "maxConcurrent": 3}
+  ],
+  "rules": [{"id": "web", "when": {"channels": ["web"]}, "groups": ["sales"], "strategy": "least-load"}]
+})";
+
+const QString kPassword = QStringLiteral("correct horse battery");
+
+} // namespace
+
+class TestAdministration : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void accountUpdate();
+    void accountUpdateRefusals();
+    void disablingRevokesAndGoesOffline();
+    void teamUpdate();
+    void teamDelete();
+    void everythingSurvivesRestart();
+
+private:
+    void startService();
+    void stopService();
+    std::unique_ptr<WsClient> client();
+    std::unique_ptr<WsClient> signIn(const QString &login, QString *token = nullptr);
+    QString teamOf(const QString &account);
+
+    QTemporaryDir m_dir;
+    ManualClock m_clock;
+    std::unique_ptr<CoordinatorService> m_service;
+    std::unique_ptr<WebSocketGateway> m_gateway;
+    std::unique_ptr<WsClient> m_root;
+};
+
+void TestAdministration::startService()
+{
+    CoordinatorService::Options options;
+    options.dataDir = m_dir.path();
+    QString error;
+    QVERIFY2(startTestService(m_clock, options, kSite, m_service, m_gateway, &error), qPrintable(error));
+    m_root = client();
+    const auto setup = m_root->call(QStringLiteral("auth.setup"),
+                                    {{"login", "root"}, {"password", kPassword}, {"displayName", "Root"}});
+    if (setup.kind != Incoming::Result) {
+        QVERIFY(m_root->ok_(QStringLiteral("auth.login"), {{"login", "root"}, {"password", kPassword}})
+                    .contains("token"));
+        return;
+    }
+    // hq > north > north-east; alice in north, bob in hq, nico supervises north.
+    for (const auto &[id, parent] : std::vector<std::pair<const char *, const char *>>{
+             {"hq", ""}, {"north", "hq"}, {"north-east", "north"}, {"south", "hq"}}) {
+        QJsonObject args{{"id", id}, {"name", QString::fromLatin1(id).toUpper()}};
+        if (*parent)
+            args.insert(QStringLiteral("parent"), parent);
+        QVERIFY(m_root->ok_(QStringLiteral("team.create"), args).contains("id"));
+    }
+    for (const auto &[login, role, team] : std::vector<std::tuple<const char *, const char *, const char *>>{
+             {"alice", "agent", "north"}, {"bob", "agent", "hq"}, {"nico", "supervisor", "north"}}) {
+        QVERIFY(m_root
+                    ->ok_(QStringLiteral("account.create"), {{"login", login},
+                                                             {"displayName", login},
+                                                             {"role", role},
+                                                             {"password", kPassword},
+                                                             {"team", team}})
+                    .contains("id"));
+    }
+}
+
+void TestAdministration::stopService()
+{
+    m_root.reset();
+    stopTestService(m_service, m_gateway);
+}
+
+void TestAdministration::init()
+{
+    QVERIFY(m_dir.isValid());
+    QDir(m_dir.path()).removeRecursively();
+    m_clock.setMs(1764000000000);
+    startService();
+}
+
+void TestAdministration::cleanup()
+{
+    stopService();
+}
+
+std::unique_ptr<WsClient> TestAdministration::client()
+{
+    auto c = std::make_unique<WsClient>(m_gateway->port());
+    if (c->ok)
+        c->ok = c->call(QStringLiteral("hello"), {{"protocol", 1}}).kind == Incoming::Result;
+    return c;
+}
+
+std::unique_ptr<WsClient> TestAdministration::signIn(const QString &login, QString *token)
+{
+    auto c = client();
+    const QJsonObject r = c->ok_(QStringLiteral("auth.login"), {{"login", login}, {"password", kPassword}});
+    c->ok = c->ok && r.contains(QLatin1String("token"));
+    if (token)
+        *token = r.value("token").toString();
+    return c;
+}
+
+QString TestAdministration::teamOf(const QString &account)
+{
+    // What the account's next sign-in says about it.
+    auto c = client();
+    return c->ok_(QStringLiteral("auth.login"), {{"login", account}, {"password", kPassword}})
+        .value("account")
+        .toObject()
+        .value("team")
+        .toString();
+}
+
+void TestAdministration::accountUpdate()
+{
+    // Routing fields reach the engine; the rest stays as it was.
+    QJsonObject r =
+        m_root->ok_(QStringLiteral("account.update"),
+                    {{"id", "alice"}, {"groups", QJsonArray{"sales", "support"}}, {"maxConcurrent", 7}});
+    QCOMPARE(r.value("groups").toArray(), (QJsonArray{"sales", "support"}));
+    QCOMPARE(r.value("team").toString(), QStringLiteral("north"));
+    QCOMPARE(r.value("role").toString(), QStringLiteral("agent"));
+    QCOMPARE(m_service->engine().agent(QStringLiteral("alice"))->groups, (QStringList{"sales", "support"}));
+    QCOMPARE(m_service->engine().agent(QStringLiteral("alice"))->maxConcurrent, 7);
+
+    // Bob moves into north: nico now oversees him; a supervisor made an agent loses the team list.
+    auto bob = signIn(QStringLiteral("bob"));
+    auto nico = signIn(QStringLiteral("nico"));
+    QVERIFY(bob->ok && nico->ok);
+    QVERIFY(bob->ok_(QStringLiteral("status.set"), {{"status", "online"}}).contains("status"));
+    auto customer = client();
+    customer->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"name", "Carl"}});
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "bob"}, {"groups", QJsonArray{"sales"}}})
+                .contains("id"));
+    const QString conv =
+        customer->ok_(QStringLiteral("customer.send"), {{"text", "hi"}}).value("conversation").toString();
+    QCOMPARE(m_service->engine().conversation(conv)->agent, QStringLiteral("bob"));
+    QCOMPARE_CODE(nico->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
+    r = m_root->ok_(QStringLiteral("account.update"),
+                    {{"id", "bob"}, {"team", "north-east"}, {"displayName", "Robert"}});
+    QCOMPARE(r.value("team").toString(), QStringLiteral("north-east"));
+    QCOMPARE(r.value("displayName").toString(), QStringLiteral("Robert"));
+    QCOMPARE(m_service->engine().agent(QStringLiteral("bob"))->name, QStringLiteral("Robert"));
+    QVERIFY(nico->ok_(QStringLiteral("conversation.history"), {{"conversation", conv}}).contains("messages"));
+    QCOMPARE(nico->ok_(QStringLiteral("inbox.snapshot")).value("team").toArray().size(), 1);
+
+    // nico, demoted, keeps his session but loses the supervisor's powers on it at once.
+    r = m_root->ok_(QStringLiteral("account.update"), {{"id", "nico"}, {"role", "agent"}});
+    QCOMPARE(r.value("role").toString(), QStringLiteral("agent"));
+    QCOMPARE_CODE(nico->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
+    QCOMPARE(nico->ok_(QStringLiteral("inbox.snapshot")).value("team").toArray().size(), 0);
+    // And promoted again into south, he oversees south (nobody there), not north.
+    QVERIFY(m_root
+                ->ok_(QStringLiteral("account.update"),
+                      {{"id", "nico"}, {"role", "supervisor"}, {"team", "south"}})
+                .contains("id"));
+    QCOMPARE_CODE(nico->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
+    // Out of any team: an empty team.
+    QCOMPARE(m_root->ok_(QStringLiteral("account.update"), {{"id", "nico"}, {"team", ""}})
+                 .value("team")
+                 .toString(),
+             QString());
+    QCOMPARE(teamOf(QStringLiteral("nico")), QString());
+}
+
+void TestAdministration::accountUpdateRefusals()
+{
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "nobody"}, {"role", "agent"}}),
+                  NotFound);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"team", "nowhere"}}),
+                  NotFound);
+    QCOMPARE_CODE(
+        m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"groups", QJsonArray{"nope"}}}),
+        NotFound);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"role", "king"}}),
+                  BadRequest);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"displayName", "  "}}),
+                  BadRequest);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"role", "agent"}}), BadRequest);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"disabled", "yes"}}),
+                  BadRequest);
+    // The last enabled admin can be neither demoted nor disabled.
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "root"}, {"role", "agent"}}),
+                  Conflict);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "root"}, {"disabled", true}}),
+                  Conflict);
+    // With a second admin, the first may step down.
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "bob"}, {"role", "admin"}}).contains("id"));
+    QCOMPARE(m_root->ok_(QStringLiteral("account.update"), {{"id", "root"}, {"role", "supervisor"}})
+                 .value("role")
+                 .toString(),
+             QStringLiteral("supervisor"));
+    // Not for anyone else: an agent and a supervisor are refused by role.
+    auto alice = signIn(QStringLiteral("alice"));
+    QCOMPARE_CODE(alice->call(QStringLiteral("account.update"), {{"id", "alice"}, {"role", "admin"}}),
+                  Forbidden);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"role", "admin"}}),
+                  Forbidden);
+    QCOMPARE_CODE(alice->call(QStringLiteral("team.delete"), {{"id", "south"}}), Forbidden);
+    QCOMPARE(m_service->engine().agent(QStringLiteral("alice"))->groups, QStringList{"sales"});
+}
+
+void TestAdministration::disablingRevokesAndGoesOffline()
+{
+    QString token;
+    auto laptop = signIn(QStringLiteral("alice"), &token);
+    auto phone = signIn(QStringLiteral("alice"));
+    QVERIFY(laptop->ok && phone->ok);
+    QVERIFY(laptop->ok_(QStringLiteral("status.set"), {{"status", "online"}}).contains("status"));
+    auto customer = client();
+    customer->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"name", "Carl"}});
+    const QString conv =
+        customer->ok_(QStringLiteral("customer.send"), {{"text", "hi"}}).value("conversation").toString();
+    QCOMPARE(m_service->engine().conversation(conv)->agent, QStringLiteral("alice"));
+
+    const QJsonObject r =
+        m_root->ok_(QStringLiteral("account.update"), {{"id", "alice"}, {"disabled", true}});
+    QCOMPARE(r.value("disabled").toBool(), true);
+    QCOMPARE(r.value("status").toString(), QStringLiteral("offline"));
+    // Offline as if she had chosen it: the requeue policy put her conversation back in the queue.
+    QCOMPARE(toString(m_service->engine().agent(QStringLiteral("alice"))->status), QStringLiteral("offline"));
+    QVERIFY(m_service->engine().conversation(conv)->agent.isEmpty());
+    // Both desks are signed out; neither the token nor the password lets her back in.
+    QCOMPARE_CODE(laptop->call(QStringLiteral("inbox.snapshot")), Unauthenticated);
+    QCOMPARE_CODE(phone->call(QStringLiteral("status.set"), {{"status", "online"}}), Unauthenticated);
+    QCOMPARE_CODE(laptop->call(QStringLiteral("auth.resume"), {{"token", token}, {"lastSeq", 0}}),
+                  BadCredentials);
+    QCOMPARE_CODE(client()->call(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", kPassword}}),
+                  BadCredentials);
+    QCOMPARE(m_service->engine().conversation(conv)->state == ConversationInfo::Queued, true);
+    // Enabled again, she signs in and starts offline.
+    QCOMPARE(m_root->ok_(QStringLiteral("account.update"), {{"id", "alice"}, {"disabled", false}})
+                 .value("disabled")
+                 .toBool(),
+             false);
+    auto back = signIn(QStringLiteral("alice"));
+    QVERIFY(back->ok);
+    QCOMPARE(back->ok_(QStringLiteral("inbox.snapshot")).value("me").toObject().value("status").toString(),
+             QStringLiteral("offline"));
+}
+
+void TestAdministration::teamUpdate()
+{
+    QJsonObject r =
+        m_root->ok_(QStringLiteral("team.update"), {{"id", "north"}, {"name", "Northern region"}});
+    QCOMPARE(r.value("name").toString(), QStringLiteral("Northern region"));
+    QCOMPARE(r.value("parent").toString(), QStringLiteral("hq"));
+    // Cycles: under itself, under its child, under its grandchild-to-be.
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.update"), {{"id", "north"}, {"parent", "north"}}), Cycle);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.update"), {{"id", "north"}, {"parent", "north-east"}}),
+                  Cycle);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.update"), {{"id", "hq"}, {"parent", "north-east"}}),
+                  Cycle);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.update"), {{"id", "north"}, {"parent", "nowhere"}}),
+                  NotFound);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.update"), {{"id", "nowhere"}, {"name", "X"}}), NotFound);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.update"), {{"id", "north"}, {"name", " "}}), BadRequest);
+
+    // Moving a subtree moves scope: nico (north) oversees north-east; once north-east sits under
+    // south, he no longer does, and a supervisor of south does.
+    QVERIFY(m_root
+                ->ok_(QStringLiteral("account.update"),
+                      {{"id", "bob"}, {"team", "north-east"}, {"groups", QJsonArray{"sales"}}})
+                .contains("id"));
+    QVERIFY(m_root
+                ->ok_(QStringLiteral("account.create"), {{"login", "sue"},
+                                                         {"displayName", "Sue"},
+                                                         {"role", "supervisor"},
+                                                         {"password", kPassword},
+                                                         {"team", "south"}})
+                .contains("id"));
+    auto bob = signIn(QStringLiteral("bob"));
+    QVERIFY(bob->ok_(QStringLiteral("status.set"), {{"status", "online"}}).contains("status"));
+    auto customer = client();
+    customer->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"name", "Carl"}});
+    const QString conv =
+        customer->ok_(QStringLiteral("customer.send"), {{"text", "hi"}}).value("conversation").toString();
+    QCOMPARE(m_service->engine().conversation(conv)->agent, QStringLiteral("bob"));
+    auto nico = signIn(QStringLiteral("nico"));
+    auto sue = signIn(QStringLiteral("sue"));
+    QVERIFY(nico->ok_(QStringLiteral("conversation.history"), {{"conversation", conv}}).contains("messages"));
+    QCOMPARE_CODE(sue->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
+    r = m_root->ok_(QStringLiteral("team.update"), {{"id", "north-east"}, {"parent", "south"}});
+    QCOMPARE(r.value("parent").toString(), QStringLiteral("south"));
+    QCOMPARE_CODE(nico->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
+    QVERIFY(sue->ok_(QStringLiteral("conversation.history"), {{"conversation", conv}}).contains("messages"));
+    // To the root with an empty parent; north may then go under north-east without a loop.
+    QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north-east"}, {"parent", ""}})
+                 .value("parent")
+                 .toString(),
+             QString());
+    QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north"}, {"parent", "north-east"}})
+                 .value("parent")
+                 .toString(),
+             QStringLiteral("north-east"));
+}
+
+void TestAdministration::teamDelete()
+{
+    // Referenced by an account (alice, nico in north) and by a child team (north-east).
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.delete"), {{"id", "north"}}), InUse);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.delete"), {{"id", "hq"}}), InUse);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.delete"), {{"id", "nowhere"}}), NotFound);
+    QVERIFY(m_root->ok_(QStringLiteral("team.delete"), {{"id", "north-east"}}).contains("id"));
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.delete"), {{"id", "north-east"}}), NotFound);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"team", "north-east"}}),
+                  NotFound);
+    // A disabled account still holds its team.
+    QVERIFY(
+        m_root->ok_(QStringLiteral("account.update"), {{"id", "alice"}, {"disabled", true}}).contains("id"));
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "nico"}, {"team", "hq"}}).contains("id"));
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.delete"), {{"id", "north"}}), InUse);
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "alice"}, {"team", ""}}).contains("id"));
+    QVERIFY(m_root->ok_(QStringLiteral("team.delete"), {{"id", "north"}}).contains("id"));
+    // The id is free again.
+    QCOMPARE(m_root
+                 ->ok_(QStringLiteral("team.create"),
+                       {{"id", "north-east"}, {"name", "NE again"}, {"parent", "south"}})
+                 .value("parent")
+                 .toString(),
+             QStringLiteral("south"));
+}
+
+void TestAdministration::everythingSurvivesRestart()
+{
+    QVERIFY(m_root
+                ->ok_(QStringLiteral("account.update"), {{"id", "alice"},
+                                                         {"team", "south"},
+                                                         {"role", "supervisor"},
+                                                         {"displayName", "Alicia"},
+                                                         {"groups", QJsonArray{"support"}}})
+                .contains("id"));
+    QVERIFY(
+        m_root->ok_(QStringLiteral("account.update"), {{"id", "bob"}, {"disabled", true}}).contains("id"));
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "nico"}, {"team", "hq"}}).contains("id"));
+    QVERIFY(
+        m_root
+            ->ok_(QStringLiteral("team.update"), {{"id", "north-east"}, {"name", "NE"}, {"parent", "south"}})
+            .contains("id"));
+    QVERIFY(m_root->ok_(QStringLiteral("team.delete"), {{"id", "north"}}).contains("id"));
+    // Deleted and made again before the restart: it must come back.
+    QVERIFY(m_root->ok_(QStringLiteral("team.delete"), {{"id", "north-east"}}).contains("id"));
+    QVERIFY(
+        m_root->ok_(QStringLiteral("team.create"), {{"id", "north-east"}, {"name", "NE2"}}).contains("id"));
+
+    stopService();
+    startService();
+    QCOMPARE(teamOf(QStringLiteral("alice")), QStringLiteral("south"));
+    auto again = client();
+    const QJsonObject signedIn =
+        again->ok_(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", kPassword}})
+            .value("account")
+            .toObject();
+    QCOMPARE(signedIn.value("role").toString(), QStringLiteral("supervisor"));
+    QCOMPARE(signedIn.value("displayName").toString(), QStringLiteral("Alicia"));
+    QCOMPARE(m_service->engine().agent(QStringLiteral("alice"))->groups, QStringList{"support"});
+    QCOMPARE(m_service->engine().agent(QStringLiteral("alice"))->name, QStringLiteral("Alicia"));
+    QCOMPARE_CODE(client()->call(QStringLiteral("auth.login"), {{"login", "bob"}, {"password", kPassword}}),
+                  BadCredentials);
+    QCOMPARE(teamOf(QStringLiteral("nico")), QStringLiteral("hq"));
+    // north is gone (free to create), north-east is back as made last, at the root.
+    QCOMPARE(
+        m_root->ok_(QStringLiteral("team.create"), {{"id", "north"}, {"name", "N"}}).value("id").toString(),
+        QStringLiteral("north"));
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.create"), {{"id", "north-east"}, {"name", "X"}}),
+                  Conflict);
+    QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north-east"}}).value("name").toString(),
+             QStringLiteral("NE2"));
+    QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north-east"}}).value("parent").toString(),
+             QString());
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.delete"), {{"id", "south"}}), InUse); // alice is there
+}
+
+QTEST_GUILESS_MAIN(TestAdministration)
+#include "tst_administration.moc"

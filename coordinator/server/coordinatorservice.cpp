@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QThread>
 
 namespace sb {
 
@@ -20,6 +21,9 @@ CoordinatorService::CoordinatorService(const Clock &clock, const Options &option
 {
     m_loginLimiter = std::make_unique<SignInRateLimiter>(clock, 5, 60 * 1000);
     m_addressLimiter = std::make_unique<SignInRateLimiter>(clock, 30, 60 * 1000);
+    // Argon2id uses ~19 MiB and a core for ~25 ms per password: one worker short of the cores,
+    // so the service thread and the store's writer keep one.
+    m_hashPool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
     m_tickTimer.setSingleShot(true);
     connect(&m_tickTimer, &QTimer::timeout, this, &CoordinatorService::tick);
 }
@@ -59,6 +63,8 @@ bool CoordinatorService::start(QString *error)
 
 void CoordinatorService::stop()
 {
+    // Passwords being hashed finish first; their answers are dropped (m_writer is gone by then).
+    m_hashPool.waitForDone();
     if (!m_writer)
         return;
     m_tickTimer.stop();

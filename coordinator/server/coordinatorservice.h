@@ -19,7 +19,9 @@
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <QThreadPool>
 #include <QTimer>
+#include <QVariant>
 #include <deque>
 #include <functional>
 #include <map>
@@ -52,6 +54,11 @@ public:
         // An agent whose last connected session went away (socket closed, network lost) is set
         // offline after this long unless a session of theirs resumes or signs in first.
         qint64 presenceGraceMs = 90 * 1000;
+        // Password work, run on a worker thread (Argon2id takes ~25 ms: on the service thread it
+        // stalled every connection). Empty: PasswordHasher. Tests replace them to hold a sign-in
+        // while it hashes. verifyPassword gets an empty hash for an unknown login (a dummy check).
+        std::function<QString(const QString &password)> hashPassword;
+        std::function<bool(const QString &encoded, const QString &password)> verifyPassword;
     };
 
     struct Stats
@@ -97,6 +104,12 @@ public:
 private:
     struct LinkState
     {
+        quint64 serial = 0; // tells a link from a later one at the same address
+        // While a request of this link is on a worker (a sign-in hashing), its later frames wait
+        // here, so they are answered after it and with the session it brings.
+        bool waiting = false;
+        std::deque<QByteArray> held;
+        qint64 heldBytes = 0;
         bool hello = false;
         SessionState *session = nullptr;
         std::map<QString, Attachment> uploads; // attachment.upload, until sent with a message
@@ -112,6 +125,17 @@ private:
     };
 
     static const QHash<QString, Handler> &handlerTable();
+
+    // work off the service thread (servicedispatch.cpp)
+    // Runs `work` on the worker pool and then `then` back on this thread as a round of its own
+    // (dropped if the link went meanwhile). The call counts as answered now; `then` answers it.
+    using Continuation = std::function<void(Call &, const QVariant &)>;
+    void offThread(Call &call, std::function<QVariant()> work, Continuation then);
+    void offThreadDone(const std::shared_ptr<Call> &call, quint64 serial, const Continuation &then,
+                       const QVariant &result);
+    // Hashes the request's password off the thread, then continues with the encoded hash (empty
+    // if hashing failed: the continuation answers `internal`).
+    void hashThen(Call &call, std::function<void(Call &, const QString &hash)> then);
 
     // rounds and writes (coordinatorservice.cpp)
     void beginRound();
@@ -174,9 +198,13 @@ private:
     QJsonObject signedIn(SessionState *session, const QString &token) const;
     void forgetSession(const QString &tokenHash);
     void signIn(Call &call, const Account &account);
-    // A new account from the request's login, displayName and password (hashed with Argon2id);
-    // answers `internal` and returns nothing if hashing failed.
-    std::optional<Account> accountFromRequest(Call &call, const QString &id, Role role);
+    // A new account from the request's login and displayName, with the password's Argon2id hash
+    // (made by hashThen); answers `internal` and returns nothing if hashing had failed.
+    std::optional<Account> accountFromRequest(Call &call, const QString &id, Role role, const QString &hash);
+    // Checks of auth.setup and account.create: before hashing and again after it (the directory
+    // may have changed meanwhile). They answer the call when they refuse.
+    bool setupAllowed(Call &call);
+    bool accountCreateAllowed(Call &call, QString *accountId);
     // Writes the account and keeps the in-memory directory (ids, logins, supervisors by team) in step.
     void saveAccount(const Account &account);
     void rememberAccount(const Account &account);
@@ -244,6 +272,8 @@ private:
     std::unique_ptr<SignInRateLimiter> m_loginLimiter;
     std::unique_ptr<SignInRateLimiter> m_addressLimiter;
     QTimer m_tickTimer;
+    QThreadPool m_hashPool;
+    quint64 m_linkSerial = 0;
     bool m_replaying = false;
 
     std::deque<std::shared_ptr<Round>> m_rounds;

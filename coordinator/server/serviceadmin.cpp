@@ -13,66 +13,88 @@ namespace sb {
 
 using protocol::ErrorCode;
 
-void CoordinatorService::accountCreate(Call &call)
+bool CoordinatorService::accountCreateAllowed(Call &call, QString *accountId)
 {
     const QString login = call.str("login").trimmed();
     const auto role =
         roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
     if (!role) {
         fail(call, ErrorCode::BadRequest, QStringLiteral("\"role\" must be agent, supervisor or admin"));
-        return;
+        return false;
     }
     const QString team = call.str("team");
     if (!team.isEmpty() && !m_teams.contains(team)) {
         fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(team));
-        return;
+        return false;
     }
     const QStringList known = m_engine->groupIds();
     const QStringList groups = call.request.args.value(QLatin1String("groups")).toVariant().toStringList();
     for (const QString &g : groups) {
         if (!known.contains(g)) {
             fail(call, ErrorCode::NotFound, QStringLiteral("no group \"%1\"").arg(g));
-            return;
+            return false;
         }
     }
     const QString existing = m_logins.value(login.toLower());
     // A seeded agent (no password yet) may be turned into a real account; anything else is taken.
     if (!existing.isEmpty() && m_accounts.value(existing).passwordHash != QLatin1String("!")) {
         fail(call, ErrorCode::Conflict, QStringLiteral("the login \"%1\" is taken").arg(login));
-        return;
+        return false;
     }
-    auto created = accountFromRequest(call, existing.isEmpty() ? login.toLower() : existing, *role);
-    if (!created)
+    *accountId = existing.isEmpty() ? login.toLower() : existing;
+    return true;
+}
+
+void CoordinatorService::accountCreate(Call &call)
+{
+    QString id;
+    if (!accountCreateAllowed(call, &id))
         return;
-    Account &a = *created;
-    a.teamId = team;
-    AgentConfig agent;
-    agent.id = a.id;
-    agent.name = a.displayName;
-    const auto current = m_engine->agent(a.id);
-    agent.groups = call.request.args.contains(QLatin1String("groups")) || !current ? groups : current->groups;
-    agent.skills = call.request.args.contains(QLatin1String("skills")) || !current
-                       ? call.request.args.value(QLatin1String("skills")).toVariant().toStringList()
-                       : current->skills;
-    agent.maxConcurrent = static_cast<int>(call.num("maxConcurrent", current ? current->maxConcurrent : 5));
-    agent.status = current ? current->status : AgentStatus::Offline;
-    // The engine's input first, then the account: should a crash fall between the two commits, the
-    // login is still free and the admin's retry completes it (the other way round the login would
-    // be taken by an account the routing engine never heard of). A refused input leaves no account.
-    const EngineResult r = feed(journal::agentUpsert(agent));
-    if (!r.ok) {
-        failEngine(call, r);
-        return;
-    }
-    saveAccount(a);
-    reply(call, {{QLatin1String("id"), a.id},
-                 {QLatin1String("login"), a.login},
-                 {QLatin1String("displayName"), a.displayName},
-                 {QLatin1String("role"), toString(a.role)},
-                 {QLatin1String("team"), a.teamId},
-                 {QLatin1String("groups"), QJsonArray::fromStringList(agent.groups)},
-                 {QLatin1String("skills"), QJsonArray::fromStringList(agent.skills)},
-                 {QLatin1String("maxConcurrent"), agent.maxConcurrent}});
+    hashThen(call, [this](Call &call, const QString &hash) {
+        // Checked again: the team, a group or the login may have changed while the password hashed.
+        QString id;
+        if (!accountCreateAllowed(call, &id))
+            return;
+        const auto role =
+            roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
+        auto created = accountFromRequest(call, id, *role, hash);
+        if (!created)
+            return;
+        Account &a = *created;
+        a.teamId = call.str("team");
+        AgentConfig agent;
+        agent.id = a.id;
+        agent.name = a.displayName;
+        const auto current = m_engine->agent(a.id);
+        const QStringList groups =
+            call.request.args.value(QLatin1String("groups")).toVariant().toStringList();
+        agent.groups =
+            call.request.args.contains(QLatin1String("groups")) || !current ? groups : current->groups;
+        agent.skills = call.request.args.contains(QLatin1String("skills")) || !current
+                           ? call.request.args.value(QLatin1String("skills")).toVariant().toStringList()
+                           : current->skills;
+        agent.maxConcurrent =
+            static_cast<int>(call.num("maxConcurrent", current ? current->maxConcurrent : 5));
+        agent.status = current ? current->status : AgentStatus::Offline;
+        // The engine's input first, then the account: should a crash fall between the two commits,
+        // the login is still free and the admin's retry completes it (the other way round the login
+        // would be taken by an account the routing engine never heard of). A refused input leaves
+        // no account.
+        const EngineResult r = feed(journal::agentUpsert(agent));
+        if (!r.ok) {
+            failEngine(call, r);
+            return;
+        }
+        saveAccount(a);
+        reply(call, {{QLatin1String("id"), a.id},
+                     {QLatin1String("login"), a.login},
+                     {QLatin1String("displayName"), a.displayName},
+                     {QLatin1String("role"), toString(a.role)},
+                     {QLatin1String("team"), a.teamId},
+                     {QLatin1String("groups"), QJsonArray::fromStringList(agent.groups)},
+                     {QLatin1String("skills"), QJsonArray::fromStringList(agent.skills)},
+                     {QLatin1String("maxConcurrent"), agent.maxConcurrent}});
+    });
 }
 
 void CoordinatorService::groupCreate(Call &call)

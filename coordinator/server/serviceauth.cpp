@@ -145,40 +145,53 @@ void CoordinatorService::signIn(Call &call, const Account &account)
     reply(call, signedIn(s, token));
 }
 
-void CoordinatorService::authSetup(Call &call)
+bool CoordinatorService::setupAllowed(Call &call)
 {
     if (!needsSetup()) {
         fail(call, ErrorCode::SetupDone,
              QStringLiteral("this coordinator already has an administrator; sign in instead"));
-        return;
+        return false;
     }
     const QString login = call.str("login").trimmed();
     if (m_logins.contains(login.toLower())) {
         fail(call, ErrorCode::Conflict, QStringLiteral("the login \"%1\" is taken").arg(login));
-        return;
+        return false;
     }
-    const auto a = accountFromRequest(call, login.toLower(), Role::Admin);
-    if (!a)
-        return;
-    // The first admin is a routing agent too (in no group until an admin adds them). The engine's
-    // input goes first: a crash between the two commits leaves setup to be done again, not an admin
-    // the engine does not know.
-    AgentConfig agent;
-    agent.id = a->id;
-    agent.name = a->displayName;
-    feed(journal::agentUpsert(agent));
-    saveAccount(*a);
-    signIn(call, *a);
+    return true;
 }
 
-std::optional<Account> CoordinatorService::accountFromRequest(Call &call, const QString &id, Role role)
+void CoordinatorService::authSetup(Call &call)
+{
+    if (!setupAllowed(call))
+        return;
+    hashThen(call, [this](Call &call, const QString &hash) {
+        // Checked again: another client's setup may have finished while this one hashed.
+        if (!setupAllowed(call))
+            return;
+        const auto a = accountFromRequest(call, call.str("login").trimmed().toLower(), Role::Admin, hash);
+        if (!a)
+            return;
+        // The first admin is a routing agent too (in no group until an admin adds them). The
+        // engine's input goes first: a crash between the two commits leaves setup to be done
+        // again, not an admin the engine does not know.
+        AgentConfig agent;
+        agent.id = a->id;
+        agent.name = a->displayName;
+        feed(journal::agentUpsert(agent));
+        saveAccount(*a);
+        signIn(call, *a);
+    });
+}
+
+std::optional<Account> CoordinatorService::accountFromRequest(Call &call, const QString &id, Role role,
+                                                              const QString &hash)
 {
     Account a;
     a.id = id;
     a.login = call.str("login").trimmed();
     a.displayName = call.str("displayName");
     a.role = role;
-    a.passwordHash = PasswordHasher::hash(call.str("password"));
+    a.passwordHash = hash;
     a.createdAt = m_liveClock.nowMs();
     if (a.passwordHash.isEmpty()) {
         fail(call, ErrorCode::Internal, QStringLiteral("the password could not be hashed (out of memory?)"));
@@ -218,17 +231,49 @@ void CoordinatorService::authLogin(Call &call)
     const QString id = m_logins.value(login.toLower());
     const auto it = m_accounts.constFind(id);
     const bool known = !id.isEmpty() && it != m_accounts.constEnd() && !it->disabled;
-    // Unknown logins cost a hash too: the answer's timing does not tell which logins exist.
-    const bool ok = known ? PasswordHasher::verify(it->passwordHash, call.str("password"))
-                          : PasswordHasher::dummyVerify(call.str("password"));
-    if (!ok) {
-        m_loginLimiter->recordFailure(loginKey);
-        m_addressLimiter->recordFailure(addressKey);
-        fail(call, ErrorCode::BadCredentials, QStringLiteral("wrong login or password"));
-        return;
-    }
-    m_loginLimiter->recordSuccess(loginKey);
-    signIn(call, *it);
+    // Unknown logins cost a hash too (an empty hash: a dummy check): the answer's timing does not
+    // tell which logins exist.
+    const QString encoded = known ? it->passwordHash : QString();
+    const QString password = call.str("password");
+    const auto verify = m_options.verifyPassword;
+    SignInRateLimiter *loginLimiter = m_loginLimiter.get();
+    SignInRateLimiter *addressLimiter = m_addressLimiter.get();
+    enum Outcome { Locked, Wrong, Right };
+    // The limiters are thread-safe and consulted again on the worker: attempts for one login queued
+    // on many connections would otherwise all be checked before the first failure counted.
+    offThread(
+        call,
+        [=]() -> QVariant {
+            if (!loginLimiter->allowed(loginKey) || !addressLimiter->allowed(addressKey))
+                return Locked;
+            const bool ok = verify              ? verify(encoded, password)
+                            : encoded.isEmpty() ? PasswordHasher::dummyVerify(password)
+                                                : PasswordHasher::verify(encoded, password);
+            if (!ok) {
+                loginLimiter->recordFailure(loginKey);
+                addressLimiter->recordFailure(addressKey);
+                return Wrong;
+            }
+            loginLimiter->recordSuccess(loginKey);
+            return Right;
+        },
+        [this, id, loginKey, addressKey](Call &call, const QVariant &outcome) {
+            const auto it = m_accounts.constFind(id);
+            if (outcome.toInt() == Locked) {
+                qint64 retry = 0;
+                if (m_loginLimiter->allowed(loginKey, &retry))
+                    m_addressLimiter->allowed(addressKey, &retry);
+                fail(call, ErrorCode::RateLimited,
+                     QStringLiteral("too many failed sign-ins; try again in %1 s").arg((retry + 999) / 1000));
+                return;
+            }
+            // Disabled (or gone) while the password was being checked: refused all the same.
+            if (outcome.toInt() != Right || it == m_accounts.constEnd() || it->disabled) {
+                fail(call, ErrorCode::BadCredentials, QStringLiteral("wrong login or password"));
+                return;
+            }
+            signIn(call, *it);
+        });
 }
 
 void CoordinatorService::authResume(Call &call)

@@ -2,6 +2,7 @@
 
 #include "coordinatorservice.h"
 
+#include "passwordhasher.h"
 #include "protocol.h"
 
 namespace sb {
@@ -72,6 +73,11 @@ bool roleAllows(Audience audience, const SessionState *s)
 
 } // namespace
 
+namespace {
+// Frames a link may send while one of its requests is on a worker; beyond, they are refused.
+constexpr qint64 kHeldBytesPerLink = 16LL * 1024 * 1024;
+} // namespace
+
 void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
 {
     // Refusals before a handler runs change nothing, so they need no round: they go at once.
@@ -79,7 +85,22 @@ void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
         ++m_stats.errors;
         link->send(error);
     };
-    LinkState &ls = m_links[link];
+    const auto [entry, created] = m_links.try_emplace(link);
+    LinkState &ls = entry->second;
+    if (created)
+        ls.serial = ++m_linkSerial;
+    if (ls.waiting) {
+        if (ls.heldBytes + frame.size() > kHeldBytesPerLink) {
+            ++m_stats.requests;
+            refuse(protocol::encodeError(
+                QJsonValue(), ErrorCode::RateLimited,
+                QStringLiteral("too many requests behind a sign-in; wait for its answer")));
+            return;
+        }
+        ls.heldBytes += frame.size();
+        ls.held.push_back(frame);
+        return;
+    }
     ++m_stats.requests;
     if (frame.size() > protocol::Limits::maxFrameBytes) {
         refuse(protocol::encodeError(QJsonValue(), ErrorCode::FrameTooLarge,
@@ -135,6 +156,71 @@ void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
     if (!call.answered)
         fail(call, ErrorCode::Internal, QStringLiteral("the server did not answer \"%1\"").arg(op));
     endRound();
+}
+
+void CoordinatorService::offThread(Call &call, std::function<QVariant()> work, Continuation then)
+{
+    LinkState &ls = m_links[call.link];
+    ls.waiting = true;
+    call.answered = true; // by `then`, later
+    auto pending = std::make_shared<Call>(call);
+    pending->session = nullptr; // looked up again when it comes back: it may be gone by then
+    const quint64 serial = ls.serial;
+    // stop() waits for the pool, so `this` outlives every job; a continuation still queued when
+    // the service is destroyed is discarded with the object's posted events.
+    m_hashPool.start([this, work = std::move(work), then = std::move(then), pending, serial] {
+        const QVariant result = work();
+        QMetaObject::invokeMethod(
+            this, [this, pending, serial, then, result] { offThreadDone(pending, serial, then, result); },
+            Qt::QueuedConnection);
+    });
+}
+
+void CoordinatorService::offThreadDone(const std::shared_ptr<Call> &pending, quint64 serial,
+                                       const Continuation &then, const QVariant &result)
+{
+    auto it = m_links.find(pending->link);
+    if (!m_writer || it == m_links.end() || it->second.serial != serial)
+        return; // the client left (or the service stopped): nobody to answer, nothing to do
+    ClientLink *link = pending->link;
+    it->second.waiting = false;
+    Call &call = *pending;
+    call.session = it->second.session;
+    const protocol::OperationSpec *spec = protocol::findOperation(call.request.op);
+    call.answered = false;
+    beginRound();
+    // The caller's role may have changed while the work ran (an admin demoted or disabled).
+    if (!spec || !roleAllows(spec->audience, call.session)) {
+        fail(call, call.session ? ErrorCode::Forbidden : ErrorCode::Unauthenticated,
+             QStringLiteral("\"%1\" is no longer allowed for this session").arg(call.request.op));
+    } else {
+        then(call, result);
+    }
+    if (!call.answered)
+        fail(call, ErrorCode::Internal,
+             QStringLiteral("the server did not answer \"%1\"").arg(call.request.op));
+    endRound();
+    // The frames that waited behind it, in order, until one of them goes to a worker in turn.
+    for (;;) {
+        it = m_links.find(link);
+        if (it == m_links.end() || it->second.serial != serial || it->second.waiting ||
+            it->second.held.empty())
+            break;
+        const QByteArray frame = std::move(it->second.held.front());
+        it->second.held.pop_front();
+        it->second.heldBytes -= frame.size();
+        handleFrame(link, frame);
+    }
+}
+
+void CoordinatorService::hashThen(Call &call, std::function<void(Call &, const QString &)> then)
+{
+    const QString password = call.str("password");
+    const auto hash = m_options.hashPassword;
+    offThread(
+        call,
+        [hash, password]() -> QVariant { return hash ? hash(password) : PasswordHasher::hash(password); },
+        [then = std::move(then)](Call &call, const QVariant &result) { then(call, result.toString()); });
 }
 
 } // namespace sb

@@ -1,6 +1,7 @@
 #include "coordinatorhost.h"
 
 #include "clock.h"
+#include "coordinatormetrics.h"
 #include "httpendpoint.h"
 #include "websocketgateway.h"
 
@@ -59,7 +60,6 @@ class CoordinatorHost::Worker final : public QObject
 public:
     bool open(const CoordinatorHost::Options &options, QString *error);
     void close();
-    QList<Metric> metrics() const;
 
     SystemClock clock;
     std::unique_ptr<CoordinatorService> service;
@@ -95,7 +95,7 @@ bool CoordinatorHost::Worker::open(const CoordinatorHost::Options &options, QStr
                                {QLatin1String("connections"), gateway->connectionCount()},
                                {QLatin1String("needsSetup"), service->needsSetup()}};
         });
-        http->setMetricsProvider([this] { return metrics(); });
+        http->setMetricsProvider([this] { return coordinatorMetrics(*service, *gateway); });
         if (!http->listen(options.address, *options.httpPort, &why)) {
             *error = QStringLiteral("health and metrics: %1")
                          .arg(explainListenFailure(options.address, *options.httpPort, why));
@@ -119,36 +119,6 @@ void CoordinatorHost::Worker::close()
     http.reset();
     gateway.reset();
     service.reset();
-}
-
-QList<Metric> CoordinatorHost::Worker::metrics() const
-{
-    const CoordinatorService::Stats s = service->stats();
-    const RoutingEngine &e = service->engine();
-    const auto sample = [](const char *name, const char *help, Metric::Type type, double value) {
-        return Metric{QLatin1String(name), QLatin1String(help), type, value, {}};
-    };
-    return {
-        sample("switchboard_connections", "Open WebSocket connections", Metric::Gauge,
-               gateway->connectionCount()),
-        sample("switchboard_sessions", "Signed-in sessions held in memory", Metric::Gauge,
-               service->sessionCount()),
-        sample("switchboard_requests_total", "Requests received", Metric::Counter, double(s.requests)),
-        sample("switchboard_errors_total", "Requests answered with an error", Metric::Counter,
-               double(s.errors)),
-        sample("switchboard_messages_persisted_total", "Messages written to the store", Metric::Counter,
-               double(s.messagesPersisted)),
-        sample("switchboard_events_pushed_total", "Events sent to clients", Metric::Counter,
-               double(s.eventsPushed)),
-        sample("switchboard_routing_decisions_total", "Routing decisions since start", Metric::Counter,
-               double(s.decisions)),
-        sample("switchboard_store_failures_total", "Store writes that failed", Metric::Counter,
-               double(s.storeFailures)),
-        sample("switchboard_conversations_open", "Open conversations", Metric::Gauge,
-               double(e.liveConversations())),
-        sample("switchboard_conversations_waiting", "Conversations waiting in a queue", Metric::Gauge,
-               double(e.waitingConversations())),
-    };
 }
 
 CoordinatorHost::CoordinatorHost(QObject *parent) : QObject(parent)

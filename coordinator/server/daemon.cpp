@@ -1,6 +1,7 @@
 #include "daemon.h"
 
 #include "clock.h"
+#include "coordinatormetrics.h"
 #include "coordinatorservice.h"
 #include "httpendpoint.h"
 #include "signalwatcher.h"
@@ -85,68 +86,7 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
                                {QLatin1String("connections"), gateway.connectionCount()},
                                {QLatin1String("needsSetup"), service.needsSetup()}};
         });
-        http.setMetricsProvider([&] {
-            const CoordinatorService::Stats s = service.stats();
-            const RoutingEngine &e = service.engine();
-            using M = Metric;
-            return QList<Metric>{
-                {QStringLiteral("switchboard_connections"),
-                 QStringLiteral("Open WebSocket connections"),
-                 M::Gauge,
-                 double(gateway.connectionCount()),
-                 {}},
-                {QStringLiteral("switchboard_sessions"),
-                 QStringLiteral("Signed-in sessions held in memory"),
-                 M::Gauge,
-                 double(service.sessionCount()),
-                 {}},
-                {QStringLiteral("switchboard_requests_total"),
-                 QStringLiteral("Requests received"),
-                 M::Counter,
-                 double(s.requests),
-                 {}},
-                {QStringLiteral("switchboard_errors_total"),
-                 QStringLiteral("Requests answered with an error"),
-                 M::Counter,
-                 double(s.errors),
-                 {}},
-                {QStringLiteral("switchboard_messages_persisted_total"),
-                 QStringLiteral("Messages written to the store"),
-                 M::Counter,
-                 double(s.messagesPersisted),
-                 {}},
-                {QStringLiteral("switchboard_events_pushed_total"),
-                 QStringLiteral("Events sent to clients"),
-                 M::Counter,
-                 double(s.eventsPushed),
-                 {}},
-                {QStringLiteral("switchboard_routing_decisions_total"),
-                 QStringLiteral("Routing decisions since start"),
-                 M::Counter,
-                 double(s.decisions),
-                 {}},
-                {QStringLiteral("switchboard_store_failures_total"),
-                 QStringLiteral("Store writes that failed"),
-                 M::Counter,
-                 double(s.storeFailures),
-                 {}},
-                {QStringLiteral("switchboard_store_transactions_total"),
-                 QStringLiteral("Store commits"),
-                 M::Counter,
-                 double(service.storeTransactions()),
-                 {}},
-                {QStringLiteral("switchboard_conversations_open"),
-                 QStringLiteral("Open conversations"),
-                 M::Gauge,
-                 double(e.liveConversations()),
-                 {}},
-                {QStringLiteral("switchboard_conversations_waiting"),
-                 QStringLiteral("Conversations waiting in a queue"),
-                 M::Gauge,
-                 double(e.waitingConversations()),
-                 {}},
-            };
-        });
+        http.setMetricsProvider([&] { return coordinatorMetrics(service, gateway); });
         if (!http.listen(options.address, options.httpPort, &error)) {
             err << "switchboard-coordinator: " << error << '\n';
             return 1;

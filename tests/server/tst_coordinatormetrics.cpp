@@ -1,0 +1,121 @@
+// The coordinator's metrics, listed once for both hosts: the samples a service and its gateway
+// give, and the same list served at /metrics by the desktop's embedded host (which used to lack
+// the store's commit count the daemon had).
+
+#include "clock.h"
+#include "coordinatorhost.h"
+#include "coordinatormetrics.h"
+#include "coordinatorservice.h"
+#include "protocol.h"
+#include "testservice.h"
+#include "websocketgateway.h"
+#include "wsclient.h"
+
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sb;
+using protocol::Incoming;
+
+namespace {
+
+const char kSite[] = R"({
+  "routing": {"timeZone": "UTC", "allowedStatuses": ["online"]},
+  "channels": [{"id": "web", "name": "Web"}],
+  "groups": [{"id": "sales", "name": "Sales"}],
+  "agents": [{"id": "alice", "name": "Alice", "groups": ["sales"]}],
+  "rules": [{"id": "web", "when": {"channels": ["web"]}, "groups": ["sales"]}]
+})";
+
+const QStringList kNames = {
+    "switchboard_connections",
+    "switchboard_sessions",
+    "switchboard_requests_total",
+    "switchboard_errors_total",
+    "switchboard_messages_persisted_total",
+    "switchboard_events_pushed_total",
+    "switchboard_routing_decisions_total",
+    "switchboard_store_failures_total",
+    "switchboard_store_transactions_total",
+    "switchboard_conversations_open",
+    "switchboard_conversations_waiting",
+};
+
+double valueOf(const QList<Metric> &metrics, const QString &name)
+{
+    for (const Metric &m : metrics) {
+        if (m.name == name)
+            return m.value;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestCoordinatorMetrics : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void samplesFollowTheService();
+    void hostServesTheSameList();
+};
+
+void TestCoordinatorMetrics::samplesFollowTheService()
+{
+    QTemporaryDir dir;
+    ManualClock clock(1764000000000);
+    CoordinatorService::Options options;
+    options.dataDir = dir.path();
+    std::unique_ptr<CoordinatorService> service;
+    std::unique_ptr<WebSocketGateway> gateway;
+    QString error;
+    QVERIFY2(startTestService(clock, options, kSite, service, gateway, &error), qPrintable(error));
+    QList<Metric> metrics = coordinatorMetrics(*service, *gateway);
+    QStringList names;
+    for (const Metric &m : metrics)
+        names << m.name;
+    QCOMPARE(names, kNames);
+    QCOMPARE(valueOf(metrics, "switchboard_connections"), 0.0);
+    {
+        WsClient customer(gateway->port());
+        QVERIFY(customer.ok_(QStringLiteral("hello"), {{"protocol", 1}}).contains("protocol"));
+        QVERIFY(customer.ok_(QStringLiteral("customer.start"), {{"channel", "web"}}).contains("token"));
+        QVERIFY(customer.ok_(QStringLiteral("customer.send"), {{"text", "hi"}}).contains("id"));
+        metrics = coordinatorMetrics(*service, *gateway);
+        QCOMPARE(valueOf(metrics, "switchboard_connections"), 1.0);
+        QCOMPARE(valueOf(metrics, "switchboard_sessions"), 1.0);
+        QCOMPARE(valueOf(metrics, "switchboard_requests_total"), 3.0);
+        QCOMPARE(valueOf(metrics, "switchboard_messages_persisted_total"), 1.0);
+        QCOMPARE(valueOf(metrics, "switchboard_conversations_waiting"), 1.0); // nobody online
+        QVERIFY(valueOf(metrics, "switchboard_store_transactions_total") >= 1.0);
+    }
+    stopTestService(service, gateway);
+}
+
+void TestCoordinatorMetrics::hostServesTheSameList()
+{
+    QTemporaryDir dir;
+    CoordinatorHost host;
+    CoordinatorHost::Options o = loopbackHost(dir.path(), kSite);
+    o.httpPort = 0;
+    QString error;
+    QVERIFY2(host.start(o, &error), qPrintable(error));
+    QTcpSocket http;
+    http.connectToHost(QHostAddress::LocalHost, host.httpPort());
+    QVERIFY(http.waitForConnected(3000));
+    http.write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    QByteArray response;
+    for (int i = 0; i < 300 && !response.contains("switchboard_conversations_waiting "); ++i) {
+        QTest::qWait(10);
+        response += http.readAll();
+    }
+    QVERIFY2(response.startsWith("HTTP/1.1 200"), response.constData());
+    for (const QString &name : kNames)
+        QVERIFY2(response.contains(("# TYPE " + name + ' ').toUtf8()), qPrintable(name));
+    host.stop();
+}
+
+QTEST_GUILESS_MAIN(TestCoordinatorMetrics)
+#include "tst_coordinatormetrics.moc"

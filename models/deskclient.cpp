@@ -97,8 +97,10 @@ void DeskClient::applySnapshot(const QJsonObject &snapshot)
     std::vector<InboxEntry> entries;
     auto keep = [this](InboxEntry e) {
         if (const InboxEntry *old = m_inbox->entry(e.id)) {
-            e.lastText = old->lastText;
-            e.lastAt = old->lastAt;
+            if (old->lastAt > e.lastAt) {
+                e.lastText = old->lastText;
+                e.lastAt = old->lastAt;
+            }
             e.unread = old->unread;
             if (!e.waiting())
                 e.waitingSince = old->waitingSince;
@@ -123,26 +125,8 @@ void DeskClient::applySnapshot(const QJsonObject &snapshot)
     }
     for (const QJsonValue &v : snapshot.value(key("unmatched")).toArray())
         entries.push_back(keep(InboxEntry::fromJson(v.toObject(), me)));
-    QStringList mine;
-    for (const InboxEntry &e : entries) {
-        if (!e.waiting() && e.lastAt == 0)
-            mine << e.id;
-    }
     m_inbox->replaceAll(std::move(entries));
     applyMe(snapshot.value(key("me")).toObject());
-    // The last message of each of my conversations, for the inbox's column.
-    for (const QString &id : std::as_const(mine)) {
-        m_connection->request(
-            QStringLiteral("conversation.history"), {{key("conversation"), id}, {key("limit"), 1}},
-            [this, id](const CoordinatorConnection::Reply &r) {
-                const QJsonArray messages = r.result.value(key("messages")).toArray();
-                if (!r.ok || messages.isEmpty())
-                    return;
-                const ChatMessage m = ChatMessage::fromJson(messages.first().toObject());
-                m_inbox->messageArrived(id, m.text.isEmpty() ? m.attachmentName : m.text, m.at,
-                                        m.sender == ChatMessage::Sender::Customer, false);
-            });
-    }
     const QString open = openConversationId();
     if (!open.isEmpty() && !m_inbox->entry(open))
         leave(open, tr("This conversation is no longer yours."));

@@ -37,6 +37,16 @@ InboxEntry InboxEntry::fromJson(const QJsonObject &c, const QString &me)
         e.place = Place::Queue;
     if (e.waiting())
         e.waitingSince = e.arrivedAt;
+    // The snapshot's preview of the last message; message.new keeps it current afterwards.
+    const QJsonObject last = c.value(QLatin1String("lastMessage")).toObject();
+    if (!last.isEmpty()) {
+        const QString text = last.value(QLatin1String("text")).toString();
+        e.lastText = text.isEmpty() ? last.value(QLatin1String("attachmentName")).toString() : text;
+        e.lastAt = static_cast<qint64>(last.value(QLatin1String("at")).toDouble());
+        // Waiting for my answer since (at least) then.
+        if (!e.waiting() && last.value(QLatin1String("sender")).toString() == QLatin1String("customer"))
+            e.waitingSince = e.lastAt;
+    }
     return e;
 }
 

@@ -34,6 +34,8 @@ struct InboxEntry
 
     // `me` decides between Mine and Invited for assigned conversations.
     static InboxEntry fromJson(const QJsonObject &conversation, const QString &me);
+    // The customer as the inbox names them.
+    const QString &name() const { return customerName.isEmpty() ? customer : customerName; }
     bool waiting() const { return place == Place::Queue || place == Place::Unmatched; }
     // What the customer has been waiting for: since arrival in a queue, since their unanswered
     // message when assigned; 0 when nothing waits.

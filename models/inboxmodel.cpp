@@ -6,6 +6,22 @@
 
 namespace sb {
 
+namespace {
+
+// Longest waiting first when ascending; answered conversations last.
+qint64 waitKey(const InboxEntry &e)
+{
+    return e.waitStart() > 0 ? e.waitStart() : std::numeric_limits<qint64>::max();
+}
+
+template<typename T>
+int threeWay(const T &a, const T &b)
+{
+    return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+} // namespace
+
 InboxModel::InboxModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 InboxModel::~InboxModel() = default;
@@ -48,7 +64,7 @@ QVariant InboxModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case CustomerColumn:
-            return e.customerName.isEmpty() ? e.customer : e.customerName;
+            return e.name();
         case ChannelColumn:
             return e.channel;
         case LastMessageColumn:
@@ -105,14 +121,13 @@ QVariant InboxModel::data(const QModelIndex &index, int role) const
     case SortRole:
         switch (index.column()) {
         case CustomerColumn:
-            return (e.customerName.isEmpty() ? e.customer : e.customerName).toLower();
+            return e.name().toLower();
         case ChannelColumn:
             return e.channel;
         case LastMessageColumn:
             return e.lastAt;
         case WaitingColumn:
-            // Longest waiting first when ascending; answered conversations last.
-            return e.waitStart() > 0 ? e.waitStart() : std::numeric_limits<qint64>::max();
+            return waitKey(e);
         case UnreadColumn:
             return e.unread;
         }
@@ -121,6 +136,23 @@ QVariant InboxModel::data(const QModelIndex &index, int role) const
         return QStringList{e.customerName, e.customer, e.id, e.channel, e.lastText}.join(QLatin1Char('\n'));
     }
     return {};
+}
+
+int InboxModel::compare(const InboxEntry &a, const InboxEntry &b, int column)
+{
+    switch (column) {
+    case CustomerColumn:
+        return QString::compare(a.name(), b.name(), Qt::CaseInsensitive);
+    case ChannelColumn:
+        return QString::compare(a.channel, b.channel);
+    case LastMessageColumn:
+        return threeWay(a.lastAt, b.lastAt);
+    case WaitingColumn:
+        return threeWay(waitKey(a), waitKey(b));
+    case UnreadColumn:
+        return threeWay(a.unread, b.unread);
+    }
+    return 0;
 }
 
 int InboxModel::urgency(const InboxEntry &e) const

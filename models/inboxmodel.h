@@ -43,6 +43,8 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // The column titles are in another language now: views fetch them again.
+    void retranslate() { emit headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1); }
     // Replaces everything (a fresh snapshot after sign-in or a reset resume).
     void replaceAll(std::vector<InboxEntry> entries);
     // Inserts the conversation, or updates it keeping what the coordinator does not send (last
@@ -59,6 +61,10 @@ public:
     void setNow(qint64 nowMs);
     // A customer waiting longer than late/overdue gets the row coloured.
     void setThresholds(qint64 lateMs, qint64 overdueMs);
+
+    // How two conversations compare in a column's sort order (<0, 0, >0), ascending; the keys are
+    // SortRole's. The clock does not move them.
+    static int compare(const InboxEntry &a, const InboxEntry &b, int column);
 
     const InboxEntry *entry(const QString &id) const;
     const InboxEntry *entryAt(int row) const;

@@ -79,13 +79,6 @@
     </message>
 </context>
 <context>
-    <name>sb::Composer</name>
-    <message>
-        <source>Write a reply… (Enter sends, Shift+Enter for a new line, / for quick replies)</source>
-        <translation>输入回复…（Enter 发送，Shift+Enter 换行，/ 调出快捷回复）</translation>
-    </message>
-</context>
-<context>
     <name>sb::ConversationPanel</name>
     <message>
         <source>Internal &amp;note</source>
@@ -686,10 +679,6 @@ Please sign in again.</source>
     <message>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>A new language applies the next time Switchboard starts.</source>
-        <translation>新的语言将在下次启动 Switchboard 时生效。</translation>
     </message>
     <message>
         <source>&amp;Theme:</source>

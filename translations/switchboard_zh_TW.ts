@@ -79,13 +79,6 @@
     </message>
 </context>
 <context>
-    <name>sb::Composer</name>
-    <message>
-        <source>Write a reply… (Enter sends, Shift+Enter for a new line, / for quick replies)</source>
-        <translation>輸入回覆…（Enter 傳送，Shift+Enter 換行，/ 叫出快速回覆）</translation>
-    </message>
-</context>
-<context>
     <name>sb::ConversationPanel</name>
     <message>
         <source>Internal &amp;note</source>
@@ -686,10 +679,6 @@ Please sign in again.</source>
     <message>
         <source>&amp;Language:</source>
         <translation>語言(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>A new language applies the next time Switchboard starts.</source>
-        <translation>新的語言將在下次啟動 Switchboard 時生效。</translation>
     </message>
     <message>
         <source>&amp;Theme:</source>

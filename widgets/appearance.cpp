@@ -1,6 +1,7 @@
 #include "appearance.h"
 
 #include <QApplication>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QPalette>
 #include <QStyle>
@@ -11,11 +12,15 @@ namespace sb {
 
 QString installLanguage(QApplication &app, const QString &language)
 {
+    // Ours, and Qt's own (the standard buttons and dialogs) when the system has them.
     static QTranslator *installed = nullptr;
-    if (installed) {
-        app.removeTranslator(installed);
-        delete installed;
-        installed = nullptr;
+    static QTranslator *installedQt = nullptr;
+    for (QTranslator **t : {&installed, &installedQt}) {
+        if (*t) {
+            app.removeTranslator(*t);
+            delete *t;
+            *t = nullptr;
+        }
     }
     QString lang = language;
     if (lang.isEmpty()) {
@@ -28,17 +33,27 @@ QString installLanguage(QApplication &app, const QString &language)
         else
             lang = QStringLiteral("en");
     }
-    if (lang == QLatin1String("en"))
+    if (lang == QLatin1String("en")) {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
         return lang; // the source language
-    auto *translator = new QTranslator(&app);
-    if (translator->load(QStringLiteral(":/i18n/switchboard_%1.qm").arg(lang))) {
-        app.installTranslator(translator);
-        installed = translator;
-        QLocale::setDefault(QLocale(lang));
-        return lang;
     }
-    delete translator;
-    return QStringLiteral("en");
+    auto *translator = new QTranslator(&app);
+    if (!translator->load(QStringLiteral(":/i18n/switchboard_%1.qm").arg(lang))) {
+        delete translator;
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        return QStringLiteral("en");
+    }
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QStringLiteral("qtbase_%1").arg(lang), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        app.installTranslator(qt);
+        installedQt = qt;
+    } else {
+        delete qt;
+    }
+    QLocale::setDefault(QLocale(lang));
+    app.installTranslator(translator);
+    installed = translator;
+    return lang;
 }
 
 void applyTheme(QApplication &app, const QString &theme)

@@ -7,7 +7,6 @@ namespace sb {
 Composer::Composer(QWidget *parent) : QPlainTextEdit(parent)
 {
     setTabChangesFocus(true);
-    setPlaceholderText(tr("Write a reply… (Enter sends, Shift+Enter for a new line, / for quick replies)"));
     connect(this, &QPlainTextEdit::textChanged, this, &Composer::onTextChanged);
 }
 

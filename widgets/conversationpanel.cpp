@@ -8,6 +8,7 @@
 #include "quickreplypicker.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -32,9 +33,9 @@ ConversationPanel::ConversationPanel(DeskClient *desk, QWidget *parent)
     : QWidget(parent), m_desk(desk), m_title(new QLabel(this)), m_subtitle(new QLabel(this)),
       m_history(new QListView(this)), m_delegate(new MessageDelegate(this)),
       m_bottom(new QStackedWidget(this)), m_picker(new QuickReplyPicker(desk->quickReplies(), this)),
-      m_composer(new Composer(this)), m_note(new QCheckBox(tr("Internal &note"), this)),
-      m_send(new QPushButton(tr("&Send"), this)), m_claim(new QPushButton(tr("&Claim"), this)),
-      m_queueText(new QLabel(this)), m_empty(new QLabel(tr("Choose a conversation in the inbox."), this))
+      m_composer(new Composer(this)), m_note(new QCheckBox(this)), m_send(new QPushButton(this)),
+      m_claim(new QPushButton(this)), m_quick(new QPushButton(this)), m_attach(new QPushButton(this)),
+      m_queueText(new QLabel(this)), m_empty(new QLabel(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
@@ -51,7 +52,6 @@ ConversationPanel::ConversationPanel(DeskClient *desk, QWidget *parent)
     m_history->setWordWrap(true);
     m_history->setUniformItemSizes(false);
     m_history->setResizeMode(QListView::Adjust);
-    m_history->setAccessibleName(tr("Conversation history"));
 
     // The composer page: picker (when searching), composer, and the row of controls.
     auto *composePage = new QWidget(this);
@@ -60,13 +60,10 @@ ConversationPanel::ConversationPanel(DeskClient *desk, QWidget *parent)
     m_picker->setVisible(false);
     m_picker->setMaximumHeight(180);
     m_composer->setMaximumHeight(110);
-    m_composer->setAccessibleName(tr("Reply"));
     auto *controls = new QHBoxLayout;
-    auto *quick = new QPushButton(tr("&Quick replies"), composePage);
-    auto *attach = new QPushButton(tr("&Attach file…"), composePage);
     controls->addWidget(m_note);
-    controls->addWidget(quick);
-    controls->addWidget(attach);
+    controls->addWidget(m_quick);
+    controls->addWidget(m_attach);
     controls->addStretch();
     controls->addWidget(m_send);
     m_send->setDefault(true);
@@ -104,14 +101,9 @@ ConversationPanel::ConversationPanel(DeskClient *desk, QWidget *parent)
         m_composer->insertQuickReply(text);
         m_composer->setFocus();
     });
-    connect(quick, &QPushButton::clicked, this, &ConversationPanel::showQuickReplies);
-    connect(attach, &QPushButton::clicked, this, &ConversationPanel::attachFile);
-    connect(m_note, &QCheckBox::toggled, this, [this](bool note) {
-        m_composer->setPlaceholderText(
-            note ? tr("Write an internal note (only agents see it)…")
-                 : tr("Write a reply… (Enter sends, Shift+Enter for a new line, / for quick replies)"));
-        m_send->setText(note ? tr("Add &note") : tr("&Send"));
-    });
+    connect(m_quick, &QPushButton::clicked, this, &ConversationPanel::showQuickReplies);
+    connect(m_attach, &QPushButton::clicked, this, &ConversationPanel::attachFile);
+    connect(m_note, &QCheckBox::toggled, this, &ConversationPanel::updateComposerTexts);
     connect(m_claim, &QPushButton::clicked, this, [this] { emit claimRequested(m_conversation); });
     connect(m_history, &QListView::doubleClicked, this, &ConversationPanel::saveAttachment);
     connect(m_history->verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
@@ -130,7 +122,39 @@ ConversationPanel::ConversationPanel(DeskClient *desk, QWidget *parent)
             scrollIfAtBottom(m_history->property("atBottom").toBool() || first == 0);
         });
     connect(desk->inbox(), &QAbstractItemModel::dataChanged, this, [this] { refreshHeader(); });
+    retranslate();
     show(QString());
+}
+
+void ConversationPanel::retranslate()
+{
+    m_note->setText(tr("Internal &note"));
+    m_claim->setText(tr("&Claim"));
+    m_quick->setText(tr("&Quick replies"));
+    m_attach->setText(tr("&Attach file…"));
+    m_empty->setText(tr("Choose a conversation in the inbox."));
+    m_queueText->setText(tr("This customer is waiting in the queue. Claim the conversation to answer."));
+    m_history->setAccessibleName(tr("Conversation history"));
+    m_composer->setAccessibleName(tr("Reply"));
+    updateComposerTexts();
+    refreshHeader();
+    m_history->viewport()->update(); // the delegate's texts
+}
+
+void ConversationPanel::updateComposerTexts()
+{
+    const bool note = m_note->isChecked();
+    m_composer->setPlaceholderText(
+        note ? tr("Write an internal note (only agents see it)…")
+             : tr("Write a reply… (Enter sends, Shift+Enter for a new line, / for quick replies)"));
+    m_send->setText(note ? tr("Add &note") : tr("&Send"));
+}
+
+void ConversationPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
 }
 
 void ConversationPanel::setAgentNames(const QHash<QString, QString> &names)
@@ -185,7 +209,6 @@ void ConversationPanel::refreshHeader()
     m_subtitle->setText(tr("%1 · %2 · conversation %3").arg(e->channel, where, e->id));
     const bool waiting = e->waiting();
     m_bottom->setCurrentIndex(waiting ? 1 : 0);
-    m_queueText->setText(tr("This customer is waiting in the queue. Claim the conversation to answer."));
     const bool invited = e->place == InboxEntry::Place::Invited;
     if (invited)
         m_note->setChecked(true);

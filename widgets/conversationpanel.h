@@ -36,7 +36,12 @@ public:
 signals:
     void claimRequested(const QString &conversationId);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
+    void updateComposerTexts();
     void refreshHeader();
     void send();
     void saveAttachment(const QModelIndex &index);
@@ -54,6 +59,8 @@ private:
     QCheckBox *m_note;
     QPushButton *m_send;
     QPushButton *m_claim;
+    QPushButton *m_quick;
+    QPushButton *m_attach;
     QLabel *m_queueText;
     QLabel *m_empty;
 };

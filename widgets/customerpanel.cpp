@@ -4,6 +4,7 @@
 #include "inboxmodel.h"
 
 #include <QDateTime>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -29,45 +30,68 @@ CustomerPanel::CustomerPanel(DeskClient *desk, QWidget *parent)
       m_skills(new QLabel(this)), m_agent(new QLabel(this)), m_invited(new QLabel(this)),
       m_tickets(new QTreeWidget(this))
 {
-    auto *customer = new QGroupBox(tr("Customer"), this);
-    auto *customerForm = new QFormLayout(customer);
-    customerForm->addRow(tr("Name:"), m_name);
-    customerForm->addRow(QString(), m_vip);
-    customerForm->addRow(tr("Tags:"), m_tags);
-    customerForm->addRow(tr("Owner:"), m_owner);
-    customerForm->addRow(tr("CRM id:"), m_externalId);
-    customerForm->addRow(tr("Channel:"), m_channel);
-    auto *conversation = new QGroupBox(tr("Conversation"), this);
-    auto *conversationForm = new QFormLayout(conversation);
-    conversationForm->addRow(tr("Arrived:"), m_arrived);
-    conversationForm->addRow(tr("Groups:"), m_groups);
-    conversationForm->addRow(tr("Skills:"), m_skills);
-    conversationForm->addRow(tr("Agent:"), m_agent);
-    conversationForm->addRow(tr("Invited:"), m_invited);
+    m_customerBox = new QGroupBox(this);
+    m_customerForm = new QFormLayout(m_customerBox);
+    for (QLabel *field : {m_name, m_vip, m_tags, m_owner, m_externalId, m_channel})
+        m_customerForm->addRow(field == m_vip ? nullptr : new QLabel(m_customerBox), field);
+    m_conversationBox = new QGroupBox(this);
+    m_conversationForm = new QFormLayout(m_conversationBox);
+    for (QLabel *field : {m_arrived, m_groups, m_skills, m_agent, m_invited})
+        m_conversationForm->addRow(new QLabel(m_conversationBox), field);
     for (QLabel *l : {m_name, m_tags, m_owner, m_externalId, m_channel, m_arrived, m_groups, m_skills,
                       m_agent, m_invited}) {
         l->setWordWrap(true);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
-    m_vip->setText(tr("★ VIP"));
     m_vip->setStyleSheet(QStringLiteral("color: #c88a00; font-weight: bold;"));
     m_vip->setVisible(false);
 
-    auto *history = new QGroupBox(tr("Previous tickets"), this);
-    auto *historyLayout = new QVBoxLayout(history);
+    m_historyBox = new QGroupBox(this);
+    auto *historyLayout = new QVBoxLayout(m_historyBox);
     m_tickets->setRootIsDecorated(false);
-    m_tickets->setHeaderLabels({tr("Opened"), tr("Channel"), tr("Handled by"), tr("Rating")});
+    m_tickets->setColumnCount(4);
     m_tickets->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_tickets->setAccessibleName(tr("Previous tickets"));
     historyLayout->addWidget(m_tickets);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(customer);
-    layout->addWidget(conversation);
-    layout->addWidget(history, 1);
+    layout->addWidget(m_customerBox);
+    layout->addWidget(m_conversationBox);
+    layout->addWidget(m_historyBox, 1);
     connect(desk->inbox(), &QAbstractItemModel::dataChanged, this, &CustomerPanel::refresh);
     connect(desk, &DeskClient::profileLoaded, this, &CustomerPanel::showProfile);
+    retranslate();
     show(QString());
+}
+
+void CustomerPanel::retranslate()
+{
+    m_customerBox->setTitle(tr("Customer"));
+    m_conversationBox->setTitle(tr("Conversation"));
+    m_historyBox->setTitle(tr("Previous tickets"));
+    const std::pair<QWidget *, QString> labels[] = {
+        {m_name, tr("Name:")},         {m_tags, tr("Tags:")},       {m_owner, tr("Owner:")},
+        {m_externalId, tr("CRM id:")}, {m_channel, tr("Channel:")}, {m_arrived, tr("Arrived:")},
+        {m_groups, tr("Groups:")},     {m_skills, tr("Skills:")},   {m_agent, tr("Agent:")},
+        {m_invited, tr("Invited:")},
+    };
+    for (const auto &[field, text] : labels) {
+        QFormLayout *form = field->parentWidget() == m_customerBox ? m_customerForm : m_conversationForm;
+        if (auto *label = qobject_cast<QLabel *>(form->labelForField(field)))
+            label->setText(text);
+    }
+    m_vip->setText(tr("★ VIP"));
+    m_tickets->setHeaderLabels({tr("Opened"), tr("Channel"), tr("Handled by"), tr("Rating")});
+    m_tickets->setAccessibleName(tr("Previous tickets"));
+    refresh();
+    if (!m_profile.isEmpty())
+        showProfile(m_customer, m_profile);
+}
+
+void CustomerPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
 }
 
 void CustomerPanel::show(const QString &conversationId)
@@ -75,6 +99,7 @@ void CustomerPanel::show(const QString &conversationId)
     m_conversation = conversationId;
     const InboxEntry *e = m_desk->inbox()->entry(conversationId);
     m_customer = e ? e->customer : QString();
+    m_profile = QJsonObject();
     m_vip->setVisible(false);
     m_tags->setText(tr("—"));
     m_owner->setText(tr("—"));
@@ -110,6 +135,7 @@ void CustomerPanel::showProfile(const QString &customer, const QJsonObject &prof
 {
     if (customer != m_customer)
         return; // an answer for a conversation no longer shown
+    m_profile = profile;
     const QString none = tr("—");
     const QJsonObject c = profile.value(QLatin1String("customer")).toObject();
     m_vip->setVisible(c.value(QLatin1String("vip")).toBool());

@@ -3,8 +3,11 @@
 // CRM id), the conversation's groups, skills, agent and invited experts, and the customer's
 // previous tickets with who handled them and how they were rated.
 
+#include <QJsonObject>
 #include <QWidget>
 
+class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QTreeWidget;
 
@@ -23,13 +26,18 @@ public:
     QTreeWidget *tickets() const { return m_tickets; }
     QString tagsText() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
     void refresh();
     void showProfile(const QString &customer, const QJsonObject &profile);
 
     DeskClient *m_desk;
     QString m_conversation;
     QString m_customer;
+    QJsonObject m_profile; // the shown profile, to show again in another language
     QLabel *m_name;
     QLabel *m_vip;
     QLabel *m_tags;
@@ -42,6 +50,11 @@ private:
     QLabel *m_agent;
     QLabel *m_invited;
     QTreeWidget *m_tickets;
+    QGroupBox *m_customerBox = nullptr;
+    QGroupBox *m_conversationBox = nullptr;
+    QGroupBox *m_historyBox = nullptr;
+    QFormLayout *m_customerForm = nullptr;
+    QFormLayout *m_conversationForm = nullptr;
 };
 
 } // namespace sb

@@ -33,7 +33,11 @@ signals:
     void currentChanged(const QString &conversationId);
     void claimRequested(const QString &conversationId);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
     void updateTabs();
     void tick();
 

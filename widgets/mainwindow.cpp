@@ -14,6 +14,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QEvent>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -29,7 +30,6 @@ MainWindow::MainWindow(DeskClient *desk, QWidget *parent)
       m_tray(new TrayNotifier(desk, this, this)), m_status(new QComboBox(this)),
       m_connectionLabel(new QLabel(this)), m_loadLabel(new QLabel(this))
 {
-    setWindowTitle(tr("Switchboard — %1").arg(desk->myName()));
     auto *split = new QSplitter(this);
     split->addWidget(m_inbox);
     split->addWidget(m_conversation);
@@ -40,13 +40,10 @@ MainWindow::MainWindow(DeskClient *desk, QWidget *parent)
     split->setSizes({420, 620, 240});
     setCentralWidget(split);
 
-    m_status->addItem(DirectoryModel::statusText(QStringLiteral("online")), QStringLiteral("online"));
-    m_status->addItem(DirectoryModel::statusText(QStringLiteral("busy")), QStringLiteral("busy"));
-    m_status->addItem(DirectoryModel::statusText(QStringLiteral("away")), QStringLiteral("away"));
-    m_status->addItem(DirectoryModel::statusText(QStringLiteral("offline")), QStringLiteral("offline"));
-    m_status->setToolTip(tr("My status: new conversations come only while online"));
-    m_status->setAccessibleName(tr("My status"));
+    for (const char *status : {"online", "busy", "away", "offline"})
+        m_status->addItem(QString(), QLatin1String(status));
     buildActions();
+    retranslate();
 
     statusBar()->addPermanentWidget(m_loadLabel);
     statusBar()->addPermanentWidget(m_connectionLabel);
@@ -58,8 +55,11 @@ MainWindow::MainWindow(DeskClient *desk, QWidget *parent)
     connect(m_status, QOverload<int>::of(&QComboBox::activated), this,
             [this](int i) { m_desk->setStatus(m_status->itemData(i).toString()); });
     connect(desk, &DeskClient::statusChanged, this, &MainWindow::updateStatus);
-    connect(desk, &DeskClient::loadChanged, this,
-            [this](int load, int max) { m_loadLabel->setText(tr("Load: %1 of %2").arg(load).arg(max)); });
+    connect(desk, &DeskClient::loadChanged, this, [this](int load, int max) {
+        m_load = load;
+        m_maxLoad = max;
+        updateLoad();
+    });
     connect(desk, &DeskClient::actionDone, this, [this](const QString &m) { showMessage(m, false); });
     connect(desk, &DeskClient::actionFailed, this, [this](const QString &m) { showMessage(m, true); });
     connect(desk, &DeskClient::conversationLeft, this, [this](const QString &, const QString &reason) {
@@ -90,8 +90,8 @@ MainWindow::MainWindow(DeskClient *desk, QWidget *parent)
 
 void MainWindow::buildActions()
 {
-    auto add = [this](const QString &name, const QString &text, const QKeySequence &key, auto slot) {
-        auto *a = new QAction(text, this);
+    auto add = [this](const QString &name, const QKeySequence &key, auto slot) {
+        auto *a = new QAction(this);
         a->setShortcut(key);
         a->setShortcutContext(Qt::WindowShortcut);
         connect(a, &QAction::triggered, this, slot);
@@ -99,40 +99,30 @@ void MainWindow::buildActions()
         addAction(a);
         return a;
     };
-    add(QStringLiteral("claim"), tr("&Claim"), QKeySequence(Qt::CTRL | Qt::Key_K),
-        [this] { m_desk->claim(current()); });
-    add(QStringLiteral("transfer"), tr("&Transfer…"), QKeySequence(Qt::CTRL | Qt::Key_T),
-        [this] { transfer(); });
-    add(QStringLiteral("invite"), tr("&Invite an expert…"), QKeySequence(Qt::CTRL | Qt::Key_I),
-        [this] { inviteExpert(); });
-    add(QStringLiteral("survey"), tr("Send the &survey"), QKeySequence(Qt::CTRL | Qt::Key_R),
+    add(QStringLiteral("claim"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { m_desk->claim(current()); });
+    add(QStringLiteral("transfer"), QKeySequence(Qt::CTRL | Qt::Key_T), [this] { transfer(); });
+    add(QStringLiteral("invite"), QKeySequence(Qt::CTRL | Qt::Key_I), [this] { inviteExpert(); });
+    add(QStringLiteral("survey"), QKeySequence(Qt::CTRL | Qt::Key_R),
         [this] { m_desk->requestSurvey(current()); });
-    add(QStringLiteral("close"), tr("C&lose conversation"), QKeySequence(Qt::CTRL | Qt::Key_W),
-        [this] { closeConversation(); });
-    add(QStringLiteral("ticket"), tr("New &ticket for this customer"),
-        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), [this] {
-            if (const InboxEntry *e = m_desk->inbox()->entry(current()))
-                m_desk->openTicket(e->customer, e->channel);
-        });
-    add(QStringLiteral("note"), tr("Internal &note"), QKeySequence(Qt::CTRL | Qt::Key_N),
-        [this] { m_conversation->toggleNote(); });
-    add(QStringLiteral("quickReplies"), tr("&Quick replies"), QKeySequence(Qt::CTRL | Qt::Key_Slash),
+    add(QStringLiteral("close"), QKeySequence(Qt::CTRL | Qt::Key_W), [this] { closeConversation(); });
+    add(QStringLiteral("ticket"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), [this] {
+        if (const InboxEntry *e = m_desk->inbox()->entry(current()))
+            m_desk->openTicket(e->customer, e->channel);
+    });
+    add(QStringLiteral("note"), QKeySequence(Qt::CTRL | Qt::Key_N), [this] { m_conversation->toggleNote(); });
+    add(QStringLiteral("quickReplies"), QKeySequence(Qt::CTRL | Qt::Key_Slash),
         [this] { m_conversation->showQuickReplies(); });
-    add(QStringLiteral("attach"), tr("&Attach file…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+    add(QStringLiteral("attach"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
         [this] { m_conversation->attachFile(); });
-    add(QStringLiteral("search"), tr("&Search the inbox"), QKeySequence::Find,
-        [this] { m_inbox->focusSearch(); });
-    add(QStringLiteral("next"), tr("&Next conversation"), QKeySequence(Qt::CTRL | Qt::Key_Down),
-        [this] { m_inbox->step(1); });
-    add(QStringLiteral("previous"), tr("&Previous conversation"), QKeySequence(Qt::CTRL | Qt::Key_Up),
-        [this] { m_inbox->step(-1); });
-    add(QStringLiteral("preferences"), tr("&Preferences…"), QKeySequence::Preferences,
-        [this] { openPreferences(); });
-    add(QStringLiteral("signOut"), tr("Sign &out"), QKeySequence(), [this] { emit signOutRequested(); });
-    add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [] { QApplication::quit(); });
+    add(QStringLiteral("search"), QKeySequence::Find, [this] { m_inbox->focusSearch(); });
+    add(QStringLiteral("next"), QKeySequence(Qt::CTRL | Qt::Key_Down), [this] { m_inbox->step(1); });
+    add(QStringLiteral("previous"), QKeySequence(Qt::CTRL | Qt::Key_Up), [this] { m_inbox->step(-1); });
+    add(QStringLiteral("preferences"), QKeySequence::Preferences, [this] { openPreferences(); });
+    add(QStringLiteral("signOut"), QKeySequence(), [this] { emit signOutRequested(); });
+    add(QStringLiteral("quit"), QKeySequence::Quit, [] { QApplication::quit(); });
     for (const char *s : {"online", "busy", "away"}) {
         const QString status = QLatin1String(s);
-        auto *a = add(QStringLiteral("status-") + status, DirectoryModel::statusText(status), QKeySequence(),
+        auto *a = add(QStringLiteral("status-") + status, QKeySequence(),
                       [this, status] { m_desk->setStatus(status); });
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT |
                                     (status == QLatin1String("online") ? Qt::Key_1
@@ -140,38 +130,95 @@ void MainWindow::buildActions()
                                                                        : Qt::Key_3)));
     }
 
-    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QMenu *file = m_fileMenu = menuBar()->addMenu(QString());
     file->addAction(action(QStringLiteral("preferences")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("signOut")));
     file->addAction(action(QStringLiteral("quit")));
-    QMenu *conv = menuBar()->addMenu(tr("&Conversation"));
+    QMenu *conv = m_conversationMenu = menuBar()->addMenu(QString());
     for (const char *n : {"claim", "transfer", "invite", "survey", "close", "ticket"})
         conv->addAction(action(QLatin1String(n)));
     conv->addSeparator();
     for (const char *n : {"note", "quickReplies", "attach"})
         conv->addAction(action(QLatin1String(n)));
-    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QMenu *view = m_viewMenu = menuBar()->addMenu(QString());
     for (const char *n : {"search", "next", "previous"})
         view->addAction(action(QLatin1String(n)));
-    QMenu *status = menuBar()->addMenu(tr("&Status"));
+    QMenu *status = m_statusMenu = menuBar()->addMenu(QString());
     for (const char *n : {"status-online", "status-busy", "status-away"})
         status->addAction(action(QLatin1String(n)));
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Switchboard"), this, [this] {
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_about = m_helpMenu->addAction(QString(), this, [this] {
         QMessageBox::about(this, tr("About Switchboard"),
                            tr("<b>Switchboard</b> %1<br>The customer-service desk and routing coordinator.")
                                .arg(QApplication::applicationVersion()));
     });
 
-    QToolBar *bar = addToolBar(tr("Actions"));
+    QToolBar *bar = m_toolBar = addToolBar(QString());
     bar->setObjectName(QStringLiteral("actions"));
     bar->setMovable(false);
-    bar->addWidget(new QLabel(tr("Status: "), bar));
+    m_statusCaption = new QLabel(bar);
+    bar->addWidget(m_statusCaption);
     bar->addWidget(m_status);
     bar->addSeparator();
     for (const char *n : {"claim", "transfer", "invite", "survey", "close", "ticket"})
         bar->addAction(action(QLatin1String(n)));
+}
+
+// Every text the window sets itself, again when the language changes (the panels do their own).
+void MainWindow::retranslate()
+{
+    setWindowTitle(tr("Switchboard — %1").arg(m_desk->myName()));
+    for (int i = 0; i < m_status->count(); ++i)
+        m_status->setItemText(i, DirectoryModel::statusText(m_status->itemData(i).toString()));
+    m_status->setToolTip(tr("My status: new conversations come only while online"));
+    m_status->setAccessibleName(tr("My status"));
+    const std::pair<const char *, QString> texts[] = {
+        {"claim", tr("&Claim")},
+        {"transfer", tr("&Transfer…")},
+        {"invite", tr("&Invite an expert…")},
+        {"survey", tr("Send the &survey")},
+        {"close", tr("C&lose conversation")},
+        {"ticket", tr("New &ticket for this customer")},
+        {"note", tr("Internal &note")},
+        {"quickReplies", tr("&Quick replies")},
+        {"attach", tr("&Attach file…")},
+        {"search", tr("&Search the inbox")},
+        {"next", tr("&Next conversation")},
+        {"previous", tr("&Previous conversation")},
+        {"preferences", tr("&Preferences…")},
+        {"signOut", tr("Sign &out")},
+        {"quit", tr("&Quit")},
+        {"status-online", DirectoryModel::statusText(QStringLiteral("online"))},
+        {"status-busy", DirectoryModel::statusText(QStringLiteral("busy"))},
+        {"status-away", DirectoryModel::statusText(QStringLiteral("away"))},
+    };
+    for (const auto &[name, text] : texts)
+        action(QLatin1String(name))->setText(text);
+    m_fileMenu->setTitle(tr("&File"));
+    m_conversationMenu->setTitle(tr("&Conversation"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_statusMenu->setTitle(tr("&Status"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_about->setText(tr("&About Switchboard"));
+    m_toolBar->setWindowTitle(tr("Actions"));
+    m_statusCaption->setText(tr("Status: "));
+    m_tray->retranslate();
+    updateLoad();
+    updateConnection();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::updateLoad()
+{
+    if (m_maxLoad > 0)
+        m_loadLabel->setText(tr("Load: %1 of %2").arg(m_load).arg(m_maxLoad));
 }
 
 QAction *MainWindow::action(const QString &name) const

@@ -8,6 +8,8 @@
 class QAction;
 class QComboBox;
 class QLabel;
+class QMenu;
+class QToolBar;
 
 namespace sb {
 
@@ -38,8 +40,13 @@ public:
 signals:
     void signOutRequested();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void buildActions();
+    void retranslate();
+    void updateLoad();
     void onCurrentChanged(const QString &conversationId);
     void updateActions();
     void updateConnection();
@@ -57,7 +64,17 @@ private:
     QComboBox *m_status;
     QLabel *m_connectionLabel;
     QLabel *m_loadLabel;
+    QLabel *m_statusCaption = nullptr;
     QHash<QString, QAction *> m_actions;
+    QMenu *m_fileMenu = nullptr;
+    QMenu *m_conversationMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_statusMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    QAction *m_about = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    int m_load = 0;
+    int m_maxLoad = 0;
 };
 
 } // namespace sb

@@ -8,7 +8,6 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
-#include <QLabel>
 #include <QMessageBox>
 
 namespace sb {
@@ -33,9 +32,6 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
 
     auto *form = new QFormLayout(this);
     form->addRow(tr("&Language:"), m_language);
-    auto *note = new QLabel(tr("A new language applies the next time Switchboard starts."), this);
-    note->setForegroundRole(QPalette::PlaceholderText);
-    form->addRow(QString(), note);
     form->addRow(tr("&Theme:"), m_theme);
     form->addRow(m_sound);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -52,7 +48,11 @@ bool PreferencesDialog::soundEnabled() const
 void PreferencesDialog::accept()
 {
     Preferences p = Preferences::load();
-    p.language = m_language->currentData().toString();
+    const QString language = m_language->currentData().toString();
+    // Every open window retranslates itself on the LanguageChange this sends.
+    if (language != p.language && qApp)
+        installLanguage(*qApp, language);
+    p.language = language;
     const QString theme = m_theme->currentData().toString();
     if (theme != p.theme && qApp)
         applyTheme(*qApp, theme.isEmpty() ? QStringLiteral("light") : theme);

@@ -2,6 +2,7 @@
 
 #include "quickreplymodel.h"
 
+#include <QEvent>
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QListView>
@@ -19,7 +20,6 @@ QuickReplyPicker::QuickReplyPicker(QuickReplyModel *model, QWidget *parent)
     m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_list->setModel(m_filter);
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_search->setPlaceholderText(tr("Search quick replies"));
     m_search->setClearButtonEnabled(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -28,6 +28,7 @@ QuickReplyPicker::QuickReplyPicker(QuickReplyModel *model, QWidget *parent)
     connect(m_search, &QLineEdit::textChanged, m_filter, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_search, &QLineEdit::textChanged, this, [this] { moveHighlight(0); });
     connect(m_search, &QLineEdit::returnPressed, this, &QuickReplyPicker::pickHighlighted);
+    retranslate();
     connect(m_list, &QListView::activated, this,
             [this](const QModelIndex &i) { emit picked(i.data(QuickReplyModel::TextRole).toString()); });
     connect(model, &QAbstractItemModel::modelReset, this, [this] { moveHighlight(0); });
@@ -59,6 +60,18 @@ void QuickReplyPicker::pickHighlighted()
         i = m_filter->index(0, 0);
     if (i.isValid())
         emit picked(i.data(QuickReplyModel::TextRole).toString());
+}
+
+void QuickReplyPicker::retranslate()
+{
+    m_search->setPlaceholderText(tr("Search quick replies"));
+}
+
+void QuickReplyPicker::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
 }
 
 } // namespace sb

@@ -28,7 +28,11 @@ public:
 signals:
     void picked(const QString &text);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void retranslate();
     QLineEdit *m_search;
     QListView *m_list;
     QSortFilterProxyModel *m_filter;

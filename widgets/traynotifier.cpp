@@ -17,14 +17,13 @@ TrayNotifier::TrayNotifier(DeskClient *desk, QWidget *window, QObject *parent)
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(badgeIcon(0), this);
         m_menu = new QMenu;
-        m_menu->addAction(tr("Show Switchboard"), window, [window] {
+        m_showAction = m_menu->addAction(QString(), window, [window] {
             window->showNormal();
             window->raise();
             window->activateWindow();
         });
-        m_menu->addAction(tr("Quit"), qApp, &QApplication::quit);
+        m_quitAction = m_menu->addAction(QString(), qApp, &QApplication::quit);
         m_tray->setContextMenu(m_menu);
-        m_tray->setToolTip(tr("Switchboard"));
         connect(m_tray, &QSystemTrayIcon::activated, window, [window](QSystemTrayIcon::ActivationReason r) {
             if (r == QSystemTrayIcon::Trigger) {
                 window->showNormal();
@@ -36,11 +35,9 @@ TrayNotifier::TrayNotifier(DeskClient *desk, QWidget *window, QObject *parent)
     connect(desk->inbox(), &InboxModel::totalUnreadChanged, this, [this](int unread) {
         const QIcon icon = badgeIcon(unread);
         m_window->setWindowIcon(icon);
-        if (m_tray) {
+        if (m_tray)
             m_tray->setIcon(icon);
-            m_tray->setToolTip(unread > 0 ? tr("Switchboard: %n unread", nullptr, unread)
-                                          : tr("Switchboard"));
-        }
+        updateToolTip();
     });
     connect(desk, &DeskClient::assigned, this,
             [this](const QString &, const QString &customer, const QString &) {
@@ -50,6 +47,24 @@ TrayNotifier::TrayNotifier(DeskClient *desk, QWidget *window, QObject *parent)
         notify(tr("You were invited"), tr("A colleague asks for your help with %1.").arg(customer));
     });
     window->setWindowIcon(badgeIcon(0));
+    retranslate();
+}
+
+void TrayNotifier::retranslate()
+{
+    if (!m_tray)
+        return;
+    m_showAction->setText(tr("Show Switchboard"));
+    m_quitAction->setText(tr("Quit"));
+    updateToolTip();
+}
+
+void TrayNotifier::updateToolTip()
+{
+    if (!m_tray)
+        return;
+    const int unread = m_desk->inbox()->totalUnread();
+    m_tray->setToolTip(unread > 0 ? tr("Switchboard: %n unread", nullptr, unread) : tr("Switchboard"));
 }
 
 TrayNotifier::~TrayNotifier()

@@ -4,6 +4,7 @@
 
 #include <QObject>
 
+class QAction;
 class QSystemTrayIcon;
 class QMenu;
 
@@ -23,14 +24,19 @@ public:
     // The icon for a number of unread messages (drawn, so it needs no image files).
     static QIcon badgeIcon(int unread);
     QString lastNotification() const { return m_last; }
+    // The menu and tooltip in the current language.
+    void retranslate();
 
 private:
     void notify(const QString &title, const QString &text);
+    void updateToolTip();
 
     DeskClient *m_desk;
     QWidget *m_window;
     QSystemTrayIcon *m_tray = nullptr;
     QMenu *m_menu = nullptr;
+    QAction *m_showAction = nullptr;
+    QAction *m_quitAction = nullptr;
     bool m_sound = true;
     QString m_last;
 };

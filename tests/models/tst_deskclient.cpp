@@ -194,6 +194,16 @@ void TestDeskClient::dayAtTheDesk()
         QCOMPARE(stored, 1);
         QCOMPARE(history.size(), 4);
     }
+    {
+        // A desk signing in now shows the last message from the snapshot alone.
+        DeskClient second;
+        second.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), kPassword);
+        QTRY_VERIFY_WITH_TIMEOUT(second.ready(), 5000);
+        QVERIFY(second.inbox()->entry(conv));
+        QCOMPARE(second.inbox()->entry(conv)->lastText, offline);
+        QVERIFY(second.inbox()->entry(conv)->lastAt > 0);
+        QCOMPARE(second.inbox()->entry(conv)->waitingSince, 0); // answered
+    }
 
     // Transfer to bob: it leaves this desk and reaches his.
     WsClient bob(m_port);

@@ -17,6 +17,7 @@
 #include "inboxpanel.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
+#include "preferencesdialog.h"
 #include "quickreplymodel.h"
 #include "signindialog.h"
 #include "storewriter.h"
@@ -28,12 +29,17 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QGroupBox>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabBar>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -114,6 +120,7 @@ private slots:
     void hostOnThisComputer();
     void dayAtTheDesk_data();
     void dayAtTheDesk();
+    void switchLanguageLive();
 
 private:
     QTemporaryDir m_dir;
@@ -386,6 +393,96 @@ void TestDeskFlow::dayAtTheDesk()
                     Qt::ControlModifier);
     QVERIFY(second.waitEvent("conversation.closed", seen) >= 0);
     QTRY_VERIFY(desk.inbox()->entry(conv2) == nullptr);
+    installLanguage(*qApp, QStringLiteral("en"));
+}
+
+namespace {
+
+// Chooses `language` in the preferences dialog, opened from the window's menu, and accepts it.
+void choosePreferredLanguage(MainWindow &window, const QString &language)
+{
+    whenModal<PreferencesDialog>([](PreferencesDialog *) { return true; },
+                                 [language](PreferencesDialog *d) {
+                                     auto *combo = d->findChild<QComboBox *>();
+                                     combo->setCurrentIndex(combo->findData(language));
+                                     d->accept();
+                                 });
+    window.action(QStringLiteral("preferences"))->trigger();
+}
+
+// What the open window shows in the places a language change must reach.
+QStringList shownTexts(MainWindow &window)
+{
+    QStringList texts;
+    for (QAction *a : window.menuBar()->actions())
+        texts << a->text();
+    texts << window.action(QStringLiteral("claim"))->text()
+          << window.action(QStringLiteral("status-busy"))->text();
+    texts
+        << window.inbox()->view()->model()->headerData(InboxModel::WaitingColumn, Qt::Horizontal).toString();
+    texts << window.inbox()->findChild<QTabBar *>()->tabText(1);
+    texts << window.inbox()->findChild<QLineEdit *>()->placeholderText();
+    for (QGroupBox *box : window.customer()->findChildren<QGroupBox *>())
+        texts << box->title();
+    texts << window.customer()->tickets()->headerItem()->text(2);
+    for (QPushButton *b : window.conversation()->findChildren<QPushButton *>())
+        texts << b->text();
+    texts << window.conversation()->findChild<Composer *>()->placeholderText();
+    return texts;
+}
+
+} // namespace
+
+// Switching the language in the preferences changes every open window at once, without a restart,
+// and keeps what the agent was doing (the open conversation, the draft).
+void TestDeskFlow::switchLanguageLive()
+{
+    QCOMPARE(installLanguage(*qApp, QStringLiteral("en")), QStringLiteral("en"));
+    DeskClient desk;
+    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.ready(), 5000);
+    MainWindow window(&desk);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    desk.setStatus(QStringLiteral("online"));
+    QTRY_COMPARE(desk.status(), QStringLiteral("online"));
+    WsClient customer(m_host.port());
+    customer.ok_("hello", {{"protocol", 1}});
+    customer.ok_("customer.start", {{"channel", "web"}, {"name", "Language Test"}});
+    const QString conv = customer.ok_("customer.send", {{"text", "hello"}}).value("conversation").toString();
+    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(conv) != nullptr, 5000);
+    window.inbox()->select(conv);
+    QTRY_COMPARE(desk.openConversationId(), conv);
+    auto *composer = window.conversation()->findChild<Composer *>();
+    composer->setPlainText(QStringLiteral("a draft in progress"));
+
+    const QStringList english = shownTexts(window);
+    QVERIFY(english.contains(QStringLiteral("&Conversation")));
+    QVERIFY(english.contains(QStringLiteral("Waiting")));
+    QVERIFY(english.contains(QStringLiteral("Previous tickets")));
+
+    choosePreferredLanguage(window, QStringLiteral("zh_CN"));
+    // The windows hear of it through posted LanguageChange events: every text changes.
+    auto allChanged = [&] {
+        const QStringList now = shownTexts(window);
+        for (qsizetype i = 0; i < english.size(); ++i) {
+            if (now.value(i) == english[i])
+                return false;
+        }
+        return now.size() == english.size();
+    };
+    QTRY_VERIFY(allChanged());
+    const QStringList chinese = shownTexts(window);
+    QVERIFY(chinese.contains(QCoreApplication::translate("sb::MainWindow", "&Conversation")));
+    QVERIFY(chinese.contains(QCoreApplication::translate("sb::InboxModel", "Waiting")));
+    QVERIFY(chinese.contains(QCoreApplication::translate("sb::CustomerPanel", "Previous tickets")));
+    QCOMPARE(desk.openConversationId(), conv);
+    QCOMPARE(composer->toPlainText(), QStringLiteral("a draft in progress"));
+    save(&window, QStringLiteral("language-switched-zh_CN"));
+
+    choosePreferredLanguage(window, QStringLiteral("en"));
+    QTRY_COMPARE(shownTexts(window), english);
+    QCOMPARE(composer->toPlainText(), QStringLiteral("a draft in progress"));
     installLanguage(*qApp, QStringLiteral("en"));
 }
 

@@ -7,6 +7,11 @@
 //   bench_store --mode M         only the rows of one mode (one, batched, round), e.g. under perf
 //   bench_store --dir PATH       where the databases go (default: a temporary directory). Put it on
 //                                the disk the coordinator will use: fsync cost is the whole story.
+//   bench_store --startup N[,N]  instead: what a coordinator reads at start about N open
+//                                conversations (3 messages each), per conversation as before
+//                                (customer and last message read one by one) and in one query each
+//                                (StoreReader::customerNamesOfOpenConversations and
+//                                lastMessagesOfOpenConversations); median of 3 of each
 //
 // Rows:
 //   one at a time     submit one message, wait for its acknowledgement, submit the next: the rate a
@@ -22,6 +27,7 @@
 // CPU time less the producer's (main) thread, over the timed part only.
 
 #include "storedatabase.h"
+#include "storereader.h"
 #include "storewriter.h"
 
 #include <QCoreApplication>
@@ -172,6 +178,94 @@ void runRow(const QString &path, double seconds, Row &row)
     writer.close();
 }
 
+// The start-up reads of CoordinatorService::loadDirectory over `n` open conversations.
+bool runStartup(const QString &path, int n)
+{
+    {
+        StoreWriter writer(path);
+        QString error;
+        if (!writer.start(&error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return false;
+        }
+        for (int i = 0; i < n; ++i) {
+            const QString customer = QStringLiteral("cust-%1").arg(i);
+            writer.upsertCustomer({customer, QStringLiteral("Customer %1").arg(i), {}, false, {}, {}, {}, 1});
+            Conversation c;
+            c.id = QStringLiteral("conv-%1").arg(i);
+            c.customerId = customer;
+            c.channel = QStringLiteral("web");
+            c.groups = QStringList{QStringLiteral("sales")};
+            c.createdAt = i;
+            writer.upsertConversation(c);
+            for (int k = 0; k < 3; ++k) {
+                Message m;
+                m.conversationId = c.id;
+                m.senderKind = SenderKind::Customer;
+                m.senderId = customer;
+                m.body = QStringLiteral("message %1 of %2: 你好，請問今天營業嗎？").arg(k).arg(i);
+                m.createdAt = i;
+                writer.appendMessage(m);
+            }
+        }
+        if (!writer.flush()) {
+            std::fprintf(stderr, "the store did not commit\n");
+            return false;
+        }
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    std::vector<double> before, after, listing;
+    qsizetype found = 0;
+    for (int run = 0; run < 3; ++run) {
+        // A fresh reader each time, as at start (no statement prepared, the page cache cold for it).
+        {
+            StoreReader reader;
+            QString error;
+            if (!reader.open(path, &error)) {
+                std::fprintf(stderr, "%s\n", qPrintable(error));
+                return false;
+            }
+            QElapsedTimer t;
+            t.start();
+            QHash<QString, QString> names;
+            QHash<QString, Message> last;
+            for (const Conversation &c : reader.openConversations()) {
+                if (!names.contains(c.customerId))
+                    names.insert(c.customerId, reader.customer(c.customerId).value_or(Customer()).name);
+                const QList<Message> page = reader.history(c.id, 0, 1);
+                if (!page.isEmpty())
+                    last.insert(c.id, page.first());
+            }
+            before.push_back(t.nsecsElapsed() / 1e6);
+            found = last.size();
+        }
+        {
+            StoreReader reader;
+            QString error;
+            reader.open(path, &error);
+            QElapsedTimer t;
+            t.start();
+            QHash<QString, Message> last;
+            const QList<Conversation> open = reader.openConversations();
+            listing.push_back(t.nsecsElapsed() / 1e6);
+            const QHash<QString, QString> names = reader.customerNamesOfOpenConversations();
+            for (const Message &m : reader.lastMessagesOfOpenConversations())
+                last.insert(m.conversationId, m);
+            after.push_back(t.nsecsElapsed() / 1e6);
+            if (last.size() != found || names.size() != open.size()) {
+                std::fprintf(stderr, "the two ways disagree: %lld / %lld last messages\n", qlonglong(found),
+                             qlonglong(last.size()));
+                return false;
+            }
+        }
+    }
+    std::printf("%10d %14.1f %13.1f %22.1f\n", n, median(before), median(after), median(listing));
+    return true;
+}
+
 QString sqliteVersion(const QString &dir)
 {
     QString error;
@@ -192,6 +286,7 @@ int main(int argc, char **argv)
     double seconds = 2.0;
     QString dirPath;
     QByteArray onlyMode;
+    QList<int> startupCounts;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             seconds = std::atof(argv[++i]);
@@ -199,9 +294,13 @@ int main(int argc, char **argv)
             onlyMode = argv[++i];
         } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
             dirPath = QString::fromLocal8Bit(argv[++i]);
+        } else if (std::strcmp(argv[i], "--startup") == 0 && i + 1 < argc) {
+            for (const QByteArray &n : QByteArray(argv[++i]).split(','))
+                startupCounts.append(n.toInt());
         } else {
-            std::fprintf(stderr, "usage: %s [--seconds S] [--mode one|batched|round] [--dir PATH]\n",
-                         argv[0]);
+            std::fprintf(
+                stderr, "usage: %s [--seconds S] [--mode one|batched|round] [--dir PATH] [--startup N,...]\n",
+                argv[0]);
             return 2;
         }
     }
@@ -218,6 +317,18 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    if (!startupCounts.isEmpty()) {
+        std::printf(
+            "Start-up reads of open conversations (customer names, last messages), ms, median of 3\n");
+        std::printf("%10s %14s %13s %22s\n", "open", "one by one", "one query", "listing them (both)");
+        int k = 0;
+        for (int n : std::as_const(startupCounts)) {
+            if (n <= 0 || !runStartup(QDir(dirPath).filePath(QStringLiteral("startup-%1.db").arg(k++)), n))
+                return 1;
+            std::fflush(stdout);
+        }
+        return 0;
+    }
     std::printf("Store benchmark: SQLite %s, WAL, synchronous=FULL, in %s, %.1f s per row\n",
                 qPrintable(sqliteVersion(dirPath)), qPrintable(dirPath), seconds);
     std::printf("messages/s counts only acknowledged messages (completion after commit)\n\n");

@@ -78,21 +78,27 @@ bool CoordinatorService::loadDirectory(QString *error)
 {
     for (const Team &t : m_reader->teams())
         m_teams.insert(t.id, t);
-    loadDeletedTeams();
+    dropLegacyDeletedTeams();
     // Every account: the directory is small (thousands) and consulted on every request.
     for (const Account &a : m_reader->accounts())
         rememberAccount(a);
-    // Open conversations: the rows the service keeps writing back, and who their customers are.
+    // Open conversations: the rows the service keeps writing back, who their customers are and each
+    // one's latest message, in three queries (one read per conversation took 2.2 s at 100,000).
     for (const Conversation &c : m_reader->openConversations()) {
         m_rows.insert(c.id, c);
         m_openConversation.insert(c.customerId, c.id);
-        if (!m_customerNames.contains(c.customerId))
-            m_customerNames.insert(c.customerId, m_reader->customer(c.customerId).value_or(Customer()).name);
-        // One read per open conversation, at start only; from then on the service keeps it.
-        const QList<Message> last = m_reader->history(c.id, 0, 1);
-        if (!last.isEmpty())
-            rememberLastMessage(last.first());
     }
+    if (!m_reader->lastError().isEmpty()) {
+        *error = m_reader->lastError();
+        return false;
+    }
+    m_customerNames = m_reader->customerNamesOfOpenConversations();
+    if (!m_reader->lastError().isEmpty()) {
+        *error = m_reader->lastError();
+        return false;
+    }
+    for (const Message &m : m_reader->lastMessagesOfOpenConversations())
+        rememberLastMessage(m);
     if (!m_reader->lastError().isEmpty()) {
         *error = m_reader->lastError();
         return false;

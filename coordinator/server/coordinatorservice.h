@@ -255,8 +255,8 @@ private:
     void teamDelete(Call &call);
     // True when, with this account's role and state as given, no enabled admin would be left.
     bool leavesNoAdmin(const QString &accountId, Role role, bool disabled) const;
-    void saveDeletedTeams(std::function<void(const WriteResult &)> done);
-    void loadDeletedTeams();
+    // At start: deletes the team rows an older build only listed as deleted (see serviceadmin.cpp).
+    void dropLegacyDeletedTeams();
     void quickReplySave(Call &call);
     void quickReplyDelete(Call &call);
 
@@ -288,7 +288,6 @@ private:
     QHash<QString, Account> m_accounts;                          // by id
     QHash<QString, QString> m_logins;                            // lower-case login -> account id
     QHash<QString, Team> m_teams;
-    QSet<QString> m_deletedTeams; // team.delete: rows the store keeps, left out of m_teams
     QMultiHash<QString, QString> m_supervisorsByTeam; // team -> its supervisors' account ids
     QHash<QString, Conversation> m_rows;              // open conversations, as last written to the store
     QHash<QString, QString> m_openConversation;       // customer -> their open conversation

@@ -8,8 +8,11 @@
 #include "storewriter.h"
 
 #include <QJsonArray>
+#include <QLoggingCategory>
 
 namespace sb {
+
+Q_DECLARE_LOGGING_CATEGORY(lcService)
 
 using protocol::ErrorCode;
 
@@ -140,8 +143,6 @@ void CoordinatorService::teamCreate(Call &call)
     // In the directory at once, so a request right behind this one (an account in the team) sees it;
     // the store commits the rows in the same order. Should the commit fail, the team goes again.
     m_teams.insert(team.id, team);
-    if (m_deletedTeams.remove(team.id))
-        saveDeletedTeams(track()); // a deleted id made again: the upsert below brings its row back
     const QString id = team.id;
     m_writer->upsertTeam(team, track([this, id](const WriteResult &r) {
                              if (!r.ok)
@@ -151,10 +152,6 @@ void CoordinatorService::teamCreate(Call &call)
                  {QLatin1String("name"), team.name},
                  {QLatin1String("parent"), team.parentId}});
 }
-
-namespace {
-const QString kDeletedTeams = QStringLiteral("teams.deleted");
-} // namespace
 
 bool CoordinatorService::leavesNoAdmin(const QString &accountId, Role role, bool disabled) const
 {
@@ -353,36 +350,42 @@ void CoordinatorService::teamDelete(Call &call)
                  .arg(children.join(QLatin1String(", "))));
         return;
     }
+    // Out of the directory at once (a request right behind this one cannot name it), back if the
+    // store refuses: its foreign keys are the last word on whether anything still names the team.
     const Team gone = m_teams.take(id);
-    m_deletedTeams.insert(id);
-    saveDeletedTeams(track([this, gone](const WriteResult &r) {
-        if (!r.ok) {
-            m_teams.insert(gone.id, gone);
-            m_deletedTeams.remove(gone.id);
-        }
-    }));
+    m_writer->deleteTeam(id, track([this, gone](const WriteResult &r) {
+                             if (!r.ok)
+                                 m_teams.insert(gone.id, gone);
+                         }));
     reply(call, {{QLatin1String("id"), id}});
 }
 
-void CoordinatorService::saveDeletedTeams(std::function<void(const WriteResult &)> done)
+void CoordinatorService::dropLegacyDeletedTeams()
 {
-    // The store's writer has no statement to delete a team row (coordinator/store is not this
-    // layer's to change): deleted teams are kept as a list in the settings table, left out when the
-    // directory loads, and taken off it when the id is created again.
-    QStringList ids(m_deletedTeams.begin(), m_deletedTeams.end());
-    ids.sort();
-    m_writer->putSetting(kDeletedTeams, QJsonArray::fromStringList(ids), std::move(done));
-}
-
-void CoordinatorService::loadDeletedTeams()
-{
-    const auto stored = m_reader->setting(kDeletedTeams);
+    // Builds before StoreWriter::deleteTeam kept deleted teams' rows and listed their ids in this
+    // setting. The rows go now, and the setting with them, so the store alone says which teams
+    // exist. A row the store refuses to delete (something still names it) stays a team.
+    const QString key = QStringLiteral("teams.deleted");
+    const auto stored = m_reader->setting(key);
     if (!stored)
         return;
     for (const QJsonValue &v : stored->toArray()) {
-        m_deletedTeams.insert(v.toString());
-        m_teams.remove(v.toString());
+        const QString id = v.toString();
+        if (!m_teams.contains(id))
+            continue;
+        const Team gone = m_teams.take(id);
+        m_writer->deleteTeam(id, [this, gone](const WriteResult &r) {
+            if (r.ok)
+                return;
+            qCWarning(lcService).noquote()
+                << QStringLiteral("team %1, deleted by an older build, is still named: kept (%2)")
+                       .arg(gone.id, r.error);
+            m_teams.insert(gone.id, gone);
+        });
     }
+    m_writer->deleteSetting(key);
+    // Before the first request: the directory is settled (a refused delete put back) when it is served.
+    m_writer->flush(30000);
 }
 
 } // namespace sb

@@ -57,6 +57,18 @@ const char kHistory[] =
 const char kMessagesAfter[] =
     SB_MESSAGE_SELECT "WHERE m.conversation_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?";
 #undef SB_MESSAGE_SELECT
+// The same columns, for the last message of every open conversation: the open conversations through
+// the partial index conversations_open, each one's MAX(seq) one probe of the (conversation_id, seq)
+// index (a GROUP BY over messages would read every message ever written, closed conversations'
+// too). No attachment data, as everywhere else.
+const char kLastMessagesOfOpen[] =
+    "SELECT m.id, m.conversation_id, m.seq, m.sender_kind, m.sender_id, m.kind, m.body, m.created_at,"
+    " m.edited_at, a.message_id, a.name, a.mime, a.size, a.path FROM conversations c"
+    " JOIN messages m ON m.conversation_id = c.id"
+    " AND m.seq = (SELECT MAX(seq) FROM messages WHERE conversation_id = c.id)"
+    " LEFT JOIN attachments a ON a.message_id = m.id WHERE c.state <> 'closed'";
+const char kCustomerNamesOfOpen[] = "SELECT DISTINCT cu.id, cu.name FROM conversations c"
+                                    " JOIN customers cu ON cu.id = c.customer_id WHERE c.state <> 'closed'";
 const char kAttachmentData[] = "SELECT data FROM attachments WHERE message_id = ?";
 
 const char kDecisions[] =
@@ -406,6 +418,26 @@ QList<Message> StoreReader::messagesAfter(const QString &conversationId, qint64 
     q->bindValue(1, afterSeq);
     q->bindValue(2, limit);
     return messages(q);
+}
+
+QList<Message> StoreReader::lastMessagesOfOpenConversations()
+{
+    QSqlQuery *q = query(kLastMessagesOfOpen);
+    if (!q)
+        return {};
+    return messages(q);
+}
+
+QHash<QString, QString> StoreReader::customerNamesOfOpenConversations()
+{
+    QHash<QString, QString> names;
+    QSqlQuery *q = query(kCustomerNamesOfOpen);
+    if (!q || !run(q))
+        return names;
+    while (q->next())
+        names.insert(q->value(0).toString(), q->value(1).toString());
+    q->finish();
+    return names;
 }
 
 QByteArray StoreReader::attachmentData(qint64 messageId)

@@ -4,6 +4,7 @@
 
 #include "records.h"
 
+#include <QHash>
 #include <QList>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -49,6 +50,11 @@ public:
     QList<Message> history(const QString &conversationId, qint64 beforeSeq = 0, int limit = 50);
     // Messages after `afterSeq`, ascending: what a desk that reconnects has missed.
     QList<Message> messagesAfter(const QString &conversationId, qint64 afterSeq, int limit = 500);
+    // The latest message of every open conversation (none for one without messages), in no
+    // particular order, without attachment data: one query for what a coordinator keeps at start.
+    QList<Message> lastMessagesOfOpenConversations();
+    // Customer id -> name for every customer with an open conversation.
+    QHash<QString, QString> customerNamesOfOpenConversations();
     // Attachment bytes are read on their own, so that paging history never loads blobs.
     QByteArray attachmentData(qint64 messageId);
 

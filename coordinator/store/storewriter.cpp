@@ -279,6 +279,11 @@ void StoreWriter::upsertTeam(const Team &team, Completion done)
     submit([team](WriteContext &c) { return c.upsertTeam(team); }, std::move(done));
 }
 
+void StoreWriter::deleteTeam(const QString &id, Completion done)
+{
+    submit([id](WriteContext &c) { return c.deleteTeam(id); }, std::move(done));
+}
+
 void StoreWriter::upsertAccount(const Account &account, Completion done)
 {
     submit([account](WriteContext &c) { return c.upsertAccount(account); }, std::move(done));
@@ -342,6 +347,11 @@ void StoreWriter::putSetting(const QString &key, const QJsonValue &value, Comple
 {
     const qint64 at = QDateTime::currentMSecsSinceEpoch();
     submit([key, value, at](WriteContext &c) { return c.putSetting(key, value, at); }, std::move(done));
+}
+
+void StoreWriter::deleteSetting(const QString &key, Completion done)
+{
+    submit([key](WriteContext &c) { return c.deleteSetting(key); }, std::move(done));
 }
 
 void StoreWriter::upsertQuickReply(const QuickReply &reply, Completion done)

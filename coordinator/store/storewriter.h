@@ -61,6 +61,8 @@ public:
 
     // The writes. Every one is safe to call from any thread; results go to `done` (may be empty).
     void upsertTeam(const Team &team, Completion done = {});
+    // Fails with "in-use" while an account or a child team names it, "not-found" if there is none.
+    void deleteTeam(const QString &id, Completion done = {});
     void upsertAccount(const Account &account, Completion done = {});
     void createSession(const Session &session, Completion done = {});
     void revokeSession(const QString &tokenHash, Completion done = {});
@@ -77,6 +79,7 @@ public:
     void appendDecision(const DecisionRecord &decision, Completion done = {});
     void appendEngineEvent(const EngineEvent &event, Completion done = {});
     void putSetting(const QString &key, const QJsonValue &value, Completion done = {});
+    void deleteSetting(const QString &key, Completion done = {});
     // An id of 0 creates a reply (WriteResult::id is its id); another id updates that one.
     void upsertQuickReply(const QuickReply &reply, Completion done = {});
     void deleteQuickReply(qint64 id, Completion done = {});

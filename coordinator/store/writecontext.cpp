@@ -86,6 +86,10 @@ const char kInsertQuickReply[] =
 const char kUpdateQuickReply[] =
     "UPDATE quick_replies SET category = ?, channel = ?, title = ?, text = ? WHERE id = ?";
 const char kDeleteQuickReply[] = "DELETE FROM quick_replies WHERE id = ?";
+// Accounts and child teams reference a team without ON DELETE: the foreign keys refuse to delete
+// one still named, so a team is never deleted from under its members.
+const char kDeleteTeam[] = "DELETE FROM teams WHERE id = ?";
+const char kDeleteSetting[] = "DELETE FROM settings WHERE key = ?";
 
 // A null QString binds NULL; NOT NULL text columns need the empty string instead.
 QString text(const QString &s)
@@ -332,6 +336,24 @@ WriteResult WriteContext::upsertTeam(const Team &team)
     q->bindValue(1, team.name);
     q->bindValue(2, nullable(team.parentId));
     run(q, &r, QStringLiteral("team %1").arg(quoted(team.id)));
+    return r;
+}
+
+WriteResult WriteContext::deleteTeam(const QString &id)
+{
+    WriteResult r;
+    SqlStatement *q = statement(kDeleteTeam, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, id);
+    if (!run(q, &r, QStringLiteral("deleting team %1").arg(quoted(id)))) {
+        // "not-found" (what a foreign key failure means for an insert) would mislead here.
+        if (r.code == QLatin1String("not-found"))
+            r.code = QStringLiteral("in-use");
+        return r;
+    }
+    if (q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("unknown team %1").arg(quoted(id)));
     return r;
 }
 
@@ -733,6 +755,18 @@ WriteResult WriteContext::putSetting(const QString &key, const QJsonValue &value
     q->bindUtf8(1, toJsonText(value));
     q->bindValue(2, updatedAt);
     run(q, &r, QStringLiteral("setting %1").arg(quoted(key)));
+    return r;
+}
+
+WriteResult WriteContext::deleteSetting(const QString &key)
+{
+    WriteResult r;
+    SqlStatement *q = statement(kDeleteSetting, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, key);
+    // Deleting a setting that is not there is not an error: the result is the same.
+    run(q, &r, QStringLiteral("deleting setting %1").arg(quoted(key)));
     return r;
 }
 

@@ -38,6 +38,7 @@ public:
     bool writeUndone() const { return m_writeUndone; }
 
     WriteResult upsertTeam(const Team &team);
+    WriteResult deleteTeam(const QString &id);
     WriteResult upsertAccount(const Account &account);
     WriteResult createSession(const Session &session);
     WriteResult revokeSession(const QString &tokenHash);
@@ -50,6 +51,7 @@ public:
     WriteResult appendDecision(const DecisionRecord &decision);
     WriteResult appendEngineEvent(const EngineEvent &event);
     WriteResult putSetting(const QString &key, const QJsonValue &value, qint64 updatedAt);
+    WriteResult deleteSetting(const QString &key);
     WriteResult upsertQuickReply(const QuickReply &reply);
     WriteResult deleteQuickReply(qint64 id);
 

@@ -4,6 +4,8 @@
 #include "clock.h"
 #include "coordinatorservice.h"
 #include "protocol.h"
+#include "storereader.h"
+#include "storewriter.h"
 #include "testservice.h"
 #include "websocketgateway.h"
 #include "wsclient.h"
@@ -48,6 +50,7 @@ private slots:
     void teamUpdate();
     void teamDelete();
     void everythingSurvivesRestart();
+    void deletedTeamsOfAnOlderBuild();
 
 private:
     void startService();
@@ -403,6 +406,58 @@ void TestAdministration::everythingSurvivesRestart()
     QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north-east"}}).value("parent").toString(),
              QString());
     QCOMPARE_CODE(m_root->call(QStringLiteral("team.delete"), {{"id", "south"}}), InUse); // alice is there
+}
+
+void TestAdministration::deletedTeamsOfAnOlderBuild()
+{
+    // team.delete now deletes the row.
+    QVERIFY(m_root->ok_(QStringLiteral("team.delete"), {{"id", "south"}}).contains("id"));
+    const QString path = m_service->storePath();
+    {
+        StoreReader reader;
+        QString error;
+        QVERIFY2(reader.open(path, &error), qPrintable(error));
+        QStringList ids;
+        for (const Team &t : reader.teams())
+            ids << t.id;
+        QCOMPARE(ids, (QStringList{"hq", "north", "north-east"}));
+    }
+    stopService();
+
+    // Older builds kept the rows and listed deleted ids in the teams.deleted setting. north-east
+    // has nothing below it; north still holds alice and nico, so a listed north (which those
+    // builds could not produce, but a hand-edited store could) must stay a team.
+    {
+        StoreWriter writer(path);
+        QString error;
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        writer.putSetting(QStringLiteral("teams.deleted"),
+                          QJsonArray{"north-east", "north", "gone-long-ago"});
+        QVERIFY(writer.flush(10000));
+    }
+    startService();
+    QCOMPARE_CODE(m_root->call(QStringLiteral("team.update"), {{"id", "north-east"}}), NotFound);
+    QCOMPARE(teamOf(QStringLiteral("alice")), QStringLiteral("north"));
+    QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north"}}).value("parent").toString(),
+             QStringLiteral("hq"));
+    {
+        StoreReader reader;
+        QString error;
+        QVERIFY2(reader.open(path, &error), qPrintable(error));
+        QVERIFY(!reader.setting(QStringLiteral("teams.deleted")));
+        QVERIFY(reader.lastError().isEmpty());
+        QStringList ids;
+        for (const Team &t : reader.teams())
+            ids << t.id;
+        QCOMPARE(ids, (QStringList{"hq", "north"}));
+    }
+    // The id is free, and stays so after another restart without the setting.
+    QVERIFY(
+        m_root->ok_(QStringLiteral("team.create"), {{"id", "north-east"}, {"name", "NE"}}).contains("id"));
+    stopService();
+    startService();
+    QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north-east"}}).value("name").toString(),
+             QStringLiteral("NE"));
 }
 
 QTEST_GUILESS_MAIN(TestAdministration)

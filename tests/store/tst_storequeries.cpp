@@ -23,6 +23,7 @@ private slots:
     void conversations();
     void messagesAndPaging();
     void attachmentsAndEdits();
+    void lastMessagesOfOpenConversations();
     void sequencePerConversation();
     void decisions();
     void engineEvents();
@@ -114,6 +115,20 @@ void TestStoreQueries::teams()
     VERIFY_OK(WRITE(upsertTeam({"sales", "Sales", "tutor"}, done)));
     QCOMPARE(m_reader->teamSubtree(QStringLiteral("tutor")), (QStringList{"night", "sales", "tutor"}));
     QCOMPARE(m_reader->teams().size(), 4);
+
+    // Deleting: refused while a child team or an account names the team, then gone for good.
+    VERIFY_FAILS(WRITE(deleteTeam(QStringLiteral("sales"), done)), "in-use"); // night is below it
+    VERIFY_OK(WRITE(upsertAccount({"ann", "ann", "Ann", Role::Agent, "night", "!", 1, false}, done)));
+    VERIFY_FAILS(WRITE(deleteTeam(QStringLiteral("night"), done)), "in-use");
+    VERIFY_OK(WRITE(upsertAccount({"ann", "ann", "Ann", Role::Agent, {}, "!", 1, false}, done)));
+    VERIFY_OK(WRITE(deleteTeam(QStringLiteral("night"), done)));
+    VERIFY_FAILS(WRITE(deleteTeam(QStringLiteral("night"), done)), "not-found");
+    VERIFY_OK(WRITE(deleteTeam(QStringLiteral("sales"), done)));
+    QCOMPARE(m_reader->teamSubtree(QStringLiteral("hk")), (QStringList{"hk", "tutor"}));
+    QCOMPARE(m_reader->teams().size(), 2);
+    // The id can be used again.
+    VERIFY_OK(WRITE(upsertTeam({"sales", "Sales again", {}}, done)));
+    QCOMPARE(m_reader->teams().size(), 3);
 }
 
 void TestStoreQueries::accounts()
@@ -343,6 +358,74 @@ void TestStoreQueries::messagesAndPaging()
     QCOMPARE(m_reader->history(QStringLiteral("t1"), 0, 1).value(0).body, QString());
 }
 
+void TestStoreQueries::lastMessagesOfOpenConversations()
+{
+    // t1 open with three messages, t2 open with none, t3 closed, t4 open ending with an image.
+    seedConversation(QStringLiteral("t1"), QStringLiteral("ann"));
+    seedConversation(QStringLiteral("t2"), QStringLiteral("ben"));
+    seedConversation(QStringLiteral("t3"), QStringLiteral("cat"));
+    seedConversation(QStringLiteral("t4"), QStringLiteral("ann"));
+    auto add = [this](const char *conversation, const QString &body) {
+        Message m;
+        m.conversationId = QString::fromLatin1(conversation);
+        m.senderKind = SenderKind::Customer;
+        m.body = body;
+        m.createdAt = 5000;
+        m_writer->appendMessage(m);
+    };
+    for (int i = 1; i <= 3; ++i) {
+        add("t1", QStringLiteral("t1 #%1").arg(i));
+        add("t3", QStringLiteral("t3 #%1").arg(i));
+        add("t4", QStringLiteral("t4 #%1").arg(i));
+    }
+    Message image;
+    image.conversationId = QStringLiteral("t4");
+    image.kind = MessageKind::Image;
+    image.attachment = Attachment{"photo.jpg", "image/jpeg", 3, QByteArray("abc"), {}};
+    m_writer->appendMessage(image);
+    Conversation closed;
+    closed.id = QStringLiteral("t3");
+    closed.customerId = QStringLiteral("cat");
+    closed.channel = QStringLiteral("web");
+    closed.state = ConversationState::Closed;
+    closed.createdAt = 2;
+    closed.closedAt = 9000;
+    VERIFY_OK(WRITE(upsertConversation(closed, done)));
+
+    QList<Message> last = m_reader->lastMessagesOfOpenConversations();
+    QVERIFY(m_reader->lastError().isEmpty());
+    std::sort(last.begin(), last.end(),
+              [](const Message &a, const Message &b) { return a.conversationId < b.conversationId; });
+    QCOMPARE(last.size(), 2);
+    QCOMPARE(last[0].conversationId, QStringLiteral("t1"));
+    QCOMPARE(last[0].seq, 3);
+    QCOMPARE(last[0].body, QStringLiteral("t1 #3"));
+    QCOMPARE(toString(last[0].senderKind), QStringLiteral("customer"));
+    QVERIFY(!last[0].attachment);
+    QCOMPARE(last[1].conversationId, QStringLiteral("t4"));
+    QCOMPARE(last[1].seq, 4);
+    QVERIFY(last[1].attachment);
+    QCOMPARE(last[1].attachment->name, QStringLiteral("photo.jpg"));
+    QVERIFY(last[1].attachment->data.isEmpty()); // never the bytes
+    // Each matches what paging the conversation's history says is last.
+    for (const Message &m : std::as_const(last))
+        QCOMPARE(m_reader->history(m.conversationId, 0, 1).value(0).id, m.id);
+
+    const QHash<QString, QString> names = m_reader->customerNamesOfOpenConversations();
+    QCOMPARE(names.size(), 2); // ann (t1, t4) once, ben; not cat, whose conversation is closed
+    QVERIFY(names.contains(QStringLiteral("ann")));
+    QVERIFY(names.contains(QStringLiteral("ben")));
+
+    // Closing the last open one leaves nothing, and is not an error.
+    for (const char *id : {"t1", "t2", "t4"}) {
+        closed.id = QString::fromLatin1(id);
+        closed.customerId = id == QByteArray("t2") ? QStringLiteral("ben") : QStringLiteral("ann");
+        VERIFY_OK(WRITE(upsertConversation(closed, done)));
+    }
+    QVERIFY(m_reader->lastMessagesOfOpenConversations().isEmpty());
+    QVERIFY(m_reader->lastError().isEmpty());
+}
+
 void TestStoreQueries::attachmentsAndEdits()
 {
     seedConversation(QStringLiteral("t1"));
@@ -499,6 +582,11 @@ void TestStoreQueries::settings()
     QCOMPARE(m_reader->setting(QStringLiteral("site.name"))->toString(), QStringLiteral("九龍補習社"));
     QCOMPARE(m_reader->setting(QStringLiteral("alerts"))->toObject()[QLatin1String("red")].toInt(), 600);
     QVERIFY(!m_reader->setting(QStringLiteral("missing")));
+    VERIFY_OK(WRITE(deleteSetting(QStringLiteral("alerts"), done)));
+    QVERIFY(!m_reader->setting(QStringLiteral("alerts")));
+    QVERIFY(m_reader->lastError().isEmpty());
+    VERIFY_OK(WRITE(deleteSetting(QStringLiteral("alerts"), done))); // already gone: nothing to do
+    QCOMPARE(m_reader->setting(QStringLiteral("site.name"))->toString(), QStringLiteral("九龍補習社"));
 }
 
 void TestStoreQueries::quickReplies()

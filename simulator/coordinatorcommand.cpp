@@ -21,93 +21,135 @@ void onSignal(int)
 }
 } // namespace
 
+namespace {
+// Every option of the command, so that the daemon's can be parsed from a plain argument list too.
+struct CommandOptions
+{
+    QCommandLineOption demo{QStringLiteral("demo"),
+                            QStringLiteral("Run the site live with simulated customers and agents.")};
+    QCommandLineOption site{
+        QStringLiteral("site"),
+        QStringLiteral("Site configuration: seeds an empty store (with --demo: the site to run; default the "
+                       "built-in demo site)."),
+        QStringLiteral("site.json")};
+    QCommandLineOption speed{
+        QStringLiteral("speed"),
+        QStringLiteral("Run the demo clock this many times faster than real time (default 1)."),
+        QStringLiteral("factor"), QStringLiteral("1")};
+    QCommandLineOption rate{QStringLiteral("rate"),
+                            QStringLiteral("Simulated arrivals per hour (default 240)."), QStringLiteral("n"),
+                            QStringLiteral("240")};
+    QCommandLineOption seed{QStringLiteral("seed"),
+                            QStringLiteral("Random seed of the simulation (default 1)."), QStringLiteral("n"),
+                            QStringLiteral("1")};
+    QCommandLineOption explain{QStringLiteral("explain"),
+                               QStringLiteral("Print every candidate of every decision.")};
+    QCommandLineOption forSeconds{QStringLiteral("for"),
+                                  QStringLiteral("Stop after this many wall-clock seconds."),
+                                  QStringLiteral("seconds")};
+    QCommandLineOption listen{QStringLiteral("listen"),
+                              QStringLiteral("Address to listen on (default 0.0.0.0)."),
+                              QStringLiteral("address"), QStringLiteral("0.0.0.0")};
+    QCommandLineOption port{QStringLiteral("port"), QStringLiteral("WebSocket port (default 8765)."),
+                            QStringLiteral("port"), QStringLiteral("8765")};
+    QCommandLineOption httpPort{QStringLiteral("http-port"),
+                                QStringLiteral("Health and metrics port; 0 turns it off (default 8766)."),
+                                QStringLiteral("port"), QStringLiteral("8766")};
+    QCommandLineOption data{QStringLiteral("data"),
+                            QStringLiteral("Directory of the store (default ./switchboard-data)."),
+                            QStringLiteral("dir"), QStringLiteral("switchboard-data")};
+    QCommandLineOption tlsCert{QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve wss only."),
+                               QStringLiteral("file")};
+    QCommandLineOption tlsKey{QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert."),
+                              QStringLiteral("file")};
+    QCommandLineOption presenceGrace{
+        QStringLiteral("presence-grace"),
+        QStringLiteral("Seconds an agent stays online after their last desk disconnects, so a desk that "
+                       "reconnects keeps its conversations (default 90)."),
+        QStringLiteral("seconds"), QStringLiteral("90")};
+
+    explicit CommandOptions(QCommandLineParser &parser)
+    {
+        parser.setApplicationDescription(QStringLiteral("The Switchboard routing coordinator."));
+        parser.addHelpOption();
+        parser.addOptions({listen, port, httpPort, data, tlsCert, tlsKey, presenceGrace});
+        parser.addOptions({demo, site, speed, rate, seed, explain, forSeconds});
+    }
+};
+
+bool daemonOptions(const QCommandLineParser &parser, const CommandOptions &o, DaemonOptions *daemon,
+                   QString *error)
+{
+    bool okPort = false, okHttp = false, okGrace = false;
+    daemon->address = QHostAddress(parser.value(o.listen));
+    daemon->port = static_cast<quint16>(parser.value(o.port).toUInt(&okPort));
+    daemon->httpPort = static_cast<quint16>(parser.value(o.httpPort).toUInt(&okHttp));
+    daemon->dataDir = parser.value(o.data);
+    daemon->sitePath = parser.value(o.site);
+    daemon->tlsCertificate = parser.value(o.tlsCert);
+    daemon->tlsKey = parser.value(o.tlsKey);
+    // A day at most: longer would keep a desk that is gone for good online for routing.
+    const uint grace = parser.value(o.presenceGrace).toUInt(&okGrace);
+    daemon->presenceGraceSeconds = static_cast<int>(grace);
+    if (daemon->address.isNull() || !okPort || parser.value(o.port).toUInt() > 65535 || !okHttp ||
+        parser.value(o.httpPort).toUInt() > 65535) {
+        *error = QStringLiteral("--listen must be an IP address, --port and --http-port numbers up to 65535");
+        return false;
+    }
+    if (!okGrace || grace > 24 * 3600) {
+        *error = QStringLiteral("--presence-grace must be a whole number of seconds from 0 to 86400");
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+bool daemonOptionsFromArguments(const QStringList &arguments, DaemonOptions *daemon, QString *error)
+{
+    QCommandLineParser parser;
+    const CommandOptions options(parser);
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return false;
+    }
+    return daemonOptions(parser, options, daemon, error);
+}
+
 int runCoordinatorCommand(QCoreApplication &app)
 {
     QTextStream out(stdout), err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("The Switchboard routing coordinator."));
-    parser.addHelpOption();
-    const QCommandLineOption demoOption(
-        QStringLiteral("demo"), QStringLiteral("Run the site live with simulated customers and agents."));
-    const QCommandLineOption siteOption(
-        QStringLiteral("site"),
-        QStringLiteral("Site configuration: seeds an empty store (with --demo: the site to run; default the "
-                       "built-in demo site)."),
-        QStringLiteral("site.json"));
-    const QCommandLineOption speedOption(
-        QStringLiteral("speed"),
-        QStringLiteral("Run the demo clock this many times faster than real time (default 1)."),
-        QStringLiteral("factor"), QStringLiteral("1"));
-    const QCommandLineOption rateOption(QStringLiteral("rate"),
-                                        QStringLiteral("Simulated arrivals per hour (default 240)."),
-                                        QStringLiteral("n"), QStringLiteral("240"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"),
-                                        QStringLiteral("Random seed of the simulation (default 1)."),
-                                        QStringLiteral("n"), QStringLiteral("1"));
-    const QCommandLineOption explainOption(QStringLiteral("explain"),
-                                           QStringLiteral("Print every candidate of every decision."));
-    const QCommandLineOption forOption(QStringLiteral("for"),
-                                       QStringLiteral("Stop after this many wall-clock seconds."),
-                                       QStringLiteral("seconds"));
-    const QCommandLineOption listenOption(QStringLiteral("listen"),
-                                          QStringLiteral("Address to listen on (default 0.0.0.0)."),
-                                          QStringLiteral("address"), QStringLiteral("0.0.0.0"));
-    const QCommandLineOption portOption(QStringLiteral("port"),
-                                        QStringLiteral("WebSocket port (default 8765)."),
-                                        QStringLiteral("port"), QStringLiteral("8765"));
-    const QCommandLineOption httpPortOption(
-        QStringLiteral("http-port"),
-        QStringLiteral("Health and metrics port; 0 turns it off (default 8766)."), QStringLiteral("port"),
-        QStringLiteral("8766"));
-    const QCommandLineOption dataOption(
-        QStringLiteral("data"), QStringLiteral("Directory of the store (default ./switchboard-data)."),
-        QStringLiteral("dir"), QStringLiteral("switchboard-data"));
-    const QCommandLineOption tlsCertOption(QStringLiteral("tls-cert"),
-                                           QStringLiteral("PEM certificate: serve wss only."),
-                                           QStringLiteral("file"));
-    const QCommandLineOption tlsKeyOption(
-        QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"));
-    parser.addOptions({listenOption, portOption, httpPortOption, dataOption, tlsCertOption, tlsKeyOption});
-    parser.addOptions(
-        {demoOption, siteOption, speedOption, rateOption, seedOption, explainOption, forOption});
+    const CommandOptions o(parser);
     parser.process(app);
 
-    if (!parser.isSet(demoOption)) {
+    if (!parser.isSet(o.demo)) {
         DaemonOptions daemon;
-        bool okPort = false, okHttp = false;
-        daemon.address = QHostAddress(parser.value(listenOption));
-        daemon.port = static_cast<quint16>(parser.value(portOption).toUInt(&okPort));
-        daemon.httpPort = static_cast<quint16>(parser.value(httpPortOption).toUInt(&okHttp));
-        daemon.dataDir = parser.value(dataOption);
-        daemon.sitePath = parser.value(siteOption);
-        daemon.tlsCertificate = parser.value(tlsCertOption);
-        daemon.tlsKey = parser.value(tlsKeyOption);
-        if (daemon.address.isNull() || !okPort || !okHttp) {
-            err << "switchboard-coordinator: --listen must be an IP address, --port and --http-port numbers "
-                   "up to 65535\n";
+        QString error;
+        if (!daemonOptions(parser, o, &daemon, &error)) {
+            err << "switchboard-coordinator: " << error << '\n';
             return 2;
         }
         return runDaemon(daemon, out, err);
     }
     QString error;
     const auto site =
-        parser.isSet(siteOption) ? EventScript::loadSite(parser.value(siteOption), &error) : demoSite(&error);
+        parser.isSet(o.site) ? EventScript::loadSite(parser.value(o.site), &error) : demoSite(&error);
     if (!site) {
         err << "switchboard-coordinator: " << error << '\n';
         return 2;
     }
     bool okSpeed = false, okRate = false, okSeed = false;
-    const double speed = parser.value(speedOption).toDouble(&okSpeed);
+    const double speed = parser.value(o.speed).toDouble(&okSpeed);
     TrafficProfile profile;
-    profile.arrivalsPerHour = parser.value(rateOption).toDouble(&okRate);
-    profile.seed = parser.value(seedOption).toUInt(&okSeed);
+    profile.arrivalsPerHour = parser.value(o.rate).toDouble(&okRate);
+    profile.seed = parser.value(o.seed).toUInt(&okSeed);
     if (!okSpeed || speed <= 0 || !okRate || profile.arrivalsPerHour <= 0 || !okSeed) {
         err << "switchboard-coordinator: --speed and --rate must be positive numbers, --seed a whole "
                "number\n";
         return 2;
     }
 
-    LiveDemo demo(*site, profile, speed, parser.isSet(explainOption), out);
+    LiveDemo demo(*site, profile, speed, parser.isSet(o.explain), out);
     if (!demo.start(&error)) {
         err << "switchboard-coordinator: " << error << '\n';
         return 2;
@@ -120,8 +162,8 @@ int runCoordinatorCommand(QCoreApplication &app)
             app.quit();
     });
     signalWatch.start(100);
-    if (parser.isSet(forOption))
-        QTimer::singleShot(static_cast<int>(parser.value(forOption).toDouble() * 1000), &app,
+    if (parser.isSet(o.forSeconds))
+        QTimer::singleShot(static_cast<int>(parser.value(o.forSeconds).toDouble() * 1000), &app,
                            &QCoreApplication::quit);
     const int rc = app.exec();
     demo.stop();

@@ -18,6 +18,7 @@ std::optional<AgentInfo> RoutingEngine::agent(const QString &id) const
     info.countedLoad = a.counted;
     info.openConversations = a.open;
     info.acceptedToday = a.acceptedToday;
+    info.vipDedicated = a.vip;
     for (int gi : a.groups)
         info.groups << m_groups[gi].id;
     for (int s : a.skills.toList())

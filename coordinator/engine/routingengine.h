@@ -65,6 +65,9 @@ struct AgentInfo
     int acceptedToday = 0;
     QStringList groups;
     QStringList skills;
+    // Preferred for VIP customers. Reported so that a host rewriting an agent's routing settings
+    // from this (AgentConfig from AgentInfo) keeps it instead of turning it off.
+    bool vipDedicated = false;
 };
 
 class RoutingEngine final

@@ -79,6 +79,7 @@ void CoordinatorService::accountCreate(Call &call)
         agent.maxConcurrent =
             static_cast<int>(call.num("maxConcurrent", current ? current->maxConcurrent : 5));
         agent.status = current ? current->status : AgentStatus::Offline;
+        agent.vipDedicated = current && current->vipDedicated; // a seeded agent's, from the site
         // The engine's input first, then the account: should a crash fall between the two commits,
         // the login is still free and the admin's retry completes it (the other way round the login
         // would be taken by an account the routing engine never heard of). A refused input leaves
@@ -212,6 +213,7 @@ void CoordinatorService::accountUpdate(Call &call)
     agent.skills = current ? current->skills : QStringList();
     agent.maxConcurrent = current ? current->maxConcurrent : 5;
     agent.status = current ? current->status : AgentStatus::Offline;
+    agent.vipDedicated = current && current->vipDedicated; // not an argument: the site's stays
     if (args.contains(QLatin1String("groups"))) {
         agent.groups = args.value(QLatin1String("groups")).toVariant().toStringList();
         const QStringList known = m_engine->groupIds();

@@ -157,6 +157,7 @@ private slots:
     void preferences_data();
     void preferences();
     void previousAgentRemembered();
+    void agentInfoKeepsVipDedicated();
     // 5. strategies
     void leastLoad_data();
     void leastLoad();
@@ -2046,6 +2047,41 @@ void TestRoutingEngine::explanationLargeGroup()
     QCOMPARE(verdicts.value(QStringLiteral("status")), 15);
     QCOMPARE(verdicts.value(QStringLiteral("hours-closed")), 2);
     QCOMPARE(notes(d).first(), QStringLiteral("free02 higher-load (load 0/5)"));
+    INVARIANTS(h);
+}
+
+void TestRoutingEngine::agentInfoKeepsVipDedicated()
+{
+    Harness h;
+    QVERIFY2(h.load(QString::fromLatin1(kPreferenceSite)), qPrintable(h.error));
+    QVERIFY(h.engine.agent(QStringLiteral("v"))->vipDedicated);
+    QVERIFY(!h.engine.agent(QStringLiteral("a"))->vipDedicated);
+    // A host changes v's routing settings the way the coordinator does: the config rebuilt from
+    // what the engine reports, one field changed.
+    const AgentInfo info = *h.engine.agent(QStringLiteral("v"));
+    AgentConfig config;
+    config.id = info.id;
+    config.name = info.name;
+    config.groups = info.groups;
+    config.skills = info.skills;
+    config.maxConcurrent = info.maxConcurrent + 1;
+    config.status = info.status;
+    config.vipDedicated = info.vipDedicated;
+    OK(h.engine.upsertAgent(config));
+    QVERIFY(h.engine.agent(QStringLiteral("v"))->vipDedicated);
+    OK(h.engine.setAgentGroups(QStringLiteral("v"), {QStringLiteral("g"), QStringLiteral("other")}));
+    QVERIFY(h.engine.agent(QStringLiteral("v"))->vipDedicated);
+    // And it still routes that way: a VIP goes to v, not to the less loaded a, b or o.
+    h.giveHand(QStringLiteral("v"), 1);
+    h.take();
+    OK(h.write(QStringLiteral("c1"), QStringLiteral("vip")));
+    ONE(h, d);
+    QCOMPARE(d.agent, QStringLiteral("v"));
+    QCOMPARE(toString(d.reason), QStringLiteral("vip-dedicated"));
+    // Turned off, the same is reported.
+    config.vipDedicated = false;
+    OK(h.engine.upsertAgent(config));
+    QVERIFY(!h.engine.agent(QStringLiteral("v"))->vipDedicated);
     INVARIANTS(h);
 }
 

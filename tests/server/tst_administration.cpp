@@ -28,7 +28,7 @@ const char kSite[] = R"({
   "groups": [{"id": "sales", "name": "Sales"}, {"id": "support", "name": "Support"}],
   "agents": [
     {"id": "alice", "name": "Alice", "groups": ["sales"], "maxConcurrent": 3},
-    {"id": "bob", "name": "Bob", "groups": ["support"], "maxConcurrent": 3}
+    {"id": "bob", "name": "Bob", "groups": ["support"], "maxConcurrent": 3, "vipDedicated": true}
   ],
   "rules": [{"id": "web", "when": {"channels": ["web"]}, "groups": ["sales"], "strategy": "least-load"}]
 })";
@@ -51,6 +51,7 @@ private slots:
     void teamDelete();
     void everythingSurvivesRestart();
     void deletedTeamsOfAnOlderBuild();
+    void vipDedicatedKept();
 
 private:
     void startService();
@@ -458,6 +459,28 @@ void TestAdministration::deletedTeamsOfAnOlderBuild()
     startService();
     QCOMPARE(m_root->ok_(QStringLiteral("team.update"), {{"id", "north-east"}}).value("name").toString(),
              QStringLiteral("NE"));
+}
+
+void TestAdministration::vipDedicatedKept()
+{
+    // bob is VIP-dedicated in the site; startService turned the seeded agent into an account with
+    // account.create, which rewrites his routing settings.
+    QVERIFY(m_service->engine().agent(QStringLiteral("bob"))->vipDedicated);
+    QVERIFY(!m_service->engine().agent(QStringLiteral("alice"))->vipDedicated);
+    QVERIFY(m_root
+                ->ok_(QStringLiteral("account.update"),
+                      {{"id", "bob"}, {"maxConcurrent", 4}, {"groups", QJsonArray{"support", "sales"}}})
+                .contains("id"));
+    QCOMPARE(m_service->engine().agent(QStringLiteral("bob"))->maxConcurrent, 4);
+    QVERIFY(m_service->engine().agent(QStringLiteral("bob"))->vipDedicated);
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "bob"}, {"displayName", "Robert"}})
+                .contains("id"));
+    QVERIFY(m_service->engine().agent(QStringLiteral("bob"))->vipDedicated);
+    // The journal carries it: the same after a restart.
+    stopService();
+    startService();
+    QCOMPARE(m_service->engine().agent(QStringLiteral("bob"))->name, QStringLiteral("Robert"));
+    QVERIFY(m_service->engine().agent(QStringLiteral("bob"))->vipDedicated);
 }
 
 QTEST_GUILESS_MAIN(TestAdministration)

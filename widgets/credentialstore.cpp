@@ -32,7 +32,9 @@ void CredentialStore::read(const QString &key, Done done)
 
 void CredentialStore::write(const QString &key, const QString &password, Done done)
 {
-    auto *job = new QKeychain::WritePasswordJob(kService, this);
+    // Not our child: a write finishes (and deletes itself) even when the sign-in window that asked
+    // for it closes at once.
+    auto *job = new QKeychain::WritePasswordJob(kService);
     job->setKey(key);
     job->setInsecureFallback(false);
     job->setTextData(password);
@@ -43,7 +45,7 @@ void CredentialStore::write(const QString &key, const QString &password, Done do
 
 void CredentialStore::remove(const QString &key)
 {
-    auto *job = new QKeychain::DeletePasswordJob(kService, this);
+    auto *job = new QKeychain::DeletePasswordJob(kService);
     job->setKey(key);
     job->start();
 }

@@ -32,6 +32,7 @@ public:
     QLineEdit *displayNameEdit() const { return m_displayName; }
     QLineEdit *confirmEdit() const { return m_confirm; }
     QCheckBox *hostBox() const { return m_hostBox; }
+    QCheckBox *rememberBox() const { return m_remember; }
     QSpinBox *portBox() const { return m_port; }
     QString hostInfo() const;
     QPushButton *signInButton() const { return m_signIn; }

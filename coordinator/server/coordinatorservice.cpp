@@ -290,10 +290,10 @@ void CoordinatorService::later(std::function<void(bool failed)> output)
     m_round->outputs.push_back(std::move(output));
 }
 
-EngineResult CoordinatorService::feed(EngineEvent event)
+EngineResult CoordinatorService::feed(EngineEvent event, const std::function<EngineResult()> &apply)
 {
     event.at = m_liveClock.nowMs();
-    const EngineResult r = journal::apply(*m_engine, event);
+    const EngineResult r = apply ? apply() : journal::apply(*m_engine, event);
     if (r.ok || !m_decided.empty()) {
         // Accepted (or refused after timers fired on the way): journal it so replay matches.
         m_writer->appendEngineEvent(event, track());

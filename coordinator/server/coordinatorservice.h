@@ -98,6 +98,12 @@ public:
     // The store's writer statistics (transactions, batches) for metrics.
     quint64 storeTransactions() const;
 
+    // A message as the protocol shows it (message.new, history).
+    static QJsonObject messageJson(const Message &m);
+    // The head of a message.new frame carrying messageJson(m) (see eventHead), written without a
+    // QJsonObject: one goes out per message (see jsonwriter.h).
+    static QByteArray messageEventHead(const Message &m);
+
     struct Call;
     using Handler = void (CoordinatorService::*)(Call &);
 
@@ -143,7 +149,9 @@ private:
     void flushRounds();
     std::function<void(const WriteResult &)> track(std::function<void(const WriteResult &)> also = {});
     void later(std::function<void(bool failed)> output);
-    EngineResult feed(EngineEvent event); // journal + apply + persist what the engine decided
+    // Journal + apply + persist what the engine decided. `apply` gives the engine the same input as
+    // the event when the caller has it at hand (journal::apply reads it back from the payload).
+    EngineResult feed(EngineEvent event, const std::function<EngineResult()> &apply = {});
     void onDecision(const Decision &decision);
     void persistTouched();
     void scheduleTick();
@@ -160,6 +168,8 @@ private:
     // its number is taken now, in the order of decisions, and the event is filled in and sent later.
     quint64 reserveEvent(SessionState *session);
     void fillEvent(const QString &tokenHash, quint64 seq, const QString &name, const QJsonObject &data);
+    // The same with the frame's head already made (see eventHead), shared by every recipient.
+    void fillEvent(const QString &tokenHash, quint64 seq, const QByteArray &head);
     // The event's frame up to its sequence number, encoded once for all the sessions it goes to.
     const QByteArray &eventHead(const QString &name, const QJsonObject &data);
     // Drops a session's oldest kept events beyond the replay limits.
@@ -173,7 +183,6 @@ private:
     QStringList overseersOf(const QStringList &agents) const;
     void decisionEvents(const Decision &d);
     QJsonObject conversationJson(const ConversationInfo &info) const;
-    QJsonObject messageJson(const Message &m) const;
     // An open conversation as inbox.snapshot lists it: conversationJson plus its lastMessage.
     QJsonObject inboxJson(const ConversationInfo &info) const;
     // Keeps the latest message of each open conversation in memory for inbox.snapshot.

@@ -1,5 +1,7 @@
 #include "enginejournal.h"
 
+#include "jsonwriter.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -152,6 +154,23 @@ EngineEvent customerMessage(const QString &conversation, const QString &customer
                                       {QLatin1String("text"), text}});
 }
 
+EngineEvent customerMessageEncoded(const QString &conversation, const QString &customer,
+                                   const QString &channel, const QString &text)
+{
+    EngineEvent e;
+    e.type = QStringLiteral("customer.message");
+    JsonWriter w(96 + 3 * text.size());
+    // In QJsonDocument's order (keys sorted), so the stored text is what customerMessage's would be.
+    w.beginObject()
+        .field("channel", channel)
+        .field("conversation", conversation)
+        .field("customer", customer)
+        .field("text", text)
+        .endObject();
+    e.payloadJson = w.take();
+    return e;
+}
+
 EngineEvent agentMessage(const QString &conversation, const QString &agent, bool note)
 {
     return event("agent.message", {{QLatin1String("conversation"), conversation},
@@ -202,7 +221,10 @@ EngineEvent close(const QString &conversation, const QString &byAgent)
 
 EngineResult apply(RoutingEngine &engine, const EngineEvent &e)
 {
-    const QJsonObject &p = e.payload;
+    // An event made with its payload as text only (customerMessageEncoded) reads it from there.
+    const QJsonObject p = e.payload.isEmpty() && !e.payloadJson.isEmpty()
+                              ? QJsonDocument::fromJson(e.payloadJson).object()
+                              : e.payload;
     const QString &t = e.type;
     QString error;
     if (t == QLatin1String("site.load")) {

@@ -71,8 +71,10 @@ void CoordinatorService::customerSend(Call &call)
     if (conversation.isEmpty())
         conversation = newId(QStringLiteral("c-"), 9);
     const QString channel = s->channel.isEmpty() ? QStringLiteral("web") : s->channel;
+    const QString text = call.str("text");
     const EngineResult r =
-        feed(journal::customerMessage(conversation, s->customerId, channel, call.str("text")));
+        feed(journal::customerMessageEncoded(conversation, s->customerId, channel, text),
+             [&] { return m_engine->customerMessage(conversation, s->customerId, channel, text); });
     if (!r.ok) {
         failEngine(call, r);
         return;

@@ -3,6 +3,7 @@
 #include "coordinatorservice.h"
 
 #include "enginejournal.h"
+#include "jsonwriter.h"
 #include "protocol.h"
 #include "sessiontoken.h"
 #include "storereader.h"
@@ -83,11 +84,11 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
             reserved.emplace_back(s->tokenHash, reserveEvent(s));
     }
     later([this, stored, reserved](bool failed) {
-        if (failed)
+        if (failed || reserved.empty())
             return;
-        const QJsonObject data = messageJson(*stored);
+        const QByteArray head = messageEventHead(*stored);
         for (const auto &[tokenHash, seq] : reserved)
-            fillEvent(tokenHash, seq, QStringLiteral("message.new"), data);
+            fillEvent(tokenHash, seq, head);
     });
     if (!call)
         return;
@@ -102,9 +103,18 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
                 id, ErrorCode::Internal, QStringLiteral("the message could not be saved; send it again")));
             return;
         }
-        link->send(protocol::encodeResult(id, {{QLatin1String("conversation"), stored->conversationId},
-                                               {QLatin1String("id"), stored->id},
-                                               {QLatin1String("seq"), stored->seq}}));
+        // What protocol::encodeResult would make of {conversation, id, seq}, written directly: one
+        // of these goes out per message.
+        JsonWriter w(96 + stored->conversationId.size());
+        w.beginObject()
+            .field("id", id)
+            .beginObject("result")
+            .field("conversation", stored->conversationId)
+            .field("id", stored->id)
+            .field("seq", stored->seq)
+            .endObject()
+            .endObject();
+        link->send(w.bytes());
     });
 }
 

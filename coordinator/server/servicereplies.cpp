@@ -4,6 +4,7 @@
 #include "coordinatorservice.h"
 
 #include "envelope.h"
+#include "jsonwriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -162,11 +163,16 @@ quint64 CoordinatorService::reserveEvent(SessionState *s)
 void CoordinatorService::fillEvent(const QString &tokenHash, quint64 seq, const QString &name,
                                    const QJsonObject &data)
 {
+    fillEvent(tokenHash, seq, eventHead(name, data));
+}
+
+void CoordinatorService::fillEvent(const QString &tokenHash, quint64 seq, const QByteArray &head)
+{
     auto it = m_sessions.find(tokenHash);
     if (it == m_sessions.end())
         return;
     SessionState *s = it->second.get();
-    const QByteArray frame = frameOf(eventHead(name, data), seq);
+    const QByteArray frame = frameOf(head, seq);
     const auto place = std::lower_bound(s->recent.begin(), s->recent.end(), seq,
                                         [](const auto &e, quint64 n) { return e.first < n; });
     if (place != s->recent.end() && place->first == seq) {
@@ -366,7 +372,34 @@ QJsonObject CoordinatorService::conversationJson(const ConversationInfo &info) c
     return o;
 }
 
-QJsonObject CoordinatorService::messageJson(const Message &m) const
+QByteArray CoordinatorService::messageEventHead(const Message &m)
+{
+    // messageJson's members, in the order QJsonDocument writes them (sorted), inside the frame's
+    // head as encodeHead lays it out.
+    JsonWriter w(160 + 3 * m.body.size());
+    w.raw("{\"event\":\"message.new\",\"data\":").beginObject();
+    if (m.attachment) {
+        w.beginObject("attachment")
+            .field("id", QStringLiteral("%1/%2/%3").arg(m.conversationId).arg(m.seq).arg(m.id))
+            .field("mime", m.attachment->mime)
+            .field("name", m.attachment->name)
+            .field("size", m.attachment->size)
+            .endObject();
+    }
+    w.field("at", m.createdAt)
+        .field("conversation", m.conversationId)
+        .field("id", m.id)
+        .field("kind", toString(m.kind))
+        .field("sender", toString(m.senderKind))
+        .field("senderId", m.senderId)
+        .field("seq", m.seq)
+        .field("text", m.body)
+        .endObject()
+        .raw(",\"seq\":");
+    return w.take();
+}
+
+QJsonObject CoordinatorService::messageJson(const Message &m)
 {
     QJsonObject o{{QLatin1String("conversation"), m.conversationId},
                   {QLatin1String("id"), m.id},

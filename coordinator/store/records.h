@@ -126,6 +126,9 @@ struct EngineEvent
     qint64 at = 0;
     QString type;
     QJsonObject payload;
+    // The payload already as JSON text (an object), written as it is instead of `payload`: the
+    // service encodes its most frequent input straight to text. The store reads back `payload`.
+    QByteArray payloadJson;
 };
 
 struct QuickReply

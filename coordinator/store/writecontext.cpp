@@ -735,7 +735,7 @@ WriteResult WriteContext::appendEngineEvent(const EngineEvent &e)
         return r;
     q->bindValue(0, e.at);
     q->bindValue(1, e.type);
-    q->bindUtf8(2, toJsonText(e.payload));
+    q->bindUtf8(2, e.payloadJson.isEmpty() ? toJsonText(e.payload) : e.payloadJson);
     if (run(q, &r, [&e] { return QStringLiteral("engine event %1").arg(quoted(e.type)); }))
         r.id = q->lastInsertId();
     return r;

@@ -569,6 +569,18 @@ void TestStoreQueries::engineEvents()
     QCOMPARE(events.last().type, QStringLiteral("customer-message"));
     QCOMPARE(events.last().payload[QLatin1String("n")].toInt(), 24);
     QVERIFY(m_reader->engineEventsSince(25).isEmpty());
+
+    // A payload handed over as JSON text is stored as it is (the QJsonObject, if any, ignored) and
+    // read back as the object.
+    EngineEvent text{0, 2000, QStringLiteral("customer.message"), QJsonObject{{"ignored", true}}};
+    text.payloadJson = R"({"conversation":"t9","text":"你好 \"x\""})";
+    const WriteResult r = WRITE(appendEngineEvent(text, done));
+    VERIFY_OK(r);
+    events = m_reader->engineEventsSince(25);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events[0].id, r.id);
+    QCOMPARE(events[0].payload,
+             (QJsonObject{{"conversation", "t9"}, {"text", QStringLiteral("你好 \"x\"")}}));
 }
 
 void TestStoreQueries::settings()

@@ -1,0 +1,175 @@
+#include "jsonwriter.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cmath>
+
+namespace sb {
+
+namespace {
+const char kHex[] = "0123456789abcdef";
+
+void appendEscape(QByteArray &out, char16_t u)
+{
+    const char e[] = {'\\',         'u', kHex[(u >> 12) & 0xf], kHex[(u >> 8) & 0xf], kHex[(u >> 4) & 0xf],
+                      kHex[u & 0xf]};
+    out.append(e, sizeof e);
+}
+} // namespace
+
+JsonWriter::JsonWriter(qsizetype reserve)
+{
+    m_out.reserve(reserve);
+}
+
+void JsonWriter::key(const char *key)
+{
+    if (m_comma)
+        m_out.append(',');
+    if (key) {
+        m_out.append('"').append(key).append("\":");
+    }
+}
+
+JsonWriter &JsonWriter::beginObject(const char *k)
+{
+    key(k);
+    m_out.append('{');
+    m_comma = false;
+    return *this;
+}
+
+JsonWriter &JsonWriter::endObject()
+{
+    m_out.append('}');
+    m_comma = true;
+    return *this;
+}
+
+JsonWriter &JsonWriter::field(const char *k, const QString &value)
+{
+    key(k);
+    appendString(m_out, value);
+    m_comma = true;
+    return *this;
+}
+
+JsonWriter &JsonWriter::field(const char *k, qint64 value)
+{
+    key(k);
+    m_out.append(QByteArray::number(value));
+    m_comma = true;
+    return *this;
+}
+
+JsonWriter &JsonWriter::field(const char *k, bool value)
+{
+    key(k);
+    m_out.append(value ? "true" : "false");
+    m_comma = true;
+    return *this;
+}
+
+JsonWriter &JsonWriter::field(const char *k, const QJsonValue &value)
+{
+    key(k);
+    appendValue(m_out, value);
+    m_comma = true;
+    return *this;
+}
+
+JsonWriter &JsonWriter::raw(const char *text)
+{
+    m_out.append(text);
+    return *this;
+}
+
+void JsonWriter::appendValue(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        appendString(out, value.toString());
+        return;
+    case QJsonValue::Bool:
+        out.append(value.toBool() ? "true" : "false");
+        return;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined: // as QJsonObject writes an undefined member
+        out.append("null");
+        return;
+    case QJsonValue::Double: {
+        // Whole numbers in the range where doubles are exact, as QJsonDocument writes them.
+        const double d = value.toDouble();
+        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) {
+            out.append(QByteArray::number(static_cast<qint64>(d)));
+            return;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    // Fractions, arrays, objects: rare here, so the general encoder.
+    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    out.append(wrapped.constData() + 1, wrapped.size() - 2);
+}
+
+void JsonWriter::appendString(QByteArray &out, const QString &s)
+{
+    out.reserve(out.size() + s.size() + 2);
+    out.append('"');
+    const char16_t *p = reinterpret_cast<const char16_t *>(s.utf16());
+    const char16_t *const end = p + s.size();
+    while (p < end) {
+        const char16_t u = *p++;
+        if (u < 0x80) {
+            switch (u) {
+            case '"':
+                out.append("\\\"", 2);
+                break;
+            case '\\':
+                out.append("\\\\", 2);
+                break;
+            case '\n':
+                out.append("\\n", 2);
+                break;
+            case '\r':
+                out.append("\\r", 2);
+                break;
+            case '\t':
+                out.append("\\t", 2);
+                break;
+            case '\b':
+                out.append("\\b", 2);
+                break;
+            case '\f':
+                out.append("\\f", 2);
+                break;
+            default:
+                if (u < 0x20)
+                    appendEscape(out, u);
+                else
+                    out.append(static_cast<char>(u));
+            }
+        } else if (u < 0x800) {
+            out.append(static_cast<char>(0xc0 | (u >> 6)));
+            out.append(static_cast<char>(0x80 | (u & 0x3f)));
+        } else if (QChar::isHighSurrogate(u) && p < end && QChar::isLowSurrogate(*p)) {
+            const char32_t c = QChar::surrogateToUcs4(u, *p++);
+            const char b[] = {
+                static_cast<char>(0xf0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3f)),
+                static_cast<char>(0x80 | ((c >> 6) & 0x3f)), static_cast<char>(0x80 | (c & 0x3f))};
+            out.append(b, sizeof b);
+        } else if (QChar::isSurrogate(u)) {
+            appendEscape(out, u); // alone: not encodable as UTF-8
+        } else {
+            const char b[] = {static_cast<char>(0xe0 | (u >> 12)),
+                              static_cast<char>(0x80 | ((u >> 6) & 0x3f)),
+                              static_cast<char>(0x80 | (u & 0x3f))};
+            out.append(b, sizeof b);
+        }
+    }
+    out.append('"');
+}
+
+} // namespace sb

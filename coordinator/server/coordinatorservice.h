@@ -50,6 +50,10 @@ public:
         // many bytes of frames (the oldest go first; a resume from before them answers `reset`).
         int replayEvents = 5000;
         qint64 replayBytes = 1024 * 1024;
+        // A customer's session keeps less: a chat that reconnects past it takes customer.history
+        // again, and a site has far more customers than desks (at 1 MiB each, a busy customer's
+        // kept events were most of a connection's memory under load).
+        qint64 customerReplayBytes = 64 * 1024;
         bool driveTimers = true; // schedule tick() with a QTimer (tests on a manual clock call tick())
         // An agent whose last connected session went away (socket closed, network lost) is set
         // offline after this long unless a session of theirs resumes or signs in first.

@@ -116,8 +116,11 @@ void CoordinatorService::trimRecent(SessionState *s) const
 {
     // Oldest first, by count and by bytes. A resume from before the oldest kept event answers
     // `reset` (serviceauth.cpp), so dropping never loses an event silently.
-    while (!s->recent.empty() && (static_cast<qint64>(s->recent.size()) > m_options.replayEvents ||
-                                  s->recentBytes > m_options.replayBytes)) {
+    const qint64 bytes = s->kind == SessionState::Customer
+                             ? std::min(m_options.customerReplayBytes, m_options.replayBytes)
+                             : m_options.replayBytes;
+    while (!s->recent.empty() &&
+           (static_cast<qint64>(s->recent.size()) > m_options.replayEvents || s->recentBytes > bytes)) {
         s->recentBytes -= s->recent.front().second.size();
         s->recent.pop_front();
     }

@@ -56,9 +56,10 @@ private slots:
     void byteCapDropsOldestAndResumeBeyondItResets();
     void countCapStillHolds();
     void eventLargerThanCapIsNotKept();
+    void customersKeepLess();
 
 private:
-    void startService(int replayEvents, qint64 replayBytes);
+    void startService(int replayEvents, qint64 replayBytes, qint64 customerReplayBytes = 1024 * 1024);
     std::unique_ptr<WsClient> client();
     // Signs the admin in, creates alice's account, signs her in online; returns her client and token.
     std::unique_ptr<WsClient> alice(QString *token);
@@ -88,12 +89,13 @@ void TestReplayCap::cleanup()
     stopTestService(m_service, m_gateway);
 }
 
-void TestReplayCap::startService(int replayEvents, qint64 replayBytes)
+void TestReplayCap::startService(int replayEvents, qint64 replayBytes, qint64 customerReplayBytes)
 {
     CoordinatorService::Options options;
     options.dataDir = m_dir.path();
     options.replayEvents = replayEvents;
     options.replayBytes = replayBytes;
+    options.customerReplayBytes = customerReplayBytes;
     QString error;
     QVERIFY2(startTestService(m_clock, options, kSite, m_service, m_gateway, &error), qPrintable(error));
 }
@@ -238,6 +240,43 @@ void TestReplayCap::eventLargerThanCapIsNotKept()
     // Up to date: nothing to replay, no reset.
     auto current = resume(token, last, &r);
     QCOMPARE(r.payload.value("reset").toBool(), false);
+}
+
+void TestReplayCap::customersKeepLess()
+{
+    // Staff keep 1 MiB, customers 8 KiB: after 20 messages of about 1 KB the customer's oldest
+    // events are gone (a resume from before them resets) while the agent still has all of them.
+    startService(5000, 1024 * 1024, 8 * 1024);
+    QString agentToken;
+    auto agent = alice(&agentToken);
+    auto li = client();
+    const QString liToken = li->ok_(QStringLiteral("customer.start"), {{"channel", "web"}, {"name", "Li"}})
+                                .value("token")
+                                .toString();
+    QVERIFY(!liToken.isEmpty());
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(li->call(QStringLiteral("customer.send"), {{"text", QString(1000, QLatin1Char('z'))}}).kind,
+                 Incoming::Result);
+    QVERIFY(li->waitFor([&] { return li->events.size() >= 20; }, 5000));
+    QVERIFY(agent->waitFor([&] { return agent->events.size() >= 21; }, 5000));
+    const quint64 liFirst = li->events.front().seq;
+    const quint64 agentFirst = agent->events.front().seq;
+
+    Incoming r;
+    auto liAgain = resume(liToken, liFirst - 1, &r);
+    QCOMPARE(r.kind, Incoming::Result);
+    QCOMPARE(r.payload.value("reset").toBool(), true);
+    // Within the last 8 KiB (a few events back) it replays them.
+    const quint64 liLast = li->events.back().seq;
+    auto liRecent = resume(liToken, liLast - 3, &r);
+    QCOMPARE(r.payload.value("reset").toBool(), false);
+    QVERIFY(liRecent->waitFor([&] { return liRecent->events.size() >= 3; }, 5000));
+    QCOMPARE(liRecent->events.front().seq, liLast - 2);
+
+    auto agentAgain = resume(agentToken, agentFirst - 1, &r);
+    QCOMPARE(r.payload.value("reset").toBool(), false);
+    QVERIFY(agentAgain->waitFor([&] { return agentAgain->events.size() >= 21; }, 5000));
+    QCOMPARE(agentAgain->events.front().seq, agentFirst);
 }
 
 QTEST_GUILESS_MAIN(TestReplayCap)

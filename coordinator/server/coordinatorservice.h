@@ -321,7 +321,6 @@ private:
 struct CoordinatorService::Call
 {
     ClientLink *link = nullptr;
-    QString address;
     protocol::Request request;
     SessionState *session = nullptr;
     bool answered = false;

@@ -221,7 +221,8 @@ void CoordinatorService::authLogin(Call &call)
 {
     const QString login = call.str("login").trimmed();
     const QString loginKey = QStringLiteral("login:") + login.toLower();
-    const QString addressKey = QStringLiteral("ip:") + call.address;
+    // Looked up here, not for every frame: only sign-ins need the peer's address.
+    const QString addressKey = QStringLiteral("ip:") + call.link->peerAddress();
     qint64 retry = 0;
     if (!m_loginLimiter->allowed(loginKey, &retry) || !m_addressLimiter->allowed(addressKey, &retry)) {
         fail(call, ErrorCode::RateLimited,

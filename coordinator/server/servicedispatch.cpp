@@ -116,7 +116,6 @@ void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
     }
     Call call;
     call.link = link;
-    call.address = link->peerAddress();
     call.request = std::get<protocol::Request>(std::move(parsed));
     const QJsonValue &id = call.request.id;
     const QString &op = call.request.op;

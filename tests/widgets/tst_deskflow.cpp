@@ -29,12 +29,14 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -83,7 +85,10 @@ void whenModal(std::function<bool(T *)> ready, std::function<void(T *)> f)
         auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget());
         if (!dialog || !ready(dialog)) {
             if (++*waited > 500) { // 10 s: give up rather than hang the test
-                qWarning("the dialog never became ready");
+                qWarning() << "the dialog never became ready; the modal window is"
+                           << (QApplication::activeModalWidget()
+                                   ? QApplication::activeModalWidget()->metaObject()->className()
+                                   : "none");
                 poll->stop();
                 poll->deleteLater();
                 if (dialog)
@@ -121,6 +126,7 @@ private slots:
     void dayAtTheDesk_data();
     void dayAtTheDesk();
     void switchLanguageLive();
+    void attachAndSaveFiles();
 
 private:
     QTemporaryDir m_dir;
@@ -398,6 +404,14 @@ void TestDeskFlow::dayAtTheDesk()
 
 namespace {
 
+// Types a path into a file dialog's name field, as a person would, and accepts it.
+void typeFileName(QFileDialog *dialog, const QString &path)
+{
+    auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"));
+    QVERIFY(name);
+    name->setText(path);
+}
+
 // Chooses `language` in the preferences dialog, opened from the window's menu, and accepts it.
 void choosePreferredLanguage(MainWindow &window, const QString &language)
 {
@@ -484,6 +498,101 @@ void TestDeskFlow::switchLanguageLive()
     QTRY_COMPARE(shownTexts(window), english);
     QCOMPARE(composer->toPlainText(), QStringLiteral("a draft in progress"));
     installLanguage(*qApp, QStringLiteral("en"));
+}
+
+// Files through the real dialogs: one chosen in "Send a file" reaches the customer, one too large
+// is refused with a message naming it, and a file in the history is saved where the agent says,
+// byte for byte.
+void TestDeskFlow::attachAndSaveFiles()
+{
+    QTemporaryDir files;
+    QVERIFY(files.isValid());
+    QByteArray content;
+    for (int i = 0; i < 3000; ++i)
+        content += QByteArray::number(i) + " 發票 invoice line\n";
+    const QString invoice = files.filePath(QStringLiteral("invoice-2026.txt"));
+    {
+        QFile f(invoice);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    const QString huge = files.filePath(QStringLiteral("scan.bin"));
+    {
+        QFile f(huge);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(6 * 1024 * 1024));
+    }
+
+    DeskClient desk;
+    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.ready(), 5000);
+    MainWindow window(&desk);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    desk.setStatus(QStringLiteral("online"));
+    QTRY_COMPARE(desk.status(), QStringLiteral("online"));
+    WsClient customer(m_host.port());
+    customer.ok_("hello", {{"protocol", 1}});
+    customer.ok_("customer.start", {{"channel", "web"}, {"name", "File Test"}});
+    const QString conv =
+        customer.ok_("customer.send", {{"text", "please send the invoice"}}).value("conversation").toString();
+    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(conv) != nullptr, 5000);
+    window.inbox()->select(conv);
+    QTRY_COMPARE(desk.messages()->rowCount(), 1);
+
+    // Send a file chosen in the dialog.
+    const int before = static_cast<int>(customer.events.size());
+    whenModal<QFileDialog>([](QFileDialog *) { return true; },
+                           [invoice](QFileDialog *d) {
+                               typeFileName(d, invoice);
+                               static_cast<QDialog *>(d)->accept(); // QFileDialog::accept is protected
+                           });
+    window.conversation()->attachFile();
+    const int sent = customer.waitEvent("message.new", before);
+    QVERIFY(sent >= 0);
+    QCOMPARE(customer.events[sent].payload.value("kind").toString(), QStringLiteral("file"));
+    QCOMPARE(customer.events[sent].payload.value("attachment").toObject().value("name").toString(),
+             QStringLiteral("invoice-2026.txt"));
+
+    // Too large: refused before anything is sent, and the message says which file and the limit.
+    const int beforeHuge = static_cast<int>(customer.events.size());
+    auto refusal = std::make_shared<QString>();
+    whenModal<QFileDialog>([](QFileDialog *) { return true; },
+                           [huge](QFileDialog *d) {
+                               typeFileName(d, huge);
+                               static_cast<QDialog *>(d)->accept(); // QFileDialog::accept is protected
+                           });
+    whenModal<QMessageBox>([](QMessageBox *) { return true; },
+                           [refusal](QMessageBox *box) {
+                               *refusal = box->text();
+                               box->accept();
+                           });
+    window.conversation()->attachFile();
+    QVERIFY2(refusal->contains(QStringLiteral("scan.bin")), qPrintable(*refusal));
+    QTest::qWait(300);
+    QCOMPARE(customer.waitEvent("message.new", beforeHuge, 200), -1);
+
+    // Save the sent file from the history by double-clicking it.
+    QModelIndex fileRow;
+    QTRY_VERIFY([&] {
+        for (int r = 0; r < desk.messages()->rowCount(); ++r) {
+            const QModelIndex i = desk.messages()->index(r);
+            if (!i.data(MessageModel::AttachmentIdRole).toString().isEmpty())
+                fileRow = i;
+        }
+        return fileRow.isValid();
+    }());
+    const QString saved = files.filePath(QStringLiteral("saved-copy.txt"));
+    whenModal<QFileDialog>([](QFileDialog *) { return true; },
+                           [saved](QFileDialog *d) {
+                               typeFileName(d, saved);
+                               static_cast<QDialog *>(d)->accept(); // QFileDialog::accept is protected
+                           });
+    emit window.conversation()->history()->doubleClicked(fileRow);
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(saved).size() == content.size(), 5000);
+    QFile copy(saved);
+    QVERIFY(copy.open(QIODevice::ReadOnly));
+    QCOMPARE(copy.readAll(), content);
 }
 
 QTEST_MAIN(TestDeskFlow)

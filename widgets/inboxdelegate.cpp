@@ -1,6 +1,7 @@
 #include "inboxdelegate.h"
 
 #include <QPainter>
+#include <QtMath>
 
 namespace sb {
 
@@ -29,20 +30,47 @@ void InboxDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                                     : Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter);
     const int margin = metrics.horizontalAdvance(QLatin1Char(' '));
     const QRect box = option.rect.adjusted(margin, 0, -margin, 0);
-    const QString line = metrics.elidedText(text, option.textElideMode, box.width());
-    // drawText at a point takes the painter's fast path; the rectangle-and-flags form lays the
-    // text out again.
+    const QStaticText &line = shaped(text, font, metrics, box.width(), option.textElideMode);
+    const int width = qCeil(line.size().width());
     int x = box.left();
     if (align & Qt::AlignRight)
-        x = box.right() + 1 - metrics.horizontalAdvance(line);
+        x = box.right() + 1 - width;
     else if (align & Qt::AlignHCenter)
-        x = box.left() + (box.width() - metrics.horizontalAdvance(line)) / 2;
-    const int baseline = box.top() + (box.height() - metrics.height()) / 2 + metrics.ascent();
+        x = box.left() + (box.width() - width) / 2;
+    // Centred by its own height: a line in a fallback font (Chinese) is taller than the metrics say.
+    const int y = box.top() + (box.height() - qCeil(line.size().height())) / 2;
     painter->save();
     painter->setFont(font);
     painter->setPen(option.palette.color(group, selected ? QPalette::HighlightedText : QPalette::Text));
-    painter->drawText(QPoint(x, baseline), line);
+    painter->drawStaticText(QPoint(x, y), line);
     painter->restore();
+}
+
+const QStaticText &InboxDelegate::shaped(const QString &text, const QFont &font, const QFontMetrics &metrics,
+                                         int width, Qt::TextElideMode mode) const
+{
+    const QString fontKey = font.key();
+    if (fontKey != m_fontKey && !font.bold()) {
+        // Another base font (the system's changed, or the screen's scale): shape again.
+        m_lines.clear();
+        m_fontKey = fontKey;
+    }
+    QString key = text;
+    key += QChar(0x1f);
+    key += QString::number(width);
+    key += font.bold() ? QLatin1Char('b') : QLatin1Char('n');
+    auto it = m_lines.find(key);
+    if (it == m_lines.end()) {
+        // Waiting times change every second: bounded, and cheap to rebuild.
+        if (m_lines.size() > 4096)
+            m_lines.clear();
+        QStaticText line(metrics.elidedText(text, mode, width));
+        line.setTextFormat(Qt::PlainText);
+        line.setPerformanceHint(QStaticText::AggressiveCaching);
+        line.prepare(QTransform(), font);
+        it = m_lines.insert(key, line);
+    }
+    return *it;
 }
 
 } // namespace sb

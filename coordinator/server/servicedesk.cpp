@@ -75,13 +75,16 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
     // and number) once the round has committed. A message that failed to store leaves its number
     // unused (see docs/PROTOCOL.md).
     std::vector<std::pair<QString, quint64>> reserved;
+    // Walked in place: values() would copy each list out.
     for (const QString &a : std::as_const(staff)) {
-        for (SessionState *s : m_staffSessions.values(a))
-            reserved.emplace_back(s->tokenHash, reserveEvent(s));
+        const auto [begin, end] = std::as_const(m_staffSessions).equal_range(a);
+        for (auto it = begin; it != end; ++it)
+            reserved.emplace_back(it.value()->tokenHash, reserveEvent(it.value()));
     }
     if (!note && !customer.isEmpty()) {
-        for (SessionState *s : m_customerSessions.values(customer))
-            reserved.emplace_back(s->tokenHash, reserveEvent(s));
+        const auto [begin, end] = std::as_const(m_customerSessions).equal_range(customer);
+        for (auto it = begin; it != end; ++it)
+            reserved.emplace_back(it.value()->tokenHash, reserveEvent(it.value()));
     }
     later([this, stored, reserved](bool failed) {
         if (failed || reserved.empty())

@@ -4,6 +4,7 @@
 #include "inboxdelegate.h"
 #include "inboxfiltermodel.h"
 #include "inboxmodel.h"
+#include "inboxview.h"
 
 #include <QDateTime>
 #include <QEvent>
@@ -18,7 +19,7 @@ namespace sb {
 
 InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
     : QWidget(parent), m_desk(desk), m_tabs(new QTabBar(this)), m_search(new QLineEdit(this)),
-      m_view(new QTableView(this)), m_filter(new InboxFilterModel(this))
+      m_view(new InboxView(this)), m_filter(new InboxFilterModel(this))
 {
     m_tabs->addTab(QString());
     m_tabs->addTab(QString());

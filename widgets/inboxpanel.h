@@ -7,12 +7,12 @@
 
 class QLineEdit;
 class QTabBar;
-class QTableView;
 
 namespace sb {
 
 class DeskClient;
 class InboxFilterModel;
+class InboxView;
 
 class InboxPanel final : public QWidget
 {
@@ -26,7 +26,7 @@ public:
     void focusSearch();
     // Moves to the next (+1) or previous (-1) conversation in view order.
     void step(int delta);
-    QTableView *view() const { return m_view; }
+    InboxView *view() const { return m_view; }
     InboxFilterModel *filter() const { return m_filter; }
 
 signals:
@@ -44,7 +44,7 @@ private:
     DeskClient *m_desk;
     QTabBar *m_tabs;
     QLineEdit *m_search;
-    QTableView *m_view;
+    InboxView *m_view;
     InboxFilterModel *m_filter;
     QTimer m_clock;
     QString m_current;

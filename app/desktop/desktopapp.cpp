@@ -7,6 +7,7 @@
 #include "hostedcoordinator.h"
 #include "inboxmodel.h"
 #include "inboxpanel.h"
+#include "inboxview.h"
 #include "mainwindow.h"
 #include "preferences.h"
 #include "processinfo.h"

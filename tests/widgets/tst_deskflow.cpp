@@ -15,6 +15,7 @@
 #include "hostedcoordinator.h"
 #include "inboxmodel.h"
 #include "inboxpanel.h"
+#include "inboxview.h"
 #include "mainwindow.h"
 #include "messagemodel.h"
 #include "preferencesdialog.h"

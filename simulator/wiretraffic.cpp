@@ -737,6 +737,13 @@ void WireTraffic::start()
     m_running = true;
     for (const Credentials &c : m_options.agents)
         startAgent(c);
+    // People already waiting when the doors open: the demo's desk sees work at once.
+    for (int i = 0; i < m_options.openingArrivals; ++i) {
+        QTimer::singleShot(static_cast<int>(i * 1000 / std::max(1.0, m_options.speed)), this, [this] {
+            if (m_running)
+                arrive();
+        });
+    }
     scheduleArrival();
 }
 

@@ -37,10 +37,11 @@ class WireTraffic final : public QObject
 public:
     struct Options
     {
-        QUrl url;                                    // ws://host:port of the coordinator
-        double arrivalsPerMinute = 2;                // new customers per simulated minute
-        double speed = 1;                            // people think, type and wait this many times faster
-        quint32 seed = 1;                            // every random choice comes from this
+        QUrl url;                     // ws://host:port of the coordinator
+        double arrivalsPerMinute = 2; // new customers per simulated minute
+        int openingArrivals = 0;      // customers at the door when traffic starts (a second apart)
+        double speed = 1;             // people think, type and wait this many times faster
+        quint32 seed = 1;             // every random choice comes from this
         QStringList channels{QStringLiteral("web")}; // customer.start picks among them
         std::vector<Credentials> agents;             // colleagues to simulate (accounts with passwords)
         int maxCustomers = 40; // customers connected at once; arrivals beyond are skipped

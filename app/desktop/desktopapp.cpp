@@ -302,7 +302,8 @@ bool DesktopApp::startDemo(QString *error)
         WireTraffic::Options traffic;
         traffic.url = m_host->localUrl();
         traffic.speed = m_options.speed;
-        traffic.arrivalsPerMinute = 4;
+        traffic.arrivalsPerMinute = 8;
+        traffic.openingArrivals = 5; // customers waiting as the desk opens: work shows at once
         traffic.seed = QRandomGenerator::global()->generate();
         if (const auto site = demoSite()) {
             traffic.channels.clear();

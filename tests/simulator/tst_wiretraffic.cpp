@@ -45,6 +45,7 @@ private slots:
     void demoSetupFailsReadably();
     void trafficFlowsOverTheWire();
     void embeddedHostWithLiveTraffic();
+    void openingArrivalsComeAtOnce();
 
 private:
     QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_gateway->port())); }
@@ -279,6 +280,29 @@ void TestWireTraffic::embeddedHostWithLiveTraffic()
     QTRY_COMPARE_WITH_TIMEOUT(traffic.stats().agentsOnline, 0, 3000);
     QVERIFY(std::any_of(problems.begin(), problems.end(),
                         [](const QString &p) { return p.contains(QLatin1String("lost the connection")); }));
+    traffic.stop();
+}
+
+// Customers at the door when traffic starts arrive within seconds even with no arrivals after.
+void TestWireTraffic::openingArrivalsComeAtOnce()
+{
+    DemoSetup setup({url(), {QStringLiteral("root"), kPassword}, QStringLiteral("Root"), demoAgents()});
+    QString error;
+    QVERIFY2(runSetup(setup, &error), qPrintable(error));
+    WireTraffic::Options options;
+    options.url = url();
+    options.speed = 4;
+    options.arrivalsPerMinute = 0;
+    options.openingArrivals = 3;
+    options.seed = 11;
+    const SiteConfig site = *demoSite();
+    for (const ChannelConfig &c : site.channels)
+        options.channels << c.id;
+    WireTraffic traffic(options);
+    traffic.start();
+    QTRY_COMPARE_WITH_TIMEOUT(traffic.stats().customersArrived, 3, 5000);
+    QTest::qWait(600);
+    QCOMPARE(traffic.stats().customersArrived, 3); // and no more
     traffic.stop();
 }
 

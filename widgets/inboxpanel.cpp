@@ -46,10 +46,6 @@ InboxPanel::InboxPanel(DeskClient *desk, QWidget *parent)
     m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_view->horizontalHeader()->setHighlightSections(false);
     m_view->horizontalHeader()->setSectionResizeMode(InboxModel::LastMessageColumn, QHeaderView::Stretch);
-    m_view->horizontalHeader()->resizeSection(InboxModel::CustomerColumn, 110);
-    m_view->horizontalHeader()->resizeSection(InboxModel::ChannelColumn, 66);
-    m_view->horizontalHeader()->resizeSection(InboxModel::WaitingColumn, 64);
-    m_view->horizontalHeader()->resizeSection(InboxModel::UnreadColumn, 56);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -108,6 +104,14 @@ void InboxPanel::retranslate()
     m_search->setPlaceholderText(tr("Search customers and messages (Ctrl+F)"));
     m_view->setAccessibleName(tr("Inbox"));
     m_desk->inbox()->retranslate();
+    // Narrow columns keep at least their title (and the sort arrow) in any language.
+    QHeaderView *header = m_view->horizontalHeader();
+    const std::pair<int, int> widths[] = {{InboxModel::CustomerColumn, 110},
+                                          {InboxModel::ChannelColumn, 66},
+                                          {InboxModel::WaitingColumn, 64},
+                                          {InboxModel::UnreadColumn, 56}};
+    for (const auto &[column, width] : widths)
+        header->resizeSection(column, std::max(width, header->sectionSizeHint(column)));
     updateTabs();
 }
 

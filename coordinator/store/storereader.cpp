@@ -490,8 +490,11 @@ QList<EngineEvent> StoreReader::engineEventsSince(qint64 afterId, int limit)
     if (!run(q))
         return list;
     while (q->next())
-        list.append({q->value(0).toLongLong(), q->value(1).toLongLong(), q->value(2).toString(),
-                     objectFrom(q->value(3))});
+        list.append({q->value(0).toLongLong(),
+                     q->value(1).toLongLong(),
+                     q->value(2).toString(),
+                     objectFrom(q->value(3)),
+                     {}});
     q->finish();
     return list;
 }

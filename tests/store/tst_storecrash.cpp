@@ -83,7 +83,7 @@ private:
         const int n = m_next++;
         switch (n % 10) {
         case 0: {
-            m_writer.appendEngineEvent({0, n, QStringLiteral("customer-message"), QJsonObject{{"n", n}}},
+            m_writer.appendEngineEvent({0, n, QStringLiteral("customer-message"), QJsonObject{{"n", n}}, {}},
                                        [this, n](const WriteResult &r) {
                                            if (r.ok)
                                                print(QStringLiteral("E\t%1\t%2\n").arg(r.id).arg(n).toUtf8());

@@ -390,7 +390,7 @@ void TestStoreMigrations::fromFixture()
     next.body = QStringLiteral("收到");
     next.createdAt = 1766000000000;
     writer.appendMessage(next, [&](const WriteResult &r) { appended = r; });
-    writer.appendEngineEvent({0, 1766000000000, QStringLiteral("tick"), {}},
+    writer.appendEngineEvent({0, 1766000000000, QStringLiteral("tick"), {}, {}},
                              [&](const WriteResult &r) { journaled = r; });
     DecisionRecord d;
     d.at = 1766000000000;
@@ -624,7 +624,8 @@ void TestStoreMigrations::newerVersionRefusedUntouched()
     QVERIFY2(error.contains(QLatin1String("version 99")) && error.contains(QLatin1String("newer")),
              qPrintable(error));
     std::optional<WriteResult> refused;
-    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}}, [&](const WriteResult &r) { refused = r; });
+    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}, {}},
+                             [&](const WriteResult &r) { refused = r; });
     QTRY_VERIFY(refused.has_value());
     QVERIFY(!refused->ok);
     QCOMPARE(refused->code, QStringLiteral("closed"));

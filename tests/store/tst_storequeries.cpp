@@ -555,9 +555,12 @@ void TestStoreQueries::decisions()
 void TestStoreQueries::engineEvents()
 {
     for (int i = 0; i < 25; ++i)
-        m_writer->appendEngineEvent({0, 1000 + i, QStringLiteral("customer-message"),
-                                     QJsonObject{{"conversation", QStringLiteral("t%1").arg(i)}, {"n", i}}});
-    VERIFY_FAILS(WRITE(appendEngineEvent({0, 1, {}, {}}, done)), "invalid");
+        m_writer->appendEngineEvent({0,
+                                     1000 + i,
+                                     QStringLiteral("customer-message"),
+                                     QJsonObject{{"conversation", QStringLiteral("t%1").arg(i)}, {"n", i}},
+                                     {}});
+    VERIFY_FAILS(WRITE(appendEngineEvent({0, 1, {}, {}, {}}, done)), "invalid");
     QList<EngineEvent> events = m_reader->engineEventsSince(0, 10);
     QCOMPARE(events.size(), 10);
     QCOMPARE(events[0].id, 1);
@@ -572,7 +575,7 @@ void TestStoreQueries::engineEvents()
 
     // A payload handed over as JSON text is stored as it is (the QJsonObject, if any, ignored) and
     // read back as the object.
-    EngineEvent text{0, 2000, QStringLiteral("customer.message"), QJsonObject{{"ignored", true}}};
+    EngineEvent text{0, 2000, QStringLiteral("customer.message"), QJsonObject{{"ignored", true}}, {}};
     text.payloadJson = R"({"conversation":"t9","text":"你好 \"x\""})";
     const WriteResult r = WRITE(appendEngineEvent(text, done));
     VERIFY_OK(r);

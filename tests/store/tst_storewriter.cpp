@@ -234,7 +234,8 @@ void TestStoreWriter::refusedAfterClose()
     QVERIFY2(writer.start(&error), qPrintable(error));
     writer.close();
     std::optional<WriteResult> result;
-    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}}, [&](const WriteResult &r) { result = r; });
+    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}, {}},
+                             [&](const WriteResult &r) { result = r; });
     QVERIFY(!result); // not from inside the call
     QTRY_VERIFY(result.has_value());
     QVERIFY(!result->ok);
@@ -245,7 +246,8 @@ void TestStoreWriter::startFailureFailsQueuedWrites()
 {
     StoreWriter writer(m_dir->filePath(QStringLiteral("no/such/dir/store.db")));
     std::optional<WriteResult> queued;
-    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}}, [&](const WriteResult &r) { queued = r; });
+    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}, {}},
+                             [&](const WriteResult &r) { queued = r; });
     QString error;
     QVERIFY(!writer.start(&error));
     QVERIFY2(error.contains(QLatin1String("cannot open")), qPrintable(error));
@@ -254,7 +256,8 @@ void TestStoreWriter::startFailureFailsQueuedWrites()
     QCOMPARE(queued->code, QStringLiteral("io"));
     QVERIFY2(queued->error.contains(QLatin1String("not open")), qPrintable(queued->error));
     std::optional<WriteResult> later;
-    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}}, [&](const WriteResult &r) { later = r; });
+    writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}, {}},
+                             [&](const WriteResult &r) { later = r; });
     QTRY_VERIFY(later.has_value());
     QCOMPARE(later->code, QStringLiteral("closed"));
 }
@@ -276,7 +279,7 @@ void TestStoreWriter::lockedDatabase()
     StoreWriter writer(path(), options);
     QString error;
     QVERIFY2(writer.start(&error), qPrintable(error));
-    writer.appendEngineEvent({0, 1, QStringLiteral("first"), {}});
+    writer.appendEngineEvent({0, 1, QStringLiteral("first"), {}, {}});
     QVERIFY(writer.flush(10000));
     StoreReader reader;
     QVERIFY2(reader.open(path(), &error), qPrintable(error));
@@ -296,7 +299,7 @@ void TestStoreWriter::lockedDatabase()
     QVERIFY(timer.elapsed() < 150);
 
     std::optional<WriteResult> blocked;
-    writer.appendEngineEvent({0, 3, QStringLiteral("blocked"), {}},
+    writer.appendEngineEvent({0, 3, QStringLiteral("blocked"), {}, {}},
                              [&](const WriteResult &r) { blocked = r; });
     QVERIFY(writer.flush(10000));
     QVERIFY(blocked && !blocked->ok);
@@ -306,7 +309,8 @@ void TestStoreWriter::lockedDatabase()
     QVERIFY(StoreDatabase::exec(other, QStringLiteral("ROLLBACK"), &error));
     StoreDatabase::close(other);
     std::optional<WriteResult> after;
-    writer.appendEngineEvent({0, 4, QStringLiteral("after"), {}}, [&](const WriteResult &r) { after = r; });
+    writer.appendEngineEvent({0, 4, QStringLiteral("after"), {}, {}},
+                             [&](const WriteResult &r) { after = r; });
     QVERIFY(writer.flush(10000));
     QVERIFY2(after && after->ok, qPrintable(after ? after->error : QString()));
     const QList<EngineEvent> events = reader.engineEventsSince(0);

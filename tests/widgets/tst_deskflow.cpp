@@ -130,6 +130,17 @@ private slots:
     void attachAndSaveFiles();
 
 private:
+    // alice signed in, her window shown, online, and a customer who wrote `text`, the
+    // conversation open in her window.
+    struct OpenDesk
+    {
+        DeskClient desk;
+        std::unique_ptr<MainWindow> window;
+        std::unique_ptr<WsClient> customer;
+        QString conversation;
+    };
+    void openDesk(OpenDesk &open, const QString &customerName, const QString &text);
+
     QTemporaryDir m_dir;
     CoordinatorHost m_host;
 };
@@ -448,26 +459,38 @@ QStringList shownTexts(MainWindow &window)
 
 } // namespace
 
+void TestDeskFlow::openDesk(OpenDesk &open, const QString &customerName, const QString &text)
+{
+    DeskClient &desk = open.desk;
+    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.ready(), 5000);
+    open.window = std::make_unique<MainWindow>(&desk);
+    open.window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(open.window.get()));
+    desk.setStatus(QStringLiteral("online"));
+    QTRY_COMPARE(desk.status(), QStringLiteral("online"));
+    open.customer = std::make_unique<WsClient>(m_host.port());
+    open.customer->ok_("hello", {{"protocol", 1}});
+    open.customer->ok_("customer.start", {{"channel", "web"}, {"name", customerName}});
+    open.conversation =
+        open.customer->ok_("customer.send", {{"text", text}}).value("conversation").toString();
+    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(open.conversation) != nullptr, 5000);
+    open.window->inbox()->select(open.conversation);
+    QTRY_COMPARE(desk.openConversationId(), open.conversation);
+}
+
 // Switching the language in the preferences changes every open window at once, without a restart,
 // and keeps what the agent was doing (the open conversation, the draft).
 void TestDeskFlow::switchLanguageLive()
 {
     QCOMPARE(installLanguage(*qApp, QStringLiteral("en")), QStringLiteral("en"));
-    DeskClient desk;
-    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), kPassword);
-    QTRY_VERIFY_WITH_TIMEOUT(desk.ready(), 5000);
-    MainWindow window(&desk);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    desk.setStatus(QStringLiteral("online"));
-    QTRY_COMPARE(desk.status(), QStringLiteral("online"));
-    WsClient customer(m_host.port());
-    customer.ok_("hello", {{"protocol", 1}});
-    customer.ok_("customer.start", {{"channel", "web"}, {"name", "Language Test"}});
-    const QString conv = customer.ok_("customer.send", {{"text", "hello"}}).value("conversation").toString();
-    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(conv) != nullptr, 5000);
-    window.inbox()->select(conv);
-    QTRY_COMPARE(desk.openConversationId(), conv);
+    OpenDesk open;
+    openDesk(open, QStringLiteral("Language Test"), QStringLiteral("hello"));
+    if (QTest::currentTestFailed())
+        return;
+    DeskClient &desk = open.desk;
+    MainWindow &window = *open.window;
+    const QString conv = open.conversation;
     auto *composer = window.conversation()->findChild<Composer *>();
     composer->setPlainText(QStringLiteral("a draft in progress"));
 
@@ -524,21 +547,13 @@ void TestDeskFlow::attachAndSaveFiles()
         QVERIFY(f.resize(6 * 1024 * 1024));
     }
 
-    DeskClient desk;
-    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("alice"), kPassword);
-    QTRY_VERIFY_WITH_TIMEOUT(desk.ready(), 5000);
-    MainWindow window(&desk);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    desk.setStatus(QStringLiteral("online"));
-    QTRY_COMPARE(desk.status(), QStringLiteral("online"));
-    WsClient customer(m_host.port());
-    customer.ok_("hello", {{"protocol", 1}});
-    customer.ok_("customer.start", {{"channel", "web"}, {"name", "File Test"}});
-    const QString conv =
-        customer.ok_("customer.send", {{"text", "please send the invoice"}}).value("conversation").toString();
-    QTRY_VERIFY_WITH_TIMEOUT(desk.inbox()->entry(conv) != nullptr, 5000);
-    window.inbox()->select(conv);
+    OpenDesk open;
+    openDesk(open, QStringLiteral("File Test"), QStringLiteral("please send the invoice"));
+    if (QTest::currentTestFailed())
+        return;
+    DeskClient &desk = open.desk;
+    MainWindow &window = *open.window;
+    WsClient &customer = *open.customer;
     QTRY_COMPARE(desk.messages()->rowCount(), 1);
 
     // Send a file chosen in the dialog.

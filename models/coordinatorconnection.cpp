@@ -249,6 +249,16 @@ void CoordinatorConnection::onText(const QString &text)
         if (in->seq <= m_lastSeq)
             return; // seen before the reconnect
         m_lastSeq = in->seq;
+        if (in->event == QLatin1String("session.ended")) {
+            // Signed out by the coordinator (an administrator disabled the account): no resume.
+            dropSocket();
+            m_token.clear();
+            m_waiting.clear();
+            failPending(QStringLiteral("offline"), in->payload.value(QLatin1String("message")).toString());
+            setState(State::Disconnected);
+            emit sessionLost(in->payload.value(QLatin1String("message")).toString());
+            return;
+        }
         emit eventReceived(in->event, in->payload);
         return;
     }

@@ -69,7 +69,8 @@ signals:
     void resumed(bool reset);
     void signInFailed(const QString &code, const QString &message);
     void probed(bool needsSetup);
-    // The session ended on the server's side (expired or revoked) while reconnecting.
+    // The session ended on the server's side: expired or revoked while reconnecting, or ended
+    // by the coordinator (session.ended: the account was disabled).
     void sessionLost(const QString &message);
     void eventReceived(const QString &name, const QJsonObject &data);
 

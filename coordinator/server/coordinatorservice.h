@@ -210,6 +210,9 @@ private:
     void authLogout(Call &call);
     QJsonObject signedIn(SessionState *session, const QString &token) const;
     void forgetSession(const QString &tokenHash);
+    // Sends the session's connection a last event, session.ended {reason, message}, then forgets
+    // the session: the desk hears why it was signed out instead of finding out at its next request.
+    void endSession(const QString &tokenHash, const QString &reason, const QString &message);
     void signIn(Call &call, const Account &account);
     // A new account from the request's login and displayName, with the password's Argon2id hash
     // (made by hashThen); answers `internal` and returns nothing if hashing had failed.

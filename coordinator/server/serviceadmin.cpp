@@ -257,10 +257,11 @@ void CoordinatorService::accountUpdate(Call &call)
             revoked << it.value()->tokenHash;
     }
     // Disabled: every session of theirs is revoked (those only in the store are refused on resume,
-    // which checks the account). Their connections stay open, signed out.
+    // which checks the account). Their connections stay open, signed out, and are told so.
     for (const QString &hash : std::as_const(revoked)) {
         m_writer->revokeSession(hash, track());
-        forgetSession(hash);
+        endSession(hash, QStringLiteral("disabled"),
+                   QStringLiteral("an administrator disabled this account"));
     }
     const auto after = m_engine->agent(a.id);
     reply(call, {{QLatin1String("id"), a.id},

@@ -152,6 +152,30 @@ void CoordinatorService::pushEvent(SessionState *s, const QString &name, const Q
         send(false);
 }
 
+void CoordinatorService::endSession(const QString &tokenHash, const QString &reason, const QString &message)
+{
+    auto it = m_sessions.find(tokenHash);
+    if (it == m_sessions.end())
+        return;
+    SessionState *s = it->second.get();
+    if (ClientLink *link = s->link) {
+        // Sent to the connection itself when the round completes: the session is gone by then.
+        const QByteArray frame =
+            frameOf(eventHead(QStringLiteral("session.ended"),
+                              {{QLatin1String("reason"), reason}, {QLatin1String("message"), message}}),
+                    s->nextSeq++);
+        auto send = [this, link, frame](bool) {
+            if (m_links.find(link) != m_links.end())
+                link->send(frame);
+        };
+        if (m_round)
+            later(send);
+        else
+            send(false);
+    }
+    forgetSession(tokenHash);
+}
+
 quint64 CoordinatorService::reserveEvent(SessionState *s)
 {
     // Numbering at commit time instead would give this event a number above those of later rounds

@@ -49,6 +49,7 @@ private slots:
     void cleanupTestCase();
     void signInFailures();
     void dayAtTheDesk();
+    void disabledAccountEndsTheSession();
 
 private:
     bool startHost(quint16 port);
@@ -249,6 +250,33 @@ void TestDeskClient::dayAtTheDesk()
     desk.openTicket(waitingCustomer, QStringLiteral("web"));
     QTRY_COMPARE(desk.inbox()->rowCount(), inboxBefore + 1); // nobody online: it waits in the queue
     QCOMPARE(desk.inbox()->count(InboxEntry::Place::Queue), 1);
+}
+
+// An administrator disables the account while the desk is signed in: the desk hears it at once
+// (session.ended), stops, and does not try to resume.
+void TestDeskClient::disabledAccountEndsTheSession()
+{
+    WsClient admin(m_port);
+    admin.ok_("hello", {{"protocol", 1}});
+    admin.ok_("auth.login", {{"login", "root"}, {"password", kPassword}});
+    QVERIFY(
+        !admin
+             .ok_("account.create",
+                  {{"login", "dora"}, {"displayName", "Dora"}, {"role", "agent"}, {"password", kPassword}})
+             .contains("failed"));
+    DeskClient desk;
+    desk.connection()->setReconnectDelays(50, 200);
+    QSignalSpy lost(desk.connection(), &CoordinatorConnection::sessionLost);
+    desk.connection()->signIn(m_host.localUrl(), QStringLiteral("dora"), kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(desk.ready(), 5000);
+
+    admin.ok_("account.update", {{"id", "dora"}, {"disabled", true}});
+    QTRY_COMPARE_WITH_TIMEOUT(lost.count(), 1, 5000);
+    QVERIFY(lost.last().at(0).toString().contains(QStringLiteral("disabled")));
+    QCOMPARE(desk.connection()->state(), CoordinatorConnection::State::Disconnected);
+    QTest::qWait(400); // longer than the reconnect delays: it stays signed out
+    QCOMPARE(desk.connection()->state(), CoordinatorConnection::State::Disconnected);
+    QCOMPARE(lost.count(), 1);
 }
 
 QTEST_MAIN(TestDeskClient)

@@ -255,6 +255,13 @@ void TestAdministration::disablingRevokesAndGoesOffline()
         m_root->ok_(QStringLiteral("account.update"), {{"id", "alice"}, {"disabled", true}});
     QCOMPARE(r.value("disabled").toBool(), true);
     QCOMPARE(r.value("status").toString(), QStringLiteral("offline"));
+    // Each desk is told at once why it was signed out.
+    for (auto *desk : {laptop.get(), phone.get()}) {
+        const int ended = desk->waitEvent("session.ended");
+        QVERIFY(ended >= 0);
+        QCOMPARE(desk->events[ended].payload.value("reason").toString(), QStringLiteral("disabled"));
+        QVERIFY(!desk->events[ended].payload.value("message").toString().isEmpty());
+    }
     // Offline as if she had chosen it: the requeue policy put her conversation back in the queue.
     QCOMPARE(toString(m_service->engine().agent(QStringLiteral("alice"))->status), QStringLiteral("offline"));
     QVERIFY(m_service->engine().conversation(conv)->agent.isEmpty());

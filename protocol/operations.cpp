@@ -13,81 +13,159 @@ constexpr qint64 kText = Limits::maxTextChars;
 // Base64 of the largest attachment.
 constexpr qint64 kData = (Limits::maxAttachmentBytes + 2) / 3 * 4;
 
-FieldSpec str(const char *name, bool required, qint64 max, qint64 min = 1) { return {name, FieldType::String, required, min, max}; }
-FieldSpec num(const char *name, bool required, qint64 min, qint64 max) { return {name, FieldType::Integer, required, min, max}; }
-FieldSpec flag(const char *name) { return {name, FieldType::Boolean, false, 0, 1}; }
-FieldSpec list(const char *name, bool required, qint64 maxItems) { return {name, FieldType::StringArray, required, 0, maxItems}; }
-FieldSpec obj(const char *name, bool required) { return {name, FieldType::Object, required, 0, 0}; }
+FieldSpec str(const char *name, bool required, qint64 max, qint64 min = 1)
+{
+    return {name, FieldType::String, required, min, max};
+}
+FieldSpec num(const char *name, bool required, qint64 min, qint64 max)
+{
+    return {name, FieldType::Integer, required, min, max};
+}
+FieldSpec flag(const char *name)
+{
+    return {name, FieldType::Boolean, false, 0, 1};
+}
+FieldSpec list(const char *name, bool required, qint64 maxItems)
+{
+    return {name, FieldType::StringArray, required, 0, maxItems};
+}
+FieldSpec obj(const char *name, bool required)
+{
+    return {name, FieldType::Object, required, 0, 0};
+}
 } // namespace
 
 const std::vector<OperationSpec> &operations()
 {
     static const std::vector<OperationSpec> ops = {
-        {"hello", Audience::Anyone, {num("protocol", true, 1, 1000), str("client", false, kName)},
+        {"hello",
+         Audience::Anyone,
+         {num("protocol", true, 1, 1000), str("client", false, kName)},
          "Announce the protocol version; the reply carries the server's version and limits."},
-        {"auth.setup", Audience::Anyone, {str("login", true, kId), str("password", true, 1024, 12), str("displayName", true, kName)},
+        {"auth.setup",
+         Audience::Anyone,
+         {str("login", true, kId), str("password", true, 1024, 12), str("displayName", true, kName)},
          "First run only: create the first admin account and sign in as it."},
-        {"auth.login", Audience::Anyone, {str("login", true, kId), str("password", true, 1024)},
+        {"auth.login",
+         Audience::Anyone,
+         {str("login", true, kId), str("password", true, 1024)},
          "Sign in; the reply carries a session token."},
-        {"auth.resume", Audience::Anyone, {str("token", true, 256), num("lastSeq", false, 0, Q_INT64_C(9007199254740991))},
+        {"auth.resume",
+         Audience::Anyone,
+         {str("token", true, 256), num("lastSeq", false, 0, Q_INT64_C(9007199254740991))},
          "Resume a session after a reconnect; events after lastSeq are sent again, in order."},
         {"auth.logout", Audience::SignedIn, {}, "Revoke this session's token."},
-        {"customer.start", Audience::Anyone,
-         {str("channel", true, kId), str("name", false, kName, 0), str("externalId", false, kId), str("language", false, 16),
-          str("token", false, 256)},
+        {"customer.start",
+         Audience::Anyone,
+         {str("channel", true, kId), str("name", false, kName, 0), str("externalId", false, kId),
+          str("language", false, 16), str("token", false, 256)},
          "A customer (guest or identified) opens the chat; the reply carries a customer token."},
-        {"customer.send", Audience::Customer, {str("text", false, kText, 0), list("attachments", false, 10)},
+        {"customer.send",
+         Audience::Customer,
+         {str("text", false, kText, 0), list("attachments", false, 10)},
          "The customer writes (the first message opens a conversation)."},
-        {"customer.history", Audience::Customer, {num("beforeSeq", false, 1, Q_INT64_C(9007199254740991)), num("limit", false, 1, Limits::maxPageSize)},
+        {"customer.history",
+         Audience::Customer,
+         {num("beforeSeq", false, 1, Q_INT64_C(9007199254740991)),
+          num("limit", false, 1, Limits::maxPageSize)},
          "The customer's current conversation, newest page first."},
-        {"survey.rate", Audience::Customer, {num("score", true, 1, 5), str("comment", false, kText, 0)},
+        {"survey.rate",
+         Audience::Customer,
+         {num("score", true, 1, 5), str("comment", false, kText, 0)},
          "The customer rates the conversation after a survey was sent."},
         {"status.set", Audience::Agent, {str("status", true, 16)}, "online, busy, away or offline."},
-        {"inbox.snapshot", Audience::Agent, {}, "My open conversations, the queues I can claim from, and my status."},
-        {"conversation.history", Audience::Agent,
-         {str("conversation", true, kId), num("beforeSeq", false, 1, Q_INT64_C(9007199254740991)), num("limit", false, 1, Limits::maxPageSize)},
+        {"inbox.snapshot",
+         Audience::Agent,
+         {},
+         "My open conversations, the queues I can claim from, and my status."},
+        {"conversation.history",
+         Audience::Agent,
+         {str("conversation", true, kId), num("beforeSeq", false, 1, Q_INT64_C(9007199254740991)),
+          num("limit", false, 1, Limits::maxPageSize)},
          "Messages of a conversation in my scope, newest page first."},
-        {"message.send", Audience::Agent,
-         {str("conversation", true, kId), str("text", false, kText, 0), flag("note"), list("attachments", false, 10)},
+        {"message.send",
+         Audience::Agent,
+         {str("conversation", true, kId), str("text", false, kText, 0), flag("note"),
+          list("attachments", false, 10)},
          "A reply to the customer, or an internal note (note: true) the customer never sees."},
-        {"attachment.upload", Audience::SignedIn, {str("name", true, kName), str("mime", true, kName), str("data", true, kData)},
+        {"attachment.upload",
+         Audience::SignedIn,
+         {str("name", true, kName), str("mime", true, kName), str("data", true, kData)},
          "Upload a file (base64); the reply's id is then sent with a message."},
         {"attachment.get", Audience::SignedIn, {str("id", true, kId)}, "Download an attachment in my scope."},
-        {"conversation.claim", Audience::Agent, {str("conversation", true, kId)}, "Take a waiting conversation from my queue."},
-        {"conversation.transfer", Audience::Agent,
+        {"conversation.claim",
+         Audience::Agent,
+         {str("conversation", true, kId)},
+         "Take a waiting conversation from my queue."},
+        {"conversation.transfer",
+         Audience::Agent,
          {str("conversation", true, kId), str("toAgent", false, kId), str("toGroup", false, kId)},
          "Transfer to an agent or to a group (exactly one of the two)."},
-        {"conversation.invite", Audience::Agent, {str("conversation", true, kId), str("expert", true, kId)},
+        {"conversation.invite",
+         Audience::Agent,
+         {str("conversation", true, kId), str("expert", true, kId)},
          "Invite an expert to join the conversation."},
         {"conversation.close", Audience::Agent, {str("conversation", true, kId)}, "Close a conversation."},
-        {"survey.send", Audience::Agent, {str("conversation", true, kId)}, "Ask the customer to rate the conversation."},
-        {"ticket.open", Audience::Agent, {str("customer", true, kId), str("channel", true, kId), flag("keep")},
+        {"survey.send",
+         Audience::Agent,
+         {str("conversation", true, kId)},
+         "Ask the customer to rate the conversation."},
+        {"ticket.open",
+         Audience::Agent,
+         {str("customer", true, kId), str("channel", true, kId), flag("keep")},
          "Open a new ticket for an existing customer: routed, or kept (keep: true)."},
-        {"quickreply.list", Audience::Agent, {str("channel", false, kId)}, "Quick replies, by category, for a channel."},
-        {"customer.profile", Audience::Agent, {str("customer", true, kId)},
+        {"quickreply.list",
+         Audience::Agent,
+         {str("channel", false, kId)},
+         "Quick replies, by category, for a channel."},
+        {"customer.profile",
+         Audience::Agent,
+         {str("customer", true, kId)},
          "A customer's profile (tags, VIP, owner) and previous tickets with who handled them."},
-        {"directory.agents", Audience::Agent, {}, "Agents with status, load and skills (the transfer picker)."},
-        {"account.create", Audience::Admin,
-         {str("login", true, kId), str("displayName", true, kName), str("role", true, 16), str("password", true, 1024, 12),
-          str("team", false, kId), list("groups", false, 100), list("skills", false, 100), num("maxConcurrent", false, 0, 1000)},
+        {"directory.agents",
+         Audience::Agent,
+         {},
+         "Agents with status, load and skills (the transfer picker)."},
+        {"account.create",
+         Audience::Admin,
+         {str("login", true, kId), str("displayName", true, kName), str("role", true, 16),
+          str("password", true, 1024, 12), str("team", false, kId), list("groups", false, 100),
+          list("skills", false, 100), num("maxConcurrent", false, 0, 1000)},
          "Create an agent, supervisor or admin account."},
-        {"account.update", Audience::Admin,
-         {str("id", true, kId), str("displayName", false, kName), str("role", false, 16), str("team", false, kId, 0),
-          list("groups", false, 100), list("skills", false, 100), num("maxConcurrent", false, 0, 1000), flag("disabled")},
-         "Change an account: role, team (empty: none), groups, skills, display name; disabled revokes its sessions."},
-        {"group.create", Audience::Admin, {str("id", true, kId), str("name", true, kName), obj("hours", false)},
+        {"account.update",
+         Audience::Admin,
+         {str("id", true, kId), str("displayName", false, kName), str("role", false, 16),
+          str("team", false, kId, 0), list("groups", false, 100), list("skills", false, 100),
+          num("maxConcurrent", false, 0, 1000), flag("disabled"), str("password", false, 1024, 12)},
+         "Change an account: role, team (empty: none), groups, skills, display name, password; disabled or a "
+         "new "
+         "password ends its sessions."},
+        {"group.create",
+         Audience::Admin,
+         {str("id", true, kId), str("name", true, kName), obj("hours", false)},
          "Create a skill group, optionally with working hours."},
-        {"team.create", Audience::Admin, {str("id", true, kId), str("name", true, kName), str("parent", false, kId)},
+        {"team.create",
+         Audience::Admin,
+         {str("id", true, kId), str("name", true, kName), str("parent", false, kId)},
          "Create a team, at the root or under a parent team; supervisors oversee their team's subtree."},
-        {"team.update", Audience::Admin, {str("id", true, kId), str("name", false, kName), str("parent", false, kId, 0)},
-         "Rename a team or move it under another parent (empty: to the root); a move into its own subtree is refused."},
-        {"team.delete", Audience::Admin, {str("id", true, kId)},
+        {"team.update",
+         Audience::Admin,
+         {str("id", true, kId), str("name", false, kName), str("parent", false, kId, 0)},
+         "Rename a team or move it under another parent (empty: to the root); a move into its own subtree is "
+         "refused."},
+        {"team.delete",
+         Audience::Admin,
+         {str("id", true, kId)},
          "Delete a team that no account and no child team references."},
-        {"quickreply.save", Audience::Admin,
-         {num("id", false, 1, Q_INT64_C(9007199254740991)), str("category", true, kName), str("channel", false, kId),
-          str("title", true, kName), str("text", true, kText)},
+        {"quickreply.save",
+         Audience::Admin,
+         {num("id", false, 1, Q_INT64_C(9007199254740991)), str("category", true, kName),
+          str("channel", false, kId), str("title", true, kName), str("text", true, kText)},
          "Create a quick reply (no id) or change one; an empty channel means every channel."},
-        {"quickreply.delete", Audience::Admin, {num("id", true, 1, Q_INT64_C(9007199254740991))}, "Delete a quick reply."},
+        {"quickreply.delete",
+         Audience::Admin,
+         {num("id", true, 1, Q_INT64_C(9007199254740991))},
+         "Delete a quick reply."},
     };
     return ops;
 }
@@ -104,12 +182,18 @@ const OperationSpec *findOperation(const QString &name)
 QString toString(Audience audience)
 {
     switch (audience) {
-    case Audience::Anyone: return QStringLiteral("anyone");
-    case Audience::SignedIn: return QStringLiteral("signed in");
-    case Audience::Customer: return QStringLiteral("customer");
-    case Audience::Agent: return QStringLiteral("agent");
-    case Audience::Supervisor: return QStringLiteral("supervisor");
-    case Audience::Admin: return QStringLiteral("admin");
+    case Audience::Anyone:
+        return QStringLiteral("anyone");
+    case Audience::SignedIn:
+        return QStringLiteral("signed in");
+    case Audience::Customer:
+        return QStringLiteral("customer");
+    case Audience::Agent:
+        return QStringLiteral("agent");
+    case Audience::Supervisor:
+        return QStringLiteral("supervisor");
+    case Audience::Admin:
+        return QStringLiteral("admin");
     }
     return QString();
 }
@@ -117,11 +201,16 @@ QString toString(Audience audience)
 QString toString(FieldType type)
 {
     switch (type) {
-    case FieldType::String: return QStringLiteral("a string");
-    case FieldType::Integer: return QStringLiteral("a whole number");
-    case FieldType::Boolean: return QStringLiteral("true or false");
-    case FieldType::Object: return QStringLiteral("an object");
-    case FieldType::StringArray: return QStringLiteral("a list of strings");
+    case FieldType::String:
+        return QStringLiteral("a string");
+    case FieldType::Integer:
+        return QStringLiteral("a whole number");
+    case FieldType::Boolean:
+        return QStringLiteral("true or false");
+    case FieldType::Object:
+        return QStringLiteral("an object");
+    case FieldType::StringArray:
+        return QStringLiteral("a list of strings");
     }
     return QString();
 }
@@ -129,7 +218,8 @@ QString toString(FieldType type)
 std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &request)
 {
     auto bad = [&](const QString &message) {
-        return ProtocolError{ErrorCode::BadRequest, QStringLiteral("%1: %2").arg(QLatin1String(spec.name), message), request.id};
+        return ProtocolError{ErrorCode::BadRequest,
+                             QStringLiteral("%1: %2").arg(QLatin1String(spec.name), message), request.id};
     };
     for (const FieldSpec &f : spec.fields) {
         const QString name = QLatin1String(f.name);
@@ -146,7 +236,11 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
                 return bad(wrongType);
             const qint64 n = v.toString().size();
             if (n < f.min || n > f.max)
-                return bad(QStringLiteral("\"%1\" must have %2 to %3 characters, not %4").arg(name).arg(f.min).arg(f.max).arg(n));
+                return bad(QStringLiteral("\"%1\" must have %2 to %3 characters, not %4")
+                               .arg(name)
+                               .arg(f.min)
+                               .arg(f.max)
+                               .arg(n));
             break;
         }
         case FieldType::Integer: {
@@ -173,7 +267,8 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
                 return bad(QStringLiteral("\"%1\" may hold at most %2 items").arg(name).arg(f.max));
             for (const QJsonValue &item : a) {
                 if (!item.isString() || item.toString().isEmpty() || item.toString().size() > kId)
-                    return bad(QStringLiteral("\"%1\" must hold strings of 1 to %2 characters").arg(name).arg(kId));
+                    return bad(
+                        QStringLiteral("\"%1\" must hold strings of 1 to %2 characters").arg(name).arg(kId));
             }
             break;
         }

@@ -267,6 +267,8 @@ private:
     void groupCreate(Call &call);
     void teamCreate(Call &call);
     void accountUpdate(Call &call);
+    // account.update once a new password (if any) is hashed; `hash` empty: the password stays.
+    void applyAccountUpdate(Call &call, const QString &hash);
     void teamUpdate(Call &call);
     void teamDelete(Call &call);
     // True when, with this account's role and state as given, no enabled admin would be left.

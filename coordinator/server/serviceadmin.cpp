@@ -167,6 +167,23 @@ bool CoordinatorService::leavesNoAdmin(const QString &accountId, Role role, bool
 
 void CoordinatorService::accountUpdate(Call &call)
 {
+    if (!call.request.args.contains(QLatin1String("password"))) {
+        applyAccountUpdate(call, QString());
+        return;
+    }
+    // A new password (an administrator resetting a forgotten one): hashed on a worker first.
+    hashThen(call, [this](Call &call, const QString &hash) {
+        if (hash.isEmpty()) {
+            fail(call, ErrorCode::Internal,
+                 QStringLiteral("the password could not be hashed (out of memory?)"));
+            return;
+        }
+        applyAccountUpdate(call, hash);
+    });
+}
+
+void CoordinatorService::applyAccountUpdate(Call &call, const QString &hash)
+{
     const QString id = call.str("id");
     const auto found = m_accounts.constFind(id);
     if (found == m_accounts.constEnd()) {
@@ -247,21 +264,29 @@ void CoordinatorService::accountUpdate(Call &call)
         }
         statusEvents(a.id, AgentStatus::Offline);
     }
+    if (!hash.isEmpty())
+        a.passwordHash = hash;
     saveAccount(a);
-    // Sessions carry the role they signed in with: they follow the change at once.
+    // Sessions carry the role they signed in with: they follow the change at once. A new password
+    // ends the account's sessions too (whoever knew the old one is out).
     const auto [begin, end] = std::as_const(m_staffSessions).equal_range(a.id);
     QStringList revoked;
     for (auto it = begin; it != end; ++it) {
         it.value()->role = a.role;
-        if (a.disabled)
+        if (a.disabled || !hash.isEmpty())
             revoked << it.value()->tokenHash;
     }
     // Disabled: every session of theirs is revoked (those only in the store are refused on resume,
     // which checks the account). Their connections stay open, signed out, and are told so.
-    for (const QString &hash : std::as_const(revoked)) {
-        m_writer->revokeSession(hash, track());
-        endSession(hash, QStringLiteral("disabled"),
-                   QStringLiteral("an administrator disabled this account"));
+    for (const QString &token : std::as_const(revoked)) {
+        m_writer->revokeSession(token, track());
+        if (a.disabled)
+            endSession(token, QStringLiteral("disabled"),
+                       QStringLiteral("an administrator disabled this account"));
+        else
+            endSession(
+                token, QStringLiteral("password-changed"),
+                QStringLiteral("an administrator set a new password for this account; sign in with it"));
     }
     const auto after = m_engine->agent(a.id);
     reply(call, {{QLatin1String("id"), a.id},

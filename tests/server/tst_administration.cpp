@@ -47,6 +47,7 @@ private slots:
     void accountUpdate();
     void accountUpdateRefusals();
     void disablingRevokesAndGoesOffline();
+    void newPasswordEndsSessions();
     void teamUpdate();
     void teamDelete();
     void everythingSurvivesRestart();
@@ -282,6 +283,38 @@ void TestAdministration::disablingRevokesAndGoesOffline()
     QVERIFY(back->ok);
     QCOMPARE(back->ok_(QStringLiteral("inbox.snapshot")).value("me").toObject().value("status").toString(),
              QStringLiteral("offline"));
+}
+
+// An administrator sets a new password (a forgotten one): the old one stops working, the new one
+// works, and the account's open desks are told to sign in again. Too short is refused.
+void TestAdministration::newPasswordEndsSessions()
+{
+    QString token;
+    auto desk = signIn(QStringLiteral("alice"), &token);
+    QVERIFY(desk->ok);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "alice"}, {"password", "short"}}),
+                  BadRequest);
+    QVERIFY(desk->ok_(QStringLiteral("inbox.snapshot")).contains("me")); // nothing changed yet
+    const QString fresh = QStringLiteral("a brand new passphrase");
+    QVERIFY(
+        m_root->ok_(QStringLiteral("account.update"), {{"id", "alice"}, {"password", fresh}}).contains("id"));
+    const int ended = desk->waitEvent("session.ended");
+    QVERIFY(ended >= 0);
+    QCOMPARE(desk->events[ended].payload.value("reason").toString(), QStringLiteral("password-changed"));
+    QCOMPARE_CODE(desk->call(QStringLiteral("inbox.snapshot")), Unauthenticated);
+    QCOMPARE_CODE(client()->call(QStringLiteral("auth.resume"), {{"token", token}, {"lastSeq", 0}}),
+                  BadCredentials);
+    QCOMPARE_CODE(client()->call(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", kPassword}}),
+                  BadCredentials);
+    QVERIFY(client()
+                ->ok_(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", fresh}})
+                .contains("token"));
+    // Still the new one after a restart.
+    stopService();
+    startService();
+    QVERIFY(client()
+                ->ok_(QStringLiteral("auth.login"), {{"login", "alice"}, {"password", fresh}})
+                .contains("token"));
 }
 
 void TestAdministration::teamUpdate()

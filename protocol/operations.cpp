@@ -130,16 +130,16 @@ const std::vector<OperationSpec> &operations()
          Audience::Admin,
          {str("login", true, kId), str("displayName", true, kName), str("role", true, 16),
           str("password", true, 1024, 12), str("team", false, kId), list("groups", false, 100),
-          list("skills", false, 100), num("maxConcurrent", false, 0, 1000)},
+          list("skills", false, 100), num("maxConcurrent", false, 0, 1000), flag("vipDedicated")},
          "Create an agent, supervisor or admin account."},
         {"account.update",
          Audience::Admin,
          {str("id", true, kId), str("displayName", false, kName), str("role", false, 16),
           str("team", false, kId, 0), list("groups", false, 100), list("skills", false, 100),
-          num("maxConcurrent", false, 0, 1000), flag("disabled"), str("password", false, 1024, 12)},
-         "Change an account: role, team (empty: none), groups, skills, display name, password; disabled or a "
-         "new "
-         "password ends its sessions."},
+          num("maxConcurrent", false, 0, 1000), flag("disabled"), str("password", false, 1024, 12),
+          flag("vipDedicated")},
+         "Change an account: role, team (empty: none), groups, skills, cap, VIP-dedicated, display name, "
+         "password; disabled or a new password ends its sessions."},
         {"group.create",
          Audience::Admin,
          {str("id", true, kId), str("name", true, kName), obj("hours", false)},

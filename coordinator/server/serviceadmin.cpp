@@ -79,7 +79,10 @@ void CoordinatorService::accountCreate(Call &call)
         agent.maxConcurrent =
             static_cast<int>(call.num("maxConcurrent", current ? current->maxConcurrent : 5));
         agent.status = current ? current->status : AgentStatus::Offline;
-        agent.vipDedicated = current && current->vipDedicated; // a seeded agent's, from the site
+        // Asked for, or a seeded agent's from the site.
+        agent.vipDedicated = call.request.args.contains(QLatin1String("vipDedicated"))
+                                 ? call.flag("vipDedicated")
+                                 : current && current->vipDedicated;
         // The engine's input first, then the account: should a crash fall between the two commits,
         // the login is still free and the admin's retry completes it (the other way round the login
         // would be taken by an account the routing engine never heard of). A refused input leaves
@@ -97,7 +100,8 @@ void CoordinatorService::accountCreate(Call &call)
                      {QLatin1String("team"), a.teamId},
                      {QLatin1String("groups"), QJsonArray::fromStringList(agent.groups)},
                      {QLatin1String("skills"), QJsonArray::fromStringList(agent.skills)},
-                     {QLatin1String("maxConcurrent"), agent.maxConcurrent}});
+                     {QLatin1String("maxConcurrent"), agent.maxConcurrent},
+                     {QLatin1String("vipDedicated"), agent.vipDedicated}});
     });
 }
 
@@ -230,7 +234,7 @@ void CoordinatorService::applyAccountUpdate(Call &call, const QString &hash)
     agent.skills = current ? current->skills : QStringList();
     agent.maxConcurrent = current ? current->maxConcurrent : 5;
     agent.status = current ? current->status : AgentStatus::Offline;
-    agent.vipDedicated = current && current->vipDedicated; // not an argument: the site's stays
+    agent.vipDedicated = current && current->vipDedicated;
     if (args.contains(QLatin1String("groups"))) {
         agent.groups = args.value(QLatin1String("groups")).toVariant().toStringList();
         const QStringList known = m_engine->groupIds();
@@ -244,11 +248,14 @@ void CoordinatorService::applyAccountUpdate(Call &call, const QString &hash)
     if (args.contains(QLatin1String("skills")))
         agent.skills = args.value(QLatin1String("skills")).toVariant().toStringList();
     agent.maxConcurrent = static_cast<int>(call.num("maxConcurrent", agent.maxConcurrent));
+    if (args.contains(QLatin1String("vipDedicated")))
+        agent.vipDedicated = call.flag("vipDedicated");
     // The engine's inputs first, then the account row (the same order as account.create). A disabled
     // agent goes offline as if they had chosen it, so the offline policy moves their conversations.
     const bool routingChanged = !current || current->name != agent.name || current->groups != agent.groups ||
                                 current->skills != agent.skills ||
-                                current->maxConcurrent != agent.maxConcurrent;
+                                current->maxConcurrent != agent.maxConcurrent ||
+                                current->vipDedicated != agent.vipDedicated;
     if (routingChanged) {
         const EngineResult r = feed(journal::agentUpsert(agent));
         if (!r.ok) {
@@ -298,7 +305,8 @@ void CoordinatorService::applyAccountUpdate(Call &call, const QString &hash)
                  {QLatin1String("status"), after ? toString(after->status) : QStringLiteral("offline")},
                  {QLatin1String("groups"), QJsonArray::fromStringList(agent.groups)},
                  {QLatin1String("skills"), QJsonArray::fromStringList(agent.skills)},
-                 {QLatin1String("maxConcurrent"), agent.maxConcurrent}});
+                 {QLatin1String("maxConcurrent"), agent.maxConcurrent},
+                 {QLatin1String("vipDedicated"), agent.vipDedicated}});
 }
 
 void CoordinatorService::teamUpdate(Call &call)

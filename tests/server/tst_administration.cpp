@@ -521,6 +521,26 @@ void TestAdministration::vipDedicatedKept()
     startService();
     QCOMPARE(m_service->engine().agent(QStringLiteral("bob"))->name, QStringLiteral("Robert"));
     QVERIFY(m_service->engine().agent(QStringLiteral("bob"))->vipDedicated);
+    // An administrator sets it over the protocol: on for alice, off for bob, and it stays so.
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "alice"}, {"vipDedicated", true}})
+                .value("vipDedicated")
+                .toBool());
+    QVERIFY(!m_root->ok_(QStringLiteral("account.update"), {{"id", "bob"}, {"vipDedicated", false}})
+                 .value("vipDedicated")
+                 .toBool());
+    QVERIFY(m_root
+                ->ok_(QStringLiteral("account.create"), {{"login", "vera"},
+                                                         {"displayName", "Vera"},
+                                                         {"role", "agent"},
+                                                         {"password", kPassword},
+                                                         {"vipDedicated", true}})
+                .value("vipDedicated")
+                .toBool());
+    stopService();
+    startService();
+    QVERIFY(m_service->engine().agent(QStringLiteral("alice"))->vipDedicated);
+    QVERIFY(!m_service->engine().agent(QStringLiteral("bob"))->vipDedicated);
+    QVERIFY(m_service->engine().agent(QStringLiteral("vera"))->vipDedicated);
 }
 
 QTEST_GUILESS_MAIN(TestAdministration)

@@ -192,15 +192,20 @@ void CoordinatorConnection::onSignedIn(const Reply &r)
     emit signedIn(m_account);
 }
 
+void CoordinatorConnection::loseSession(const QString &message)
+{
+    dropSocket();
+    m_token.clear();
+    m_waiting.clear();
+    failPending(QStringLiteral("offline"), message);
+    setState(State::Disconnected);
+    emit sessionLost(message);
+}
+
 void CoordinatorConnection::onResumed(const Reply &r)
 {
     if (!r.ok) {
-        dropSocket();
-        m_token.clear();
-        m_waiting.clear();
-        failPending(QStringLiteral("offline"), r.message);
-        setState(State::Disconnected);
-        emit sessionLost(r.message);
+        loseSession(r.message);
         return;
     }
     const bool reset = r.result.value(QLatin1String("reset")).toBool();
@@ -250,13 +255,8 @@ void CoordinatorConnection::onText(const QString &text)
             return; // seen before the reconnect
         m_lastSeq = in->seq;
         if (in->event == QLatin1String("session.ended")) {
-            // Signed out by the coordinator (an administrator disabled the account): no resume.
-            dropSocket();
-            m_token.clear();
-            m_waiting.clear();
-            failPending(QStringLiteral("offline"), in->payload.value(QLatin1String("message")).toString());
-            setState(State::Disconnected);
-            emit sessionLost(in->payload.value(QLatin1String("message")).toString());
+            // Signed out by the coordinator (account disabled, new password): no resume.
+            loseSession(in->payload.value(QLatin1String("message")).toString());
             return;
         }
         emit eventReceived(in->event, in->payload);

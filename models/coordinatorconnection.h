@@ -70,7 +70,7 @@ signals:
     void signInFailed(const QString &code, const QString &message);
     void probed(bool needsSetup);
     // The session ended on the server's side: expired or revoked while reconnecting, or ended
-    // by the coordinator (session.ended: the account was disabled).
+    // by the coordinator (session.ended: the account was disabled or given a new password).
     void sessionLost(const QString &message);
     void eventReceived(const QString &name, const QJsonObject &data);
 
@@ -94,6 +94,8 @@ private:
     void failPending(const QString &code, const QString &message);
     void scheduleReconnect();
     void dropSocket();
+    // The server ended the session (a refused resume, or session.ended): signed out for good.
+    void loseSession(const QString &message);
 
     std::unique_ptr<QWebSocket> m_socket;
     State m_state = State::Disconnected;

@@ -50,4 +50,13 @@ InboxEntry InboxEntry::fromJson(const QJsonObject &c, const QString &me)
     return e;
 }
 
+bool InboxEntry::matches(const QString &search) const
+{
+    for (const QString *field : {&customerName, &customer, &id, &channel, &lastText}) {
+        if (field->contains(search, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
 } // namespace sb

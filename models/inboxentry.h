@@ -36,6 +36,9 @@ struct InboxEntry
     static InboxEntry fromJson(const QJsonObject &conversation, const QString &me);
     // The customer as the inbox names them.
     const QString &name() const { return customerName.isEmpty() ? customer : customerName; }
+    // Whether a search (case-insensitive) finds it: name, customer id, conversation id, channel or
+    // last message.
+    bool matches(const QString &search) const;
     bool waiting() const { return place == Place::Queue || place == Place::Unmatched; }
     // What the customer has been waiting for: since arrival in a queue, since their unanswered
     // message when assigned; 0 when nothing waits.

@@ -144,13 +144,7 @@ bool InboxFilterModel::accepts(const InboxEntry &e) const
 {
     if ((m_section == Section::Mine && e.waiting()) || (m_section == Section::Queue && !e.waiting()))
         return false;
-    if (m_search.isEmpty())
-        return true;
-    for (const QString *field : {&e.customerName, &e.customer, &e.id, &e.channel, &e.lastText}) {
-        if (field->contains(m_search, Qt::CaseInsensitive))
-            return true;
-    }
-    return false;
+    return m_search.isEmpty() || e.matches(m_search);
 }
 
 // A strict total order (ties broken by conversation id), so every row has exactly one place and a
@@ -259,8 +253,7 @@ void InboxFilterModel::onDataChanged(const QModelIndex &topLeft, const QModelInd
     if (!m_inbox || !topLeft.isValid() || topLeft.parent().isValid())
         return;
     // The clock's colour changes (and the like) touch neither the order nor what is shown.
-    const bool keyed =
-        roles.isEmpty() || roles.contains(Qt::DisplayRole) || roles.contains(InboxModel::SortRole);
+    const bool keyed = roles.isEmpty() || roles.contains(Qt::DisplayRole);
     for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
         if (keyed) {
             resortRow(row, roles);

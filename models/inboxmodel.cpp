@@ -118,22 +118,6 @@ QVariant InboxModel::data(const QModelIndex &index, int role) const
         return e.waitStart();
     case UrgencyRole:
         return urgency(e);
-    case SortRole:
-        switch (index.column()) {
-        case CustomerColumn:
-            return e.name().toLower();
-        case ChannelColumn:
-            return e.channel;
-        case LastMessageColumn:
-            return e.lastAt;
-        case WaitingColumn:
-            return waitKey(e);
-        case UnreadColumn:
-            return e.unread;
-        }
-        return {};
-    case SearchRole:
-        return QStringList{e.customerName, e.customer, e.id, e.channel, e.lastText}.join(QLatin1Char('\n'));
     }
     return {};
 }
@@ -281,7 +265,7 @@ void InboxModel::markRead(const QString &id)
     const int was = e->unread;
     e->unread = 0;
     addUnread(-was);
-    changed(*e, {Qt::DisplayRole, Qt::FontRole, UnreadRole, SortRole});
+    changed(*e, {Qt::DisplayRole, Qt::FontRole, UnreadRole});
 }
 
 void InboxModel::setNow(qint64 nowMs)

@@ -31,8 +31,6 @@ public:
         UnreadRole,
         WaitStartRole, // ms since the epoch, 0 when nothing waits
         UrgencyRole,   // 0 fine, 1 late, 2 overdue
-        SortRole,      // the key each column sorts by
-        SearchRole,    // the text a search matches against
     };
 
     explicit InboxModel(QObject *parent = nullptr);
@@ -62,8 +60,8 @@ public:
     // A customer waiting longer than late/overdue gets the row coloured.
     void setThresholds(qint64 lateMs, qint64 overdueMs);
 
-    // How two conversations compare in a column's sort order (<0, 0, >0), ascending; the keys are
-    // SortRole's. The clock does not move them.
+    // How two conversations compare in a column's sort order (<0, 0, >0), ascending. The clock does
+    // not move them: the waiting column sorts by when waiting began, answered ones last.
     static int compare(const InboxEntry &a, const InboxEntry &b, int column);
 
     const InboxEntry *entry(const QString &id) const;

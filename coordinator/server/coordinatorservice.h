@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 namespace sb {
 
@@ -310,7 +311,11 @@ private:
     QHash<QString, Conversation> m_rows;              // open conversations, as last written to the store
     QHash<QString, QString> m_openConversation;       // customer -> their open conversation
     QHash<QString, QString> m_customerNames;          // customers of open conversations and of this run
-    QHash<QString, qint64> m_presenceDeadlines;       // account -> when their grace runs out
+    // Agents in their presence grace: account -> when it runs out, and the same ordered by time, so
+    // the next deadline (asked on every engine input, through scheduleTick) is the first one.
+    QHash<QString, qint64> m_presenceDeadlines;
+    std::set<std::pair<qint64, QString>> m_presenceByTime;
+    void dropPresenceDeadline(const QString &accountId);
     // The latest message of each open conversation (text cut to a preview, no attachment data), so
     // inbox.snapshot shows it without a store query per conversation.
     QHash<QString, Message> m_lastMessages;

@@ -28,14 +28,25 @@ void CoordinatorService::presenceChanged(const QString &accountId)
     if (accountId.isEmpty() || !m_engine)
         return;
     if (hasConnectedSession(accountId)) {
-        m_presenceDeadlines.remove(accountId);
+        dropPresenceDeadline(accountId);
         return;
     }
     const auto agent = m_engine->agent(accountId);
     if (!agent || agent->status == AgentStatus::Offline || m_presenceDeadlines.contains(accountId))
         return;
-    m_presenceDeadlines.insert(accountId, m_liveClock.nowMs() + m_options.presenceGraceMs);
+    const qint64 deadline = m_liveClock.nowMs() + m_options.presenceGraceMs;
+    m_presenceDeadlines.insert(accountId, deadline);
+    m_presenceByTime.emplace(deadline, accountId);
     scheduleTick();
+}
+
+void CoordinatorService::dropPresenceDeadline(const QString &accountId)
+{
+    const auto it = m_presenceDeadlines.constFind(accountId);
+    if (it == m_presenceDeadlines.constEnd())
+        return;
+    m_presenceByTime.erase({it.value(), accountId});
+    m_presenceDeadlines.erase(it);
 }
 
 void CoordinatorService::startPresenceGraces()
@@ -48,12 +59,7 @@ void CoordinatorService::startPresenceGraces()
 
 qint64 CoordinatorService::nextPresenceDeadline() const
 {
-    qint64 next = -1;
-    for (auto it = m_presenceDeadlines.constBegin(); it != m_presenceDeadlines.constEnd(); ++it) {
-        if (next < 0 || it.value() < next)
-            next = it.value();
-    }
-    return next;
+    return m_presenceByTime.empty() ? -1 : m_presenceByTime.begin()->first;
 }
 
 void CoordinatorService::expirePresence()
@@ -61,13 +67,11 @@ void CoordinatorService::expirePresence()
     Q_ASSERT(m_round);
     const qint64 now = m_liveClock.nowMs();
     QStringList due;
-    for (auto it = m_presenceDeadlines.constBegin(); it != m_presenceDeadlines.constEnd(); ++it) {
-        if (it.value() <= now)
-            due << it.key();
-    }
-    due.sort(); // a stable order, so the journal reads the same whoever iterates the hash
+    for (auto it = m_presenceByTime.begin(); it != m_presenceByTime.end() && it->first <= now; ++it)
+        due << it->second;
+    due.sort(); // by account, so the journal reads the same whatever the deadlines' order
     for (const QString &id : std::as_const(due)) {
-        m_presenceDeadlines.remove(id);
+        dropPresenceDeadline(id);
         const auto agent = m_engine->agent(id);
         if (!agent || agent->status == AgentStatus::Offline || hasConnectedSession(id))
             continue;

@@ -37,11 +37,10 @@ void CoordinatorService::customerProfile(Call &call)
     };
     QJsonArray tickets;
     for (const Conversation &c : m_reader->customerConversations(id, kTicketsShown)) {
-        static const char *states[] = {"queued", "unmatched", "assigned", "closed"};
         tickets.append(
             QJsonObject{{QLatin1String("id"), c.id},
                         {QLatin1String("channel"), c.channel},
-                        {QLatin1String("state"), QLatin1String(states[static_cast<int>(c.state)])},
+                        {QLatin1String("state"), toString(c.state)},
                         {QLatin1String("agent"), c.agentId},
                         {QLatin1String("agentName"), c.agentId.isEmpty() ? QString() : nameOf(c.agentId)},
                         {QLatin1String("openedAt"), c.createdAt},

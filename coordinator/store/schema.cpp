@@ -40,8 +40,9 @@
 // on every INSERT or UPDATE (two for each message); the same check as x = 'a' OR x = 'b' is a few
 // comparisons, so the enumerations are spelled that way. json_valid() parsed every journal payload
 // and decision explanation again; it is gone from those two, because the only writer is
-// WriteContext and it writes only JSON that QJsonDocument produced (settings keep theirs: they are
-// written rarely). The other tables keep their IN checks: they are written rarely too.
+// WriteContext and it writes only JSON that QJsonDocument or the service's JsonWriter produced (the
+// latter's output is tested against QJsonDocument's; settings keep their check: they are written
+// rarely). The other tables keep their IN checks: they are written rarely too.
 //
 // Version 2 adds messages.edited_at (agents may correct a message; the desk shows "edited") and the
 // indexes behind the desk's frequent queries: open conversations by agent, a customer's previous

@@ -138,6 +138,17 @@ public:
     // is in exactly one place; queues in order). Returns one line per violation.
     QStringList checkInvariants() const;
 
+    // The engine's complete state as bytes, and back (enginesnapshot.cpp), so that a host can
+    // restart from a snapshot instead of replaying its whole journal: an engine restored from
+    // saveState() makes exactly the decisions this one would, given the same inputs and clock.
+    // restoreState() replaces everything (the site included); bytes of another format, truncated
+    // or failing their checks are refused with code "snapshot" and leave the engine as it was.
+    static constexpr quint32 kStateFormat = 1;
+    QByteArray saveState() const;
+    EngineResult restoreState(const QByteArray &state);
+    // The format a saved state declares (0: not a saved state at all).
+    static quint32 stateFormatOf(const QByteArray &state);
+
 private:
     // events and operations
     qint64 now() const { return m_now; }

@@ -131,6 +131,16 @@ struct EngineEvent
     QByteArray payloadJson;
 };
 
+// The routing engine's saved state (RoutingEngine::saveState) at a point of the journal: a restart
+// restores it and replays only the engine events after journalId.
+struct EngineSnapshot
+{
+    qint64 journalId = 0; // the last engine_events row it covers; assigned by the store's writer
+    qint64 at = 0;        // when it was taken
+    int format = 0;       // the engine's state format, to skip another build's without reading it
+    QByteArray state;
+};
+
 struct QuickReply
 {
     qint64 id = 0; // 0 creates a new one

@@ -29,11 +29,20 @@
 //                       conversation_id, agent_id, from_agent_id, reason, detail, explanation (JSON)
 //   engine_events       the routing engine's ordered input log: id, at, type, payload (JSON);
 //                       replaying it in id order rebuilds the engine after a restart
+//   engine_snapshots    v5: the engine's saved state (state, a BLOB in the engine's own binary
+//                       format, format its version) as of journal_id, the last engine_events row it
+//                       covers; taken at, in ms. A restart restores the newest one it can read and
+//                       replays only the rows after it; the writer keeps the two newest
 //   settings            key -> value (JSON), updated_at
 //   quick_replies       id, category, channel (NULL: every channel), title, text
 //
 // decisions and engine_events carry no foreign keys on purpose: they record what the engine saw and
 // said, verbatim and in order, and a log that can refuse an entry is not a log.
+//
+// Version 5 adds engine_snapshots, so that a restart no longer replays the whole journal (which
+// grows without bound). The journal itself stays whole: rows covered by a snapshot are still there
+// for audits and for a full replay when no snapshot can be read (another build's format, damage).
+// Two snapshots are kept, so that one damaged on disk still leaves the one before it.
 //
 // Version 4 makes the tables written for every message cheaper to write (conversations, messages,
 // decisions, engine_events). A CHECK (x IN ('a', 'b')) made SQLite build and free a temporary table
@@ -297,6 +306,16 @@ std::vector<Migration> build()
              QStringLiteral("ALTER TABLE new_engine_events RENAME TO engine_events"),
          },
          true});
+    list.push_back({5,
+                    QStringLiteral("engine snapshots"),
+                    {
+                        QStringLiteral("CREATE TABLE engine_snapshots (\n"
+                                       "    journal_id INTEGER PRIMARY KEY CHECK (journal_id >= 0),\n"
+                                       "    at INTEGER NOT NULL,\n"
+                                       "    format INTEGER NOT NULL,\n"
+                                       "    state BLOB NOT NULL\n"
+                                       ")"),
+                    }});
     return list;
 }
 } // namespace

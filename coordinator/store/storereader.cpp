@@ -76,6 +76,8 @@ const char kDecisions[] =
     " FROM decisions WHERE conversation_id = ? ORDER BY seq";
 const char kEngineEvents[] =
     "SELECT id, at, type, payload FROM engine_events WHERE id > ? ORDER BY id LIMIT ?";
+const char kLatestSnapshot[] = "SELECT journal_id, at, format, state FROM engine_snapshots"
+                               " WHERE journal_id < ? ORDER BY journal_id DESC LIMIT 1";
 const char kSetting[] = "SELECT value FROM settings WHERE key = ?";
 const char kAllQuickReplies[] = "SELECT id, category, channel, title, text FROM quick_replies"
                                 " ORDER BY category, title, id";
@@ -497,6 +499,23 @@ QList<EngineEvent> StoreReader::engineEventsSince(qint64 afterId, int limit)
                      {}});
     q->finish();
     return list;
+}
+
+std::optional<EngineSnapshot> StoreReader::latestEngineSnapshot(qint64 before)
+{
+    QSqlQuery *q = query(kLatestSnapshot);
+    if (!q)
+        return std::nullopt;
+    q->bindValue(0, before < 0 ? std::numeric_limits<qint64>::max() : before);
+    if (!run(q) || !q->next())
+        return std::nullopt;
+    EngineSnapshot s;
+    s.journalId = q->value(0).toLongLong();
+    s.at = q->value(1).toLongLong();
+    s.format = q->value(2).toInt();
+    s.state = q->value(3).toByteArray();
+    q->finish();
+    return s;
 }
 
 std::optional<QJsonValue> StoreReader::setting(const QString &key)

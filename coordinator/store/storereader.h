@@ -61,6 +61,9 @@ public:
     QList<DecisionRecord> decisionsFor(const QString &conversationId);
     // Engine events with id above `afterId`, in id order: replay them to rebuild the engine.
     QList<EngineEvent> engineEventsSince(qint64 afterId, int limit = 10000);
+    // The newest engine snapshot, or with `before` the newest covering less of the journal than
+    // that (journal_id < before): the one to fall back on when the newest cannot be restored.
+    std::optional<EngineSnapshot> latestEngineSnapshot(qint64 before = -1);
 
     std::optional<QJsonValue> setting(const QString &key);
     // Replies for `channel` and for every channel (all of them when `channel` is empty).

@@ -343,6 +343,12 @@ void StoreWriter::appendEngineEvent(const EngineEvent &event, Completion done)
     submit([event](WriteContext &c) { return c.appendEngineEvent(event); }, std::move(done));
 }
 
+void StoreWriter::saveEngineSnapshot(const EngineSnapshot &snapshot, Completion done)
+{
+    // Three statements (find the journal's end, insert, prune): undone together if one fails.
+    submit([snapshot](WriteContext &c) { return c.saveEngineSnapshot(snapshot); }, std::move(done), true);
+}
+
 void StoreWriter::putSetting(const QString &key, const QJsonValue &value, Completion done)
 {
     const qint64 at = QDateTime::currentMSecsSinceEpoch();

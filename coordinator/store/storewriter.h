@@ -78,6 +78,10 @@ public:
     void editMessage(qint64 messageId, const QString &body, qint64 editedAt, Completion done = {});
     void appendDecision(const DecisionRecord &decision, Completion done = {});
     void appendEngineEvent(const EngineEvent &event, Completion done = {});
+    // The engine's state as of every engine event submitted before it: the writer gives it the id
+    // of the last engine_events row at that point in its order (WriteResult::id; snapshot.journalId
+    // is ignored). Keeps the two newest snapshots; never deletes journal rows.
+    void saveEngineSnapshot(const EngineSnapshot &snapshot, Completion done = {});
     void putSetting(const QString &key, const QJsonValue &value, Completion done = {});
     void deleteSetting(const QString &key, Completion done = {});
     // An id of 0 creates a reply (WriteResult::id is its id); another id updates that one.

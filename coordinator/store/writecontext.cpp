@@ -69,8 +69,12 @@ const char kInsertMessage[] =
 // Read when the cache has no number for the conversation (the (conversation_id, seq) index makes
 // it one lookup).
 const char kLastSeq[] = "SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1";
-// Past this many conversations the cache starts over (a long-running coordinator meets millions).
+// Past this many conversations the message-number cache starts over (a long-running coordinator
+// meets millions).
 constexpr int kSeqCacheLimit = 100000;
+// The same for the cache of conversations' target groups (m_groups): it holds the open ones, so
+// it starts over only when more than this many are open at once.
+constexpr int kGroupsCacheLimit = 100000;
 const char kInsertAttachment[] =
     "INSERT INTO attachments (message_id, name, mime, size, data, path) VALUES (?, ?, ?, ?, ?, ?)";
 const char kEditMessage[] = "UPDATE messages SET body = ?, edited_at = ? WHERE id = ?";
@@ -78,6 +82,14 @@ const char kInsertDecision[] = "INSERT INTO decisions (seq, at, kind, conversati
                                "from_agent_id, reason, detail, explanation)"
                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const char kInsertEngineEvent[] = "INSERT INTO engine_events (at, type, payload) VALUES (?, ?, ?)";
+// The journal's last row as this transaction sees it: what a snapshot queued after it covers.
+const char kLastEngineEvent[] = "SELECT COALESCE(MAX(id), 0) FROM engine_events";
+const char kInsertSnapshot[] =
+    "INSERT OR REPLACE INTO engine_snapshots (journal_id, at, format, state) VALUES (?, ?, ?, ?)";
+// Keeps the newest kKeptSnapshots.
+const char kPruneSnapshots[] = "DELETE FROM engine_snapshots WHERE journal_id NOT IN"
+                               " (SELECT journal_id FROM engine_snapshots ORDER BY journal_id DESC LIMIT ?)";
+constexpr int kKeptSnapshots = 2;
 const char kPutSetting[] =
     "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
@@ -554,7 +566,7 @@ WriteResult WriteContext::upsertConversation(const Conversation &c)
     if (closed)
         m_groups.remove(c.id);
     else if (groupsChange) {
-        if (m_groups.size() >= kSeqCacheLimit)
+        if (m_groups.size() >= kGroupsCacheLimit)
             m_groups.clear();
         m_groups.insert(c.id, c.groups);
     }
@@ -738,6 +750,37 @@ WriteResult WriteContext::appendEngineEvent(const EngineEvent &e)
     q->bindUtf8(2, e.payloadJson.isEmpty() ? toJsonText(e.payload) : e.payloadJson);
     if (run(q, &r, [&e] { return QStringLiteral("engine event %1").arg(quoted(e.type)); }))
         r.id = q->lastInsertId();
+    return r;
+}
+
+WriteResult WriteContext::saveEngineSnapshot(const EngineSnapshot &snapshot)
+{
+    if (snapshot.state.isEmpty())
+        return invalid(QStringLiteral("an engine snapshot needs a state"));
+    WriteResult r;
+    SqlStatement *last = statement(kLastEngineEvent, &r);
+    if (!last)
+        return r;
+    if (!run(last, &r, QStringLiteral("finding the journal's last row")))
+        return r;
+    const qint64 journalId = last->next() ? last->int64At(0) : 0;
+    last->finish();
+    SqlStatement *insert = statement(kInsertSnapshot, &r);
+    if (!insert)
+        return r;
+    insert->bindValue(0, journalId);
+    insert->bindValue(1, snapshot.at);
+    insert->bindValue(2, snapshot.format);
+    insert->bindBlob(3, snapshot.state);
+    if (!run(insert, &r, QStringLiteral("engine snapshot at journal row %1").arg(journalId)))
+        return r;
+    SqlStatement *prune = statement(kPruneSnapshots, &r);
+    if (!prune)
+        return r;
+    prune->bindValue(0, kKeptSnapshots);
+    if (!run(prune, &r, QStringLiteral("dropping older engine snapshots")))
+        return r;
+    r.id = journalId;
     return r;
 }
 

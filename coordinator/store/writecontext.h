@@ -50,6 +50,9 @@ public:
     WriteResult editMessage(qint64 messageId, const QString &body, qint64 editedAt);
     WriteResult appendDecision(const DecisionRecord &decision);
     WriteResult appendEngineEvent(const EngineEvent &event);
+    // Stores the snapshot as covering the journal up to its last row in this transaction (the id,
+    // also WriteResult::id), and drops all but the newest two.
+    WriteResult saveEngineSnapshot(const EngineSnapshot &snapshot);
     WriteResult putSetting(const QString &key, const QJsonValue &value, qint64 updatedAt);
     WriteResult deleteSetting(const QString &key);
     WriteResult upsertQuickReply(const QuickReply &reply);

@@ -1,7 +1,7 @@
 // Schema migrations: from empty, from the fixture of every older version (every row arrives intact,
-// the new schema works on it), the table rebuilds of version 4 (ids never reused, references kept,
-// no temporary tables per insert), refusal of newer and foreign databases without touching them, and
-// rollback of a failed migration.
+// the new schema works on it, engine snapshots included), the table rebuilds of version 4 (ids never reused,
+// references kept, no temporary tables per insert), refusal of newer and foreign databases without touching
+// them, and rollback of a failed migration.
 #include "schemamigrator.h"
 #include "storedatabase.h"
 #include "storereader.h"
@@ -202,7 +202,7 @@ void TestStoreMigrations::fromEmpty()
     const QStringList tables = {"accounts",      "attachments",   "conversation_groups", "conversations",
                                 "customer_tags", "customers",     "decisions",           "engine_events",
                                 "messages",      "quick_replies", "schema_version",      "sessions",
-                                "settings",      "teams"};
+                                "settings",      "teams",         "customer_sessions",   "engine_snapshots"};
     for (const QString &table : tables)
         QVERIFY2(scalar(db, QStringLiteral(
                                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%1'")
@@ -354,7 +354,7 @@ void TestStoreMigrations::fromFixture()
     QCOMPARE(decisions[0].explanation[QLatin1String("candidates")].toArray().size(), 1);
     QCOMPARE(decisions[0].reason, QStringLiteral("vip-dedicated"));
     const QList<EngineEvent> events = reader.engineEventsSince(0);
-    QCOMPARE(events.size(), version >= 2 ? 4 : 3);
+    QCOMPARE(events.size(), version >= 4 ? 5 : version >= 2 ? 4 : 3);
     QCOMPARE(events[0].payload[QLatin1String("channel")].toString(), QStringLiteral("wechat"));
     QCOMPARE(reader.setting(QStringLiteral("routing.replyTimeoutSeconds")), std::optional<QJsonValue>(60));
     QCOMPARE(reader.quickReplies(QStringLiteral("wechat")).size(), 2);
@@ -366,6 +366,11 @@ void TestStoreMigrations::fromFixture()
         QCOMPARE(conv2[1].editedAt, 1764001260000);
         QVERIFY(reader.sessionByTokenHash(QStringLiteral("2c26b46b68ffc68ff99b453c1d304134"))->revoked);
         QCOMPARE(events[3].type, QStringLiteral("agent.message"));
+    }
+    if (version >= 4) {
+        QCOMPARE(events[4].type, QStringLiteral("customer.message"));
+        QCOMPARE(events[4].payload[QLatin1String("text")].toString(), QStringLiteral("\"退款\" please\n"));
+        QCOMPARE(reader.decisionsFor(QStringLiteral("conv-3")).size(), 3);
     }
     if (version >= 3) {
         const auto web = reader.sessionByTokenHash(QStringLiteral("fcde2b2edba56bf408601fb721fe9b5c"));
@@ -403,6 +408,10 @@ void TestStoreMigrations::fromFixture()
     conv3.state = ConversationState::Assigned;
     conv3.agentId = QStringLiteral("alice");
     writer.upsertConversation(conv3, [&](const WriteResult &r) { moved = r; });
+    // Version 5: an engine snapshot covers the old journal and the row just written.
+    std::optional<WriteResult> snapped;
+    writer.saveEngineSnapshot({0, 1766000000000, 1, QByteArray("engine state")},
+                              [&](const WriteResult &r) { snapped = r; });
     QVERIFY(writer.flush(10000));
     QVERIFY(edited && edited->ok);
     QVERIFY2(appended && appended->ok, qPrintable(appended ? appended->error : QString()));
@@ -410,10 +419,16 @@ void TestStoreMigrations::fromFixture()
     // AUTOINCREMENT carries on after the old rows, past the removed one of version 3's fixture.
     QCOMPARE(appended->id, version >= 3 ? 11 : version >= 2 ? 9 : 8);
     QVERIFY(journaled && journaled->ok);
-    QCOMPARE(journaled->id, version >= 2 ? 5 : 4);
+    QCOMPARE(journaled->id, version >= 4 ? 6 : version >= 2 ? 5 : 4);
     QVERIFY(decided && decided->ok);
-    QCOMPARE(decided->id, version >= 3 ? 5 : 4);
+    QCOMPARE(decided->id, version >= 4 ? 6 : version >= 3 ? 5 : 4);
     QVERIFY2(moved && moved->ok, qPrintable(moved ? moved->error : QString()));
+    QVERIFY2(snapped && snapped->ok, qPrintable(snapped ? snapped->error : QString()));
+    QCOMPARE(snapped->id, journaled->id);
+    const auto snapshot = reader.latestEngineSnapshot();
+    QVERIFY(snapshot);
+    QCOMPARE(snapshot->journalId, journaled->id);
+    QCOMPARE(snapshot->state, QByteArray("engine state"));
     QCOMPARE(reader.openConversations(QStringLiteral("alice")).size(), 2);
     QCOMPARE(reader.conversation(QStringLiteral("conv-3"))->groups, QStringList{"sales"});
     const Message fixed = reader.history(QStringLiteral("conv-1")).at(2);

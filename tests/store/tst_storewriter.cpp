@@ -56,6 +56,7 @@ private slots:
     void rolledBackWritesLeaveNoNumbers();
     void conversationGroupsAfterRollbacks();
     void statementsThroughTheExpectedApi();
+    void engineSnapshotsCoverTheJournalBeforeThem();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("store.db")); }
@@ -534,6 +535,62 @@ void TestStoreWriter::statementsThroughTheExpectedApi()
     QVERIFY(!SqlStatement::isNative(db));
 #endif
     StoreDatabase::close(db);
+}
+
+void TestStoreWriter::engineSnapshotsCoverTheJournalBeforeThem()
+{
+    StoreWriter writer(path());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    // Submitted back to back (most share a batch): each snapshot covers exactly the journal rows
+    // submitted before it, whatever batches they end up in.
+    std::vector<WriteResult> results;
+    const auto keep = [&](const WriteResult &r) { results.push_back(r); };
+    const auto event = [&](int n) {
+        writer.appendEngineEvent({0, 1000 + n, QStringLiteral("tick"), {{QStringLiteral("n"), n}}, {}});
+    };
+    const auto snapshot = [&](const char *state) {
+        writer.saveEngineSnapshot({999, 2000, 1, QByteArray(state)}, keep); // 999: the writer decides
+    };
+    snapshot("empty journal");
+    for (int n = 1; n <= 3; ++n)
+        event(n);
+    snapshot("after 3");
+    event(4);
+    event(5);
+    snapshot("after 5");
+    snapshot("after 5, again");
+    event(6);
+    snapshot("after 6");
+    writer.saveEngineSnapshot({0, 2000, 1, QByteArray()}, keep);
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(results.size(), std::size_t(6));
+    const qint64 covered[] = {0, 3, 5, 5, 6};
+    for (int i = 0; i < 5; ++i) {
+        QVERIFY2(results[std::size_t(i)].ok, qPrintable(results[std::size_t(i)].error));
+        QCOMPARE(results[std::size_t(i)].id, covered[i]);
+    }
+    QVERIFY(!results[5].ok);
+    QCOMPARE(results[5].code, QStringLiteral("invalid"));
+
+    StoreReader reader;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+    const auto newest = reader.latestEngineSnapshot();
+    QVERIFY(newest);
+    QCOMPARE(newest->journalId, 6);
+    QCOMPARE(newest->state, QByteArray("after 6"));
+    QCOMPARE(newest->at, 2000);
+    QCOMPARE(newest->format, 1);
+    // The one before it (a second snapshot at the same row replaced the first); no older ones kept.
+    const auto previous = reader.latestEngineSnapshot(newest->journalId);
+    QVERIFY(previous);
+    QCOMPARE(previous->journalId, 5);
+    QCOMPARE(previous->state, QByteArray("after 5, again"));
+    QVERIFY(!reader.latestEngineSnapshot(previous->journalId));
+    QVERIFY(reader.lastError().isEmpty());
+    // The journal is never cut.
+    QCOMPARE(reader.engineEventsSince(0).size(), 6);
+    QCOMPARE(reader.engineEventsSince(newest->journalId).size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestStoreWriter)

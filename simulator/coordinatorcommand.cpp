@@ -67,12 +67,17 @@ struct CommandOptions
         QStringLiteral("Seconds an agent stays online after their last desk disconnects, so a desk that "
                        "reconnects keeps its conversations (default 90)."),
         QStringLiteral("seconds"), QStringLiteral("90")};
+    QCommandLineOption snapshotEvery{
+        QStringLiteral("snapshot-every"),
+        QStringLiteral("Save the routing engine's state every this many journaled events, so that a restart "
+                       "replays only the journal after it; 0: only at a clean stop (default 100000)."),
+        QStringLiteral("events"), QStringLiteral("100000")};
 
     explicit CommandOptions(QCommandLineParser &parser)
     {
         parser.setApplicationDescription(QStringLiteral("The Switchboard routing coordinator."));
         parser.addHelpOption();
-        parser.addOptions({listen, port, httpPort, data, tlsCert, tlsKey, presenceGrace});
+        parser.addOptions({listen, port, httpPort, data, tlsCert, tlsKey, presenceGrace, snapshotEvery});
         parser.addOptions({demo, site, speed, rate, seed, explain, forSeconds});
     }
 };
@@ -80,7 +85,7 @@ struct CommandOptions
 bool daemonOptions(const QCommandLineParser &parser, const CommandOptions &o, DaemonOptions *daemon,
                    QString *error)
 {
-    bool okPort = false, okHttp = false, okGrace = false;
+    bool okPort = false, okHttp = false, okGrace = false, okSnapshot = false;
     daemon->address = QHostAddress(parser.value(o.listen));
     daemon->port = static_cast<quint16>(parser.value(o.port).toUInt(&okPort));
     daemon->httpPort = static_cast<quint16>(parser.value(o.httpPort).toUInt(&okHttp));
@@ -91,6 +96,8 @@ bool daemonOptions(const QCommandLineParser &parser, const CommandOptions &o, Da
     // A day at most: longer would keep a desk that is gone for good online for routing.
     const uint grace = parser.value(o.presenceGrace).toUInt(&okGrace);
     daemon->presenceGraceSeconds = static_cast<int>(grace);
+    const qulonglong snapshotEvery = parser.value(o.snapshotEvery).toULongLong(&okSnapshot);
+    daemon->snapshotEvery = static_cast<qint64>(snapshotEvery);
     if (daemon->address.isNull() || !okPort || parser.value(o.port).toUInt() > 65535 || !okHttp ||
         parser.value(o.httpPort).toUInt() > 65535) {
         *error = QStringLiteral("--listen must be an IP address, --port and --http-port numbers up to 65535");
@@ -98,6 +105,10 @@ bool daemonOptions(const QCommandLineParser &parser, const CommandOptions &o, Da
     }
     if (!okGrace || grace > 24 * 3600) {
         *error = QStringLiteral("--presence-grace must be a whole number of seconds from 0 to 86400");
+        return false;
+    }
+    if (!okSnapshot || snapshotEvery > 1000000000ULL) {
+        *error = QStringLiteral("--snapshot-every must be a whole number of events from 0 to 1000000000");
         return false;
     }
     return true;

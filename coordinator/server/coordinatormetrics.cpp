@@ -34,6 +34,18 @@ QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSoc
                double(e.liveConversations())),
         sample("switchboard_conversations_waiting", "Conversations waiting in a queue", Metric::Gauge,
                double(e.waitingConversations())),
+        sample("switchboard_start_replayed_events", "Journal events replayed at start (after the snapshot)",
+               Metric::Gauge, double(s.replayedEvents)),
+        sample("switchboard_start_snapshot_load_ms", "Restoring the engine snapshot at start, ms (0: none)",
+               Metric::Gauge, double(s.snapshotLoadMs)),
+        sample("switchboard_snapshots_total", "Engine snapshots stored since start", Metric::Counter,
+               double(s.snapshotsTaken)),
+        sample("switchboard_snapshot_failures_total", "Engine snapshots the store refused", Metric::Counter,
+               double(s.snapshotFailures)),
+        sample("switchboard_snapshot_bytes", "Size of the last engine snapshot", Metric::Gauge,
+               double(s.lastSnapshotBytes)),
+        sample("switchboard_snapshot_save_ms", "Service-thread time to save the last engine snapshot, ms",
+               Metric::Gauge, double(s.lastSnapshotSaveMs)),
     };
 }
 

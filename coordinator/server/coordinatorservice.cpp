@@ -68,7 +68,8 @@ void CoordinatorService::stop()
     if (!m_writer)
         return;
     m_tickTimer.stop();
-    m_writer->close(); // delivers every completion: pending rounds are answered
+    maybeSnapshot(true); // the next start then replays nothing
+    m_writer->close();   // delivers every completion: pending rounds are answered
     flushRounds();
     m_reader.reset();
     m_writer.reset();
@@ -114,8 +115,11 @@ bool CoordinatorService::rebuild(QString *error)
     QElapsedTimer timer;
     timer.start();
     m_replaying = true;
+    // From the newest snapshot that can be read, replaying only the journal after it; without one,
+    // the whole journal. A snapshot holds the site: the site's load is the journal's first row.
     qint64 after = 0;
-    bool siteLoaded = false;
+    const bool fromSnapshot = restoreSnapshot(&after);
+    bool siteLoaded = fromSnapshot;
     for (;;) {
         const QList<EngineEvent> batch = m_reader->engineEventsSince(after, 10000);
         if (batch.isEmpty())
@@ -141,6 +145,7 @@ bool CoordinatorService::rebuild(QString *error)
     m_decided.clear();
     m_touched.clear();
     m_stats.replayMs = timer.elapsed();
+    m_sinceSnapshot = m_stats.replayedEvents;
     reconcileRows();
 
     if (!siteLoaded) {
@@ -173,12 +178,20 @@ bool CoordinatorService::rebuild(QString *error)
     // Timers that came due while the coordinator was down fire now, as a round of their own.
     tick();
     startPresenceGraces();
-    qCInfo(lcService).noquote()
-        << QStringLiteral("engine rebuilt from %1 journal events in %2 ms: %3 open conversations, %4 waiting")
-               .arg(m_stats.replayedEvents)
-               .arg(m_stats.replayMs)
-               .arg(m_engine->liveConversations())
-               .arg(m_engine->waitingConversations());
+    const QString from =
+        fromSnapshot
+            ? QStringLiteral(
+                  "the snapshot at journal row %1 (restored in %2 ms) and %3 journal events after it")
+                  .arg(m_stats.snapshotJournalId)
+                  .arg(m_stats.snapshotLoadMs)
+                  .arg(m_stats.replayedEvents)
+            : QStringLiteral("%1 journal events").arg(m_stats.replayedEvents);
+    qCInfo(lcService).noquote() << QStringLiteral(
+                                       "engine rebuilt from %1 in %2 ms: %3 open conversations, %4 waiting")
+                                       .arg(from)
+                                       .arg(m_stats.replayMs)
+                                       .arg(m_engine->liveConversations())
+                                       .arg(m_engine->waitingConversations());
     return true;
 }
 
@@ -250,6 +263,8 @@ void CoordinatorService::endRound()
 {
     m_round->sealed = true;
     m_round.reset();
+    // Between rounds: the engine has taken every input journaled so far, and nothing more.
+    maybeSnapshot();
     flushRounds();
 }
 
@@ -297,6 +312,8 @@ EngineResult CoordinatorService::feed(EngineEvent event, const std::function<Eng
     if (r.ok || !m_decided.empty()) {
         // Accepted (or refused after timers fired on the way): journal it so replay matches.
         m_writer->appendEngineEvent(event, track());
+        if (m_sinceSnapshot >= 0)
+            ++m_sinceSnapshot;
     }
     persistTouched();
     scheduleTick();

@@ -56,6 +56,9 @@ public:
         // kept events were most of a connection's memory under load).
         qint64 customerReplayBytes = 64 * 1024;
         bool driveTimers = true; // schedule tick() with a QTimer (tests on a manual clock call tick())
+        // A snapshot of the engine every this many journaled events, and at a clean stop, so that a
+        // start replays only the journal after the newest one (servicesnapshot.cpp). 0: only at stop.
+        qint64 snapshotEvery = 100000;
         // An agent whose last connected session went away (socket closed, network lost) is set
         // offline after this long unless a session of theirs resumes or signs in first.
         qint64 presenceGraceMs = 90 * 1000;
@@ -74,8 +77,14 @@ public:
         quint64 eventsPushed = 0;
         quint64 decisions = 0;
         quint64 storeFailures = 0;
-        qint64 replayedEvents = 0; // engine events replayed at start
-        qint64 replayMs = 0;
+        qint64 replayedEvents = 0;    // engine events replayed at start (after the snapshot, if one was used)
+        qint64 replayMs = 0;          // the whole rebuild, snapshot included
+        qint64 snapshotJournalId = 0; // the journal row the start's snapshot covered; 0: full replay
+        qint64 snapshotLoadMs = 0;    // reading and restoring it
+        quint64 snapshotsTaken = 0;
+        quint64 snapshotFailures = 0; // not written (the store refused); the next one is tried as usual
+        qint64 lastSnapshotBytes = 0;
+        qint64 lastSnapshotSaveMs = 0; // the service thread's part: saving the engine's state
     };
 
     CoordinatorService(const Clock &clock, const Options &options, QObject *parent = nullptr);
@@ -161,6 +170,13 @@ private:
     void persistTouched();
     void scheduleTick();
     bool rebuild(QString *error);
+    // snapshots (servicesnapshot.cpp)
+    // Restores the newest readable snapshot into the fresh engine and says which journal row it
+    // covers; false (the engine still fresh: replay the whole journal) when none can be read.
+    bool restoreSnapshot(qint64 *journalId);
+    // Between rounds: a snapshot once snapshotEvery events were journaled since the last (`force`:
+    // whenever any were, as at a clean stop).
+    void maybeSnapshot(bool force = false);
     void reconcileRows();
     bool loadDirectory(QString *error);
 
@@ -294,6 +310,7 @@ private:
     QThreadPool m_hashPool;
     quint64 m_linkSerial = 0;
     bool m_replaying = false;
+    qint64 m_sinceSnapshot = -1; // engine events journaled since the last snapshot; -1 until rebuilt
 
     std::deque<std::shared_ptr<Round>> m_rounds;
     std::shared_ptr<Round> m_round;  // the open round

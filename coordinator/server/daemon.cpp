@@ -48,6 +48,7 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
     CoordinatorService::Options serviceOptions;
     serviceOptions.dataDir = options.dataDir;
     serviceOptions.presenceGraceMs = qint64(options.presenceGraceSeconds) * 1000;
+    serviceOptions.snapshotEvery = options.snapshotEvery;
     QString error;
     if (!options.sitePath.isEmpty()) {
         QFile file(options.sitePath);

@@ -18,6 +18,7 @@ struct DaemonOptions
     QString tlsCertificate; // PEM; with tlsKey, the gateway speaks wss only
     QString tlsKey;
     int presenceGraceSeconds = 90; // an agent with no connected desk for this long goes offline
+    qint64 snapshotEvery = 100000; // journaled engine events between snapshots (0: only at a clean stop)
 };
 
 // Runs until a stop signal; returns the process exit code. Logs go to `out`.

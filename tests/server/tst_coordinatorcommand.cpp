@@ -1,5 +1,5 @@
 // switchboard-coordinator's command line for the network service: every option reaches
-// DaemonOptions (--presence-grace among them), defaults when absent, bad values refused.
+// DaemonOptions (--presence-grace and --snapshot-every among them), defaults when absent, bad values refused.
 
 #include "coordinatorcommand.h"
 #include "daemon.h"
@@ -33,6 +33,7 @@ void TestCoordinatorCommand::defaults()
     QString error;
     QVERIFY2(daemonOptionsFromArguments(command({}), &o, &error), qPrintable(error));
     QCOMPARE(o.presenceGraceSeconds, 90);
+    QCOMPARE(o.snapshotEvery, 100000);
     QCOMPARE(o.port, quint16(8765));
     QCOMPARE(o.httpPort, quint16(8766));
     QCOMPARE(o.dataDir, QStringLiteral("switchboard-data"));
@@ -43,10 +44,11 @@ void TestCoordinatorCommand::everyOption()
 {
     DaemonOptions o;
     QString error;
-    QVERIFY2(daemonOptionsFromArguments(command({"--presence-grace", "15", "--listen", "127.0.0.1", "--port",
-                                                 "9001", "--http-port", "0", "--data", "/tmp/sb", "--site",
-                                                 "site.json", "--tls-cert", "c.pem", "--tls-key", "k.pem"}),
-                                        &o, &error),
+    QVERIFY2(daemonOptionsFromArguments(
+                 command({"--presence-grace", "15", "--listen", "127.0.0.1", "--port", "9001", "--http-port",
+                          "0", "--data", "/tmp/sb", "--site", "site.json", "--tls-cert", "c.pem", "--tls-key",
+                          "k.pem", "--snapshot-every", "5000"}),
+                 &o, &error),
              qPrintable(error));
     QCOMPARE(o.presenceGraceSeconds, 15);
     QCOMPARE(o.address, QHostAddress(QHostAddress::LocalHost));
@@ -56,6 +58,7 @@ void TestCoordinatorCommand::everyOption()
     QCOMPARE(o.sitePath, QStringLiteral("site.json"));
     QCOMPARE(o.tlsCertificate, QStringLiteral("c.pem"));
     QCOMPARE(o.tlsKey, QStringLiteral("k.pem"));
+    QCOMPARE(o.snapshotEvery, 5000);
     // 0: offline as soon as the last desk goes.
     QVERIFY2(daemonOptionsFromArguments(command({"--presence-grace=0"}), &o, &error), qPrintable(error));
     QCOMPARE(o.presenceGraceSeconds, 0);
@@ -70,6 +73,8 @@ void TestCoordinatorCommand::refusals_data()
     QTest::newRow("grace fraction") << QStringList{"--presence-grace", "1.5"} << "--presence-grace";
     QTest::newRow("grace over a day") << QStringList{"--presence-grace", "86401"} << "--presence-grace";
     QTest::newRow("grace without value") << QStringList{"--presence-grace"} << "presence-grace";
+    QTest::newRow("snapshot negative") << QStringList{"--snapshot-every", "-1"} << "--snapshot-every";
+    QTest::newRow("snapshot not a number") << QStringList{"--snapshot-every", "often"} << "--snapshot-every";
     QTest::newRow("port too big") << QStringList{"--port", "70000"} << "--port";
     QTest::newRow("bad address") << QStringList{"--listen", "example"} << "--listen";
     QTest::newRow("unknown option") << QStringList{"--frobnicate"} << "frobnicate";

@@ -40,6 +40,12 @@ const QStringList kNames = {
     "switchboard_store_transactions_total",
     "switchboard_conversations_open",
     "switchboard_conversations_waiting",
+    "switchboard_start_replayed_events",
+    "switchboard_start_snapshot_load_ms",
+    "switchboard_snapshots_total",
+    "switchboard_snapshot_failures_total",
+    "switchboard_snapshot_bytes",
+    "switchboard_snapshot_save_ms",
 };
 
 double valueOf(const QList<Metric> &metrics, const QString &name)

@@ -361,18 +361,44 @@
         <translation>已退出登录</translation>
     </message>
     <message>
-        <source>The coordinator ended this session: %1
-Please sign in again.</source>
-        <translation>协调服务器已终止本次登录：%1
-请重新登录。</translation>
-    </message>
-    <message>
         <source>no temporary folder for the demo&apos;s data</source>
         <translation>没有可存放演示数据的临时文件夹</translation>
     </message>
     <message>
         <source>Demo administrator</source>
         <translation>演示管理员</translation>
+    </message>
+    <message>
+        <source>An administrator disabled your account, so you were signed out. Ask them to enable it again before you sign in.</source>
+        <translation>管理员已停用你的账号，你已被退出登录。请先联系管理员重新启用账号，再登录。</translation>
+    </message>
+    <message>
+        <source>An administrator gave your account a new password, so you were signed out. Sign in with the new password.</source>
+        <translation>管理员已为你的账号设置了新密码，你已被退出登录。请用新密码登录。</translation>
+    </message>
+    <message>
+        <source>The coordinator ended this session. Please sign in again.</source>
+        <translation>协调服务器已终止本次登录。请重新登录。</translation>
+    </message>
+    <message>
+        <source>The coordinator ended this session: %1</source>
+        <translation>协调服务器已终止本次登录：%1</translation>
+    </message>
+    <message>
+        <source>Your unsent internal note on the conversation with %1 is kept: it comes back when you sign in again, and you can copy it from the details.</source>
+        <translation>你在与 %1 的会话中未发送的内部备注已保留：重新登录后会放回原处，也可以从详细信息中复制。</translation>
+    </message>
+    <message>
+        <source>Your unsent reply to %1 is kept: it comes back when you sign in again, and you can copy it from the details.</source>
+        <translation>你写给 %1 的未发送回复已保留：重新登录后会放回原处，也可以从详细信息中复制。</translation>
+    </message>
+    <message>
+        <source>Unsent draft</source>
+        <translation>未发送的草稿</translation>
+    </message>
+    <message>
+        <source>The conversation with %1 is no longer in your inbox, so your unsent text could not be put back. You can copy it from the details.</source>
+        <translation>与 %1 的会话已不在你的收件箱中，未发送的文字无法放回。你可以从详细信息中复制。</translation>
     </message>
 </context>
 <context>

@@ -361,18 +361,44 @@
         <translation>已登出</translation>
     </message>
     <message>
-        <source>The coordinator ended this session: %1
-Please sign in again.</source>
-        <translation>協調伺服器已終止本次登入：%1
-請重新登入。</translation>
-    </message>
-    <message>
         <source>no temporary folder for the demo&apos;s data</source>
         <translation>沒有可存放示範資料的暫存資料夾</translation>
     </message>
     <message>
         <source>Demo administrator</source>
         <translation>示範管理員</translation>
+    </message>
+    <message>
+        <source>An administrator disabled your account, so you were signed out. Ask them to enable it again before you sign in.</source>
+        <translation>管理員已停用你的帳號，你已被登出。請先聯絡管理員重新啟用帳號，再登入。</translation>
+    </message>
+    <message>
+        <source>An administrator gave your account a new password, so you were signed out. Sign in with the new password.</source>
+        <translation>管理員已為你的帳號設定新密碼，你已被登出。請用新密碼登入。</translation>
+    </message>
+    <message>
+        <source>The coordinator ended this session. Please sign in again.</source>
+        <translation>協調伺服器已終止本次登入。請重新登入。</translation>
+    </message>
+    <message>
+        <source>The coordinator ended this session: %1</source>
+        <translation>協調伺服器已終止本次登入：%1</translation>
+    </message>
+    <message>
+        <source>Your unsent internal note on the conversation with %1 is kept: it comes back when you sign in again, and you can copy it from the details.</source>
+        <translation>你在與 %1 的會話中未傳送的內部備註已保留：重新登入後會放回原處，也可以從詳細資料中複製。</translation>
+    </message>
+    <message>
+        <source>Your unsent reply to %1 is kept: it comes back when you sign in again, and you can copy it from the details.</source>
+        <translation>你寫給 %1 的未傳送回覆已保留：重新登入後會放回原處，也可以從詳細資料中複製。</translation>
+    </message>
+    <message>
+        <source>Unsent draft</source>
+        <translation>未傳送的草稿</translation>
+    </message>
+    <message>
+        <source>The conversation with %1 is no longer in your inbox, so your unsent text could not be put back. You can copy it from the details.</source>
+        <translation>與 %1 的會話已不在你的收件匣中，未傳送的文字無法放回。你可以從詳細資料中複製。</translation>
     </message>
 </context>
 <context>

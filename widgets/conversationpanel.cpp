@@ -181,6 +181,27 @@ void ConversationPanel::show(const QString &conversationId)
         m_composer->setFocus();
 }
 
+ConversationPanel::Draft ConversationPanel::draft() const
+{
+    if (m_conversation.isEmpty() || m_composer->toPlainText().trimmed().isEmpty())
+        return {};
+    return {m_conversation, m_composer->toPlainText(), m_note->isChecked()};
+}
+
+bool ConversationPanel::restoreDraft(const Draft &draft)
+{
+    // A conversation back in the queue shows the claim button, not the composer.
+    const InboxEntry *e = m_desk->inbox()->entry(m_conversation);
+    if (draft.conversation.isEmpty() || draft.conversation != m_conversation || !e || e->waiting())
+        return false;
+    m_composer->setPlainText(draft.text);
+    m_composer->moveCursor(QTextCursor::End);
+    // An invited expert's panel forces notes (refreshHeader); otherwise the draft's own choice.
+    if (m_note->isEnabled())
+        m_note->setChecked(draft.note);
+    return true;
+}
+
 void ConversationPanel::refreshHeader()
 {
     const InboxEntry *e = m_desk->inbox()->entry(m_conversation);

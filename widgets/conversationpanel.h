@@ -22,6 +22,15 @@ class ConversationPanel final : public QWidget
     Q_OBJECT
 
 public:
+    // What the agent wrote and has not sent: kept when the session ends under them, so it can be
+    // put back after they sign in again (the note flag too: a note must not come back as a reply).
+    struct Draft
+    {
+        QString conversation;
+        QString text;
+        bool note = false;
+    };
+
     explicit ConversationPanel(DeskClient *desk, QWidget *parent = nullptr);
 
     // Shows the conversation the inbox selected (empty: nothing open).
@@ -32,6 +41,11 @@ public:
     Composer *composer() const { return m_composer; }
     QListView *history() const { return m_history; }
     void setAgentNames(const QHash<QString, QString> &names);
+    // Empty text when there is nothing unsent.
+    Draft draft() const;
+    // Puts a kept draft back into the composer when its conversation is the open one and not
+    // waiting in a queue; false if not.
+    bool restoreDraft(const Draft &draft);
 
 signals:
     void claimRequested(const QString &conversationId);

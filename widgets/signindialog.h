@@ -40,10 +40,12 @@ public:
     bool settingUp() const;
 
     void submit();
+    // Shows why the agent is here (a failed sign-in, or a session the coordinator ended) above the
+    // buttons until the next attempt.
+    void showError(const QString &message);
 
 private:
     void setBusy(bool busy, const QString &status = QString());
-    void showError(const QString &message);
     void showSetup(bool show);
     void onHostToggled(bool host);
     void onProbed(bool needsSetup);

@@ -5,6 +5,7 @@
 #include "demosite.h"
 #include "deskclient.h"
 #include "hostedcoordinator.h"
+#include "inboxentry.h"
 #include "inboxmodel.h"
 #include "inboxpanel.h"
 #include "inboxview.h"
@@ -19,6 +20,7 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QRandomGenerator>
 #include <QTableView>
@@ -233,13 +235,21 @@ void DesktopApp::showMain()
     m_window = std::make_unique<MainWindow>(m_desk.get());
     m_window->tray()->setSoundEnabled(Preferences::load().sound);
     connect(m_window.get(), &MainWindow::signOutRequested, this, &DesktopApp::signOut, Qt::QueuedConnection);
+    // CoordinatorConnection::sessionLost does not carry session.ended's reason (yet): the
+    // coordinator's message is shown as it came.
     connect(m_desk->connection(), &CoordinatorConnection::sessionLost, m_window.get(),
-            [this](const QString &why) {
-                QMessageBox::warning(
-                    m_window.get(), tr("Signed out"),
-                    tr("The coordinator ended this session: %1\nPlease sign in again.").arg(why));
-                signOut();
+            [this](const QString &message) { onSessionLost(QString(), message); });
+    if (m_keptDraft) {
+        if (m_keptDraft->account != m_desk->me() || m_keptDraft->coordinator != m_desk->connection()->url())
+            m_keptDraft.reset(); // someone else signed in here: the draft was shown when it was kept
+        else if (m_desk->ready())
+            restoreKeptDraft();
+        else
+            connect(m_desk.get(), &DeskClient::readyChanged, m_window.get(), [this](bool ready) {
+                if (ready)
+                    restoreKeptDraft();
             });
+    }
     m_window->show();
     if (!m_options.screenshot.isEmpty()) {
         QTimer::singleShot(m_options.screenshotAfterMs, this, [this] {
@@ -250,6 +260,83 @@ void DesktopApp::showMain()
     }
     if (m_signIn)
         m_signIn->hide();
+}
+
+QString DesktopApp::sessionEndedText(const QString &reason, const QString &message)
+{
+    if (reason == QLatin1String("disabled"))
+        return tr("An administrator disabled your account, so you were signed out. Ask them to enable it "
+                  "again before you sign in.");
+    if (reason == QLatin1String("password-changed"))
+        return tr("An administrator gave your account a new password, so you were signed out. Sign in "
+                  "with the new password.");
+    if (message.isEmpty())
+        return tr("The coordinator ended this session. Please sign in again.");
+    return tr("The coordinator ended this session: %1").arg(message);
+}
+
+// The coordinator ended the session (account disabled, new password, or a resume it refused): the
+// connection has stopped for good, so the desk goes back to the sign-in window at once, says why
+// there, and keeps what the agent was writing instead of dropping it with the main window.
+void DesktopApp::onSessionLost(const QString &reason, const QString &message)
+{
+    const QString text = sessionEndedText(reason, message);
+    QString kept;
+    if (m_window) {
+        const ConversationPanel::Draft draft = m_window->conversation()->draft();
+        if (!draft.text.isEmpty()) {
+            const InboxEntry *entry = m_desk->inbox()->entry(draft.conversation);
+            const QString customer =
+                entry && !entry->customerName.isEmpty() ? entry->customerName : draft.conversation;
+            m_keptDraft = KeptDraft{m_desk->me(), m_desk->connection()->url(), customer, draft};
+            kept = draft.note ? tr("Your unsent internal note on the conversation with %1 is kept: it comes "
+                                   "back when you sign in again, and you can copy it from the details.")
+                                    .arg(customer)
+                              : tr("Your unsent reply to %1 is kept: it comes back when you sign in again, "
+                                   "and you can copy it from the details.")
+                                    .arg(customer);
+        }
+    }
+    const QString login = m_desk->connection()->account().value(QLatin1String("login")).toString();
+    signOut();
+    m_signIn->showError(text);
+    // The same person is at the desk and will sign in again (unlike a sign-out, which may hand the
+    // desk to a colleague): their login is there even when "remember me" was off.
+    if (m_signIn->loginEdit()->text().isEmpty()) {
+        m_signIn->loginEdit()->setText(login);
+        m_signIn->passwordEdit()->setFocus();
+    }
+    // Window-modal on the sign-in window rather than exec(): this runs inside the connection's
+    // signal, and a nested event loop there would hold the sign-in back until it was dismissed.
+    auto *box =
+        new QMessageBox(QMessageBox::Warning, tr("Signed out"), text, QMessageBox::Ok, m_signIn.get());
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("sessionEnded"));
+    if (!kept.isEmpty()) {
+        box->setInformativeText(kept);
+        box->setDetailedText(m_keptDraft->draft.text);
+    }
+    box->open();
+}
+
+void DesktopApp::restoreKeptDraft()
+{
+    if (!m_keptDraft || !m_window)
+        return;
+    const KeptDraft kept = *std::exchange(m_keptDraft, std::nullopt);
+    m_window->inbox()->select(kept.draft.conversation);
+    if (m_window->conversation()->restoreDraft(kept.draft))
+        return;
+    // The conversation went elsewhere while the agent was away: give them the text to copy.
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Unsent draft"),
+                                tr("The conversation with %1 is no longer in your inbox, so your unsent "
+                                   "text could not be put back. You can copy it from the details.")
+                                    .arg(kept.customerName),
+                                QMessageBox::Ok, m_window.get());
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("draftNotRestored"));
+    box->setDetailedText(kept.draft.text);
+    box->open();
 }
 
 void DesktopApp::signOut()

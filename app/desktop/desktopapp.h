@@ -3,10 +3,13 @@
 // on this computer), the main window, sign-out back to sign-in, and with --demo a live demo site
 // hosted here with simulated customers and colleagues.
 
+#include "conversationpanel.h"
+
 #include <QObject>
 #include <QString>
 #include <QUrl>
 #include <memory>
+#include <optional>
 
 class QApplication;
 class QTemporaryDir;
@@ -54,10 +57,25 @@ public:
     SignInDialog *signIn() const { return m_signIn.get(); }
     HostedCoordinator *host() const { return m_host.get(); }
 
+    // What the agent reads when the coordinator ended their session: the reason in their language
+    // when it is one the desk knows (session.ended's `reason`), else the coordinator's own words.
+    static QString sessionEndedText(const QString &reason, const QString &message);
+
 private:
+    // A draft kept from a session that ended, for the same account on the same coordinator.
+    struct KeptDraft
+    {
+        QString account;
+        QUrl coordinator;
+        QString customerName;
+        ConversationPanel::Draft draft;
+    };
+
     void showSignIn();
     void showMain();
     void signOut();
+    void onSessionLost(const QString &reason, const QString &message);
+    void restoreKeptDraft();
     void signInDirectly();
     void reportWhenReady();
     bool startDemo(QString *error);
@@ -70,6 +88,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<QTemporaryDir> m_demoDir;
     std::unique_ptr<QObject> m_demo; // the demo's traffic, when running
+    std::optional<KeptDraft> m_keptDraft;
 };
 
 } // namespace sb

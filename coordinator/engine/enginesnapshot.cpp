@@ -235,7 +235,7 @@ public:
     std::size_t count(int minBytes)
     {
         const quint64 n = u64();
-        if (ok() && n * static_cast<quint64>(minBytes) > static_cast<quint64>(left())) {
+        if (ok() && n > static_cast<quint64>(left()) / static_cast<quint64>(minBytes)) {
             fail(QStringLiteral("a count of %1 runs past the end of the data").arg(n));
             return 0;
         }

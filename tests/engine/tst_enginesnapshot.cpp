@@ -490,6 +490,7 @@ private slots:
     void refusesCorruption();
     void refusesUnknownFormat();
     void forgedStatesNeverCrash();
+    void refusesHugeCounts();
     void largeStateRoundTrip();
 };
 
@@ -661,6 +662,39 @@ void TestEngineSnapshot::forgedStatesNeverCrash()
     }
     qInfo("forged states: %d refused, %d accepted and run on", refusedCount, accepted);
     QVERIFY(refusedCount > 0);
+}
+
+void TestEngineSnapshot::refusesHugeCounts()
+{
+    // Forged states, sealed with a valid checksum, whose group count is absurd: 2^64 - 1, and one
+    // that times the 11 bytes a group takes at least wraps around to 6. Refused before anything is
+    // reserved for them (reserving would throw).
+    const auto varint = [](quint64 v) {
+        QByteArray b;
+        while (v >= 0x80) {
+            b.append(static_cast<char>((v & 0x7f) | 0x80));
+            v >>= 7;
+        }
+        b.append(static_cast<char>(v));
+        return b;
+    };
+    for (const quint64 groups : {~quint64(0), quint64(1676976733973595602ULL)}) {
+        QByteArray forged("SBES");
+        forged.append("\x01\x00\x00\x00", 4);
+        forged.append(QByteArray(6, '\0'));  // the clock reading, four sequences, midnight generation
+        forged.append(QByteArray(10, '\0')); // no allowed statuses, zeros and empty strings for settings
+        forged.append(QByteArray("\x00\x01\x00\x00", 4)); // no skills, the empty skill set, no channels
+        forged.append(varint(groups));
+        forged.append(QByteArray(64, '\0'));
+        char tail[8];
+        qToLittleEndian(snapshot::checksum(forged.constData(), forged.size()), tail);
+        forged.append(tail, 8);
+        ManualClock clock(0);
+        RoutingEngine engine(clock);
+        const EngineResult r = engine.restoreState(forged);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.message.contains(QLatin1String("runs past the end")), qPrintable(r.message));
+    }
 }
 
 void TestEngineSnapshot::largeStateRoundTrip()

@@ -135,7 +135,7 @@ void CoordinatorConnection::onHello(const Reply &r)
         failPending(r.code, r.message);
         setState(State::Disconnected);
         if (goal == Goal::Resume)
-            emit sessionLost(r.message);
+            emit sessionLost(r.message, QString());
         else
             emit signInFailed(r.code, r.code == QLatin1String("version-mismatch")
                                           ? tr("This coordinator speaks another protocol version (%1). "
@@ -192,14 +192,14 @@ void CoordinatorConnection::onSignedIn(const Reply &r)
     emit signedIn(m_account);
 }
 
-void CoordinatorConnection::loseSession(const QString &message)
+void CoordinatorConnection::loseSession(const QString &message, const QString &reason)
 {
     dropSocket();
     m_token.clear();
     m_waiting.clear();
     failPending(QStringLiteral("offline"), message);
     setState(State::Disconnected);
-    emit sessionLost(message);
+    emit sessionLost(message, reason);
 }
 
 void CoordinatorConnection::onResumed(const Reply &r)
@@ -256,7 +256,8 @@ void CoordinatorConnection::onText(const QString &text)
         m_lastSeq = in->seq;
         if (in->event == QLatin1String("session.ended")) {
             // Signed out by the coordinator (account disabled, new password): no resume.
-            loseSession(in->payload.value(QLatin1String("message")).toString());
+            loseSession(in->payload.value(QLatin1String("message")).toString(),
+                        in->payload.value(QLatin1String("reason")).toString());
             return;
         }
         emit eventReceived(in->event, in->payload);

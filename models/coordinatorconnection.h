@@ -71,7 +71,8 @@ signals:
     void probed(bool needsSetup);
     // The session ended on the server's side: expired or revoked while reconnecting, or ended
     // by the coordinator (session.ended: the account was disabled or given a new password).
-    void sessionLost(const QString &message);
+    // `reason` is session.ended's stable code ("disabled", "password-changed"), empty otherwise.
+    void sessionLost(const QString &message, const QString &reason);
     void eventReceived(const QString &name, const QJsonObject &data);
 
 private:
@@ -95,7 +96,7 @@ private:
     void scheduleReconnect();
     void dropSocket();
     // The server ended the session (a refused resume, or session.ended): signed out for good.
-    void loseSession(const QString &message);
+    void loseSession(const QString &message, const QString &reason = QString());
 
     std::unique_ptr<QWebSocket> m_socket;
     State m_state = State::Disconnected;

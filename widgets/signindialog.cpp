@@ -99,7 +99,7 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     if (prefs.remember && !prefs.login.isEmpty()) {
         m_credentials->read(CredentialStore::keyFor(prefs.login, prefs.address),
                             [this](bool ok, const QString &pw) {
-                                if (ok && m_password->text().isEmpty())
+                                if (ok && !m_passwordForgotten && m_password->text().isEmpty())
                                     m_password->setText(pw);
                             });
     }
@@ -216,6 +216,15 @@ void SignInDialog::onProbed(bool needsSetup)
     }
     setBusy(true, tr("Signing in…"));
     m_connection->signIn(targetUrl(), m_login->text().trimmed(), m_password->text());
+}
+
+void SignInDialog::forgetRememberedPassword()
+{
+    m_passwordForgotten = true;
+    m_password->clear();
+    const Preferences prefs = Preferences::load();
+    if (!m_login->text().trimmed().isEmpty())
+        m_credentials->remove(CredentialStore::keyFor(m_login->text().trimmed(), prefs.address));
 }
 
 void SignInDialog::onSignedIn()

@@ -43,6 +43,9 @@ public:
     // Shows why the agent is here (a failed sign-in, or a session the coordinator ended) above the
     // buttons until the next attempt.
     void showError(const QString &message);
+    // The remembered password no longer works (an administrator set a new one): it is taken out of
+    // the keychain and not filled in, even if the keychain answers after this.
+    void forgetRememberedPassword();
 
 private:
     void setBusy(bool busy, const QString &status = QString());
@@ -55,6 +58,7 @@ private:
     CoordinatorConnection *m_connection;
     EmbeddedHost *m_host;
     CredentialStore *m_credentials;
+    bool m_passwordForgotten = false;
     QCheckBox *m_hostBox;
     QSpinBox *m_port;
     QLabel *m_hostInfo;

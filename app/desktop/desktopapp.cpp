@@ -235,10 +235,8 @@ void DesktopApp::showMain()
     m_window = std::make_unique<MainWindow>(m_desk.get());
     m_window->tray()->setSoundEnabled(Preferences::load().sound);
     connect(m_window.get(), &MainWindow::signOutRequested, this, &DesktopApp::signOut, Qt::QueuedConnection);
-    // CoordinatorConnection::sessionLost does not carry session.ended's reason (yet): the
-    // coordinator's message is shown as it came.
     connect(m_desk->connection(), &CoordinatorConnection::sessionLost, m_window.get(),
-            [this](const QString &message) { onSessionLost(QString(), message); });
+            [this](const QString &message, const QString &reason) { onSessionLost(reason, message); });
     if (m_keptDraft) {
         if (m_keptDraft->account != m_desk->me() || m_keptDraft->coordinator != m_desk->connection()->url())
             m_keptDraft.reset(); // someone else signed in here: the draft was shown when it was kept
@@ -300,6 +298,8 @@ void DesktopApp::onSessionLost(const QString &reason, const QString &message)
     const QString login = m_desk->connection()->account().value(QLatin1String("login")).toString();
     signOut();
     m_signIn->showError(text);
+    if (reason == QLatin1String("password-changed"))
+        m_signIn->forgetRememberedPassword();
     // The same person is at the desk and will sign in again (unlike a sign-out, which may hand the
     // desk to a colleague): their login is there even when "remember me" was off.
     if (m_signIn->loginEdit()->text().isEmpty()) {

@@ -273,6 +273,7 @@ void TestDeskClient::disabledAccountEndsTheSession()
     admin.ok_("account.update", {{"id", "dora"}, {"disabled", true}});
     QTRY_COMPARE_WITH_TIMEOUT(lost.count(), 1, 5000);
     QVERIFY(lost.last().at(0).toString().contains(QStringLiteral("disabled")));
+    QCOMPARE(lost.last().at(1).toString(), QStringLiteral("disabled"));
     QCOMPARE(desk.connection()->state(), CoordinatorConnection::State::Disconnected);
     QTest::qWait(400); // longer than the reconnect delays: it stays signed out
     QCOMPARE(desk.connection()->state(), CoordinatorConnection::State::Disconnected);

@@ -54,6 +54,7 @@ private slots:
     void initTestCase();
     void storeWriteReadRemove();
     void signInRemembersAndForgets();
+    void forgetsAPasswordThatChanged();
 };
 
 void TestKeychain::initTestCase()
@@ -126,6 +127,32 @@ void TestKeychain::signInRemembersAndForgets()
     SignInDialog again(&connection, nullptr);
     QTest::qWait(200); // a read would have come back by now; none is made
     QVERIFY(again.passwordEdit()->text().isEmpty());
+}
+
+// An administrator gave bob a new password: the remembered one is taken out of the keychain and not
+// filled in, even when the keychain's answer comes after the window was told.
+void TestKeychain::forgetsAPasswordThatChanged()
+{
+    const QString address = QStringLiteral("ws://127.0.0.1:9");
+    const QString key = CredentialStore::keyFor(QStringLiteral("carol"), address);
+    CoordinatorConnection connection;
+    {
+        SignInDialog dialog(&connection, nullptr);
+        dialog.addressEdit()->setText(address);
+        dialog.loginEdit()->setText(QStringLiteral("carol"));
+        dialog.passwordEdit()->setText(QStringLiteral("carol's old secret"));
+        dialog.rememberBox()->setChecked(true);
+        emit connection.signedIn(QJsonObject{{"id", "carol"}});
+    }
+    CredentialStore store;
+    QTRY_COMPARE_WITH_TIMEOUT(readKey(store, key).text, QStringLiteral("carol's old secret"), 10000);
+
+    SignInDialog dialog(&connection, nullptr);
+    dialog.forgetRememberedPassword(); // before the keychain's answer to the window's own read
+    QTest::qWait(300);
+    QVERIFY(dialog.passwordEdit()->text().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!readKey(store, key).ok, 10000);
+    QCOMPARE(dialog.loginEdit()->text(), QStringLiteral("carol"));
 }
 
 QTEST_MAIN(TestKeychain)

@@ -8,6 +8,7 @@ namespace sb {
 QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSocketGateway &gateway)
 {
     const CoordinatorService::Stats s = service.stats();
+    const WalCheckpointer::Stats wal = service.storeCheckpoints();
     const RoutingEngine &e = service.engine();
     const auto sample = [](const char *name, const char *help, Metric::Type type, double value) {
         return Metric{QLatin1String(name), QLatin1String(help), type, value, {}};
@@ -30,6 +31,16 @@ QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSoc
                double(s.storeFailures)),
         sample("switchboard_store_transactions_total", "Store commits", Metric::Counter,
                double(service.storeTransactions())),
+        sample("switchboard_store_wal_pages", "Pages in the store's write-ahead log after the last commit",
+               Metric::Gauge, double(wal.walFrames)),
+        sample("switchboard_store_wal_pages_max", "Most pages the write-ahead log has held since start",
+               Metric::Gauge, double(wal.largestWalFrames)),
+        sample("switchboard_store_checkpoints_total",
+               "Checkpoints copying the write-ahead log back, in the background thread", Metric::Counter,
+               double(wal.backgroundPasses)),
+        sample("switchboard_store_writer_checkpoints_total",
+               "Checkpoints the store writer ran itself so the write-ahead log could start over",
+               Metric::Counter, double(wal.writerPasses)),
         sample("switchboard_conversations_open", "Open conversations", Metric::Gauge,
                double(e.liveConversations())),
         sample("switchboard_conversations_waiting", "Conversations waiting in a queue", Metric::Gauge,

@@ -43,6 +43,11 @@ quint64 CoordinatorService::storeTransactions() const
     return m_writer ? m_writer->stats().transactions : 0;
 }
 
+WalCheckpointer::Stats CoordinatorService::storeCheckpoints() const
+{
+    return m_writer ? m_writer->checkpointStats() : WalCheckpointer::Stats();
+}
+
 bool CoordinatorService::start(QString *error)
 {
     if (!QDir().mkpath(m_options.dataDir)) {

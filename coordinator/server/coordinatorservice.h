@@ -12,6 +12,7 @@
 #include "routingengine.h"
 #include "servicesession.h"
 #include "siteconfig.h"
+#include "walcheckpointer.h"
 
 #include "envelope.h"
 #include "operations.h"
@@ -111,6 +112,7 @@ public:
     QString storePath() const;
     // The store's writer statistics (transactions, batches) for metrics.
     quint64 storeTransactions() const;
+    WalCheckpointer::Stats storeCheckpoints() const;
 
     // A message as the protocol shows it (message.new, history).
     static QJsonObject messageJson(const Message &m);

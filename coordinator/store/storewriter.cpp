@@ -13,7 +13,7 @@ namespace sb {
 StoreWriter::StoreWriter(const QString &path, QObject *parent) : StoreWriter(path, Options(), parent) {}
 
 StoreWriter::StoreWriter(const QString &path, const Options &options, QObject *parent)
-    : QObject(parent), m_path(path), m_options(options)
+    : QObject(parent), m_path(path), m_options(options), m_checkpointer(path, options.checkpoint)
 {}
 
 StoreWriter::~StoreWriter()
@@ -130,6 +130,8 @@ void StoreWriter::failAll(std::deque<Pending> &pending, const WriteResult &resul
     m_finished += pending.size();
     pending.clear();
     m_progress.wakeAll();
+    if (!m_done.empty())
+        m_hasFinished.store(true, std::memory_order_release);
     if (!m_done.empty() && !m_deliveryPosted) {
         m_deliveryPosted = true;
         QMetaObject::invokeMethod(
@@ -156,6 +158,8 @@ void StoreWriter::runThread()
                                               QStringLiteral("the store is not open: %1").arg(error)));
         return;
     }
+    // Without it (a build without SQLite's API) SQLite checkpoints inside commits, as it does by default.
+    const bool checkpointing = m_options.backgroundCheckpoint && m_checkpointer.start(db, nullptr);
     {
         WriteContext context(db);
         {
@@ -182,8 +186,11 @@ void StoreWriter::runThread()
             }
             runBatch(context, batch);
             batch.clear();
+            if (checkpointing)
+                m_checkpointer.afterBatch();
         }
     }
+    m_checkpointer.stop();
     StoreDatabase::close(db);
 }
 
@@ -253,6 +260,8 @@ void StoreWriter::finish(std::vector<Pending> &batch, std::vector<WriteResult> &
     }
     m_finished += batch.size();
     m_progress.wakeAll();
+    if (!m_done.empty())
+        m_hasFinished.store(true, std::memory_order_release);
     if (!m_done.empty() && !m_deliveryPosted) {
         m_deliveryPosted = true;
         QMetaObject::invokeMethod(
@@ -266,6 +275,7 @@ void StoreWriter::deliver()
     {
         QMutexLocker lock(&m_mutex);
         done.swap(m_done);
+        m_hasFinished.store(false, std::memory_order_relaxed);
         m_deliveryPosted = false;
     }
     for (Finished &f : done)

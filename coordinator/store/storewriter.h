@@ -3,10 +3,12 @@
 // on its own thread and connection, and acknowledges each write only after its batch has committed.
 
 #include "records.h"
+#include "walcheckpointer.h"
 
 #include <QMutex>
 #include <QObject>
 #include <QWaitCondition>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <vector>
@@ -29,6 +31,9 @@ public:
         int batchCap = 1000; // most writes in one transaction
         int busyTimeoutMs = 5000;
         bool migrate = true; // bring the schema up to date on start
+        // The WAL copied back by a thread of its own instead of inside commits (walcheckpointer.h).
+        bool backgroundCheckpoint = true;
+        WalCheckpointer::Options checkpoint;
     };
 
     struct Stats
@@ -55,8 +60,18 @@ public:
     // running.
     bool flush(int timeoutMs = -1);
 
+    // Runs the completions of writes that have committed, now (call on the writer's own thread).
+    // They are also posted to its event loop, but a service reading a burst of frames gets to
+    // posted events only after the whole burst: calling this between frames answers sooner.
+    void deliverReady()
+    {
+        if (m_hasFinished.load(std::memory_order_acquire))
+            deliver();
+    }
+
     bool isRunning() const;
     Stats stats() const;
+    WalCheckpointer::Stats checkpointStats() const { return m_checkpointer.stats(); }
     const QString &path() const { return m_path; }
 
     // The writes. Every one is safe to call from any thread; results go to `done` (may be empty).
@@ -125,6 +140,8 @@ private:
     quint64 m_finished = 0;
     std::vector<Finished> m_done; // results waiting for delivery on the writer's thread
     bool m_deliveryPosted = false;
+    std::atomic<bool> m_hasFinished{false}; // m_done is not empty
+    WalCheckpointer m_checkpointer;
     Stats m_stats;
 };
 

@@ -38,6 +38,10 @@ const QStringList kNames = {
     "switchboard_routing_decisions_total",
     "switchboard_store_failures_total",
     "switchboard_store_transactions_total",
+    "switchboard_store_wal_pages",
+    "switchboard_store_wal_pages_max",
+    "switchboard_store_checkpoints_total",
+    "switchboard_store_writer_checkpoints_total",
     "switchboard_conversations_open",
     "switchboard_conversations_waiting",
     "switchboard_start_replayed_events",
@@ -96,6 +100,10 @@ void TestCoordinatorMetrics::samplesFollowTheService()
         QCOMPARE(valueOf(metrics, "switchboard_messages_persisted_total"), 1.0);
         QCOMPARE(valueOf(metrics, "switchboard_conversations_waiting"), 1.0); // nobody online
         QVERIFY(valueOf(metrics, "switchboard_store_transactions_total") >= 1.0);
+        // The writer's commits reach the WAL and the checkpointer is told how long it is.
+        QVERIFY(valueOf(metrics, "switchboard_store_wal_pages") >= 1.0);
+        QVERIFY(valueOf(metrics, "switchboard_store_wal_pages_max") >=
+                valueOf(metrics, "switchboard_store_wal_pages"));
     }
     stopTestService(service, gateway);
 }

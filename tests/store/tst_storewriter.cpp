@@ -45,6 +45,7 @@ class TestStoreWriter : public QObject
 private slots:
     void init();
     void acknowledgedAfterCommitOnCallerThread();
+    void deliverReadyAnswersWithoutTheEventLoop();
     void batchCapAndCounters();
     void groupCommitUnderConcurrentLoad();
     void failingWriteDoesNotPoisonBatch();
@@ -93,6 +94,28 @@ void TestStoreWriter::acknowledgedAfterCommitOnCallerThread()
     }
     QCOMPARE(acknowledged, 0); // never synchronously, always through the event loop
     QTRY_COMPARE(acknowledged, 200);
+}
+
+// A service busy reading a burst of frames reaches posted events only after the burst: between two
+// frames it asks for the completions of what has committed, and they run there and then.
+void TestStoreWriter::deliverReadyAnswersWithoutTheEventLoop()
+{
+    StoreWriter writer(path());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    seed(writer, QStringLiteral("t1"));
+    int acknowledged = 0;
+    for (int i = 0; i < 50; ++i)
+        writer.appendMessage(textMessage(QStringLiteral("t1"), QString::number(i)),
+                             [&](const WriteResult &r) { acknowledged += r.ok ? 1 : 0; });
+    writer.deliverReady(); // nothing committed yet, or some: never more than has committed
+    QElapsedTimer timer;
+    timer.start();
+    while (acknowledged < 50 && timer.elapsed() < 10000) {
+        QThread::msleep(1); // no event loop here: only deliverReady() can run the completions
+        writer.deliverReady();
+    }
+    QCOMPARE(acknowledged, 50);
 }
 
 void TestStoreWriter::batchCapAndCounters()

@@ -1,0 +1,167 @@
+#include "walcheckpointer.h"
+
+#include "storedatabase.h"
+
+#include <QElapsedTimer>
+#include <QMutexLocker>
+#include <QSqlDriver>
+#include <QThread>
+#include <QVariant>
+#include <algorithm>
+
+#if defined(SB_HAVE_SQLITE3)
+#include <sqlite3.h>
+#endif
+
+namespace sb {
+
+namespace {
+sqlite3 *handleOf(const QSqlDatabase &db)
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (!db.driver())
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        return *static_cast<sqlite3 *const *>(handle.constData());
+#else
+    Q_UNUSED(db)
+#endif
+    return nullptr;
+}
+
+// One passive checkpoint of the main database: copies back what no reader still needs, never waits.
+// SQLITE_BUSY means another checkpoint was running.
+int passiveCheckpoint(sqlite3 *db)
+{
+#if defined(SB_HAVE_SQLITE3)
+    return sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+#else
+    Q_UNUSED(db)
+    return 1;
+#endif
+}
+} // namespace
+
+WalCheckpointer::WalCheckpointer(const QString &path, const Options &options)
+    : m_path(path), m_options(options)
+{}
+
+WalCheckpointer::~WalCheckpointer()
+{
+    stop();
+}
+
+bool WalCheckpointer::start(QSqlDatabase &writer, QString *error)
+{
+#if defined(SB_HAVE_SQLITE3)
+    m_writer = handleOf(writer);
+    if (!m_writer) {
+        if (error)
+            *error = QStringLiteral("the Qt SQLite driver does not hand out its connection");
+        return false;
+    }
+    sqlite3_wal_hook(m_writer, &WalCheckpointer::onCommit, this);
+    m_thread = QThread::create([this] { runThread(); });
+    m_thread->setObjectName(QStringLiteral("sb-store-checkpoint"));
+    m_thread->start();
+    return true;
+#else
+    Q_UNUSED(writer)
+    if (error)
+        *error = QStringLiteral("built without SQLite's own API");
+    return false;
+#endif
+}
+
+void WalCheckpointer::stop()
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_writer) {
+        sqlite3_wal_hook(m_writer, nullptr, nullptr);
+        // Back to SQLite's own checkpoint for whatever this connection still commits.
+        sqlite3_wal_autocheckpoint(m_writer, 1000);
+        m_writer = nullptr;
+    }
+#endif
+    if (!m_thread)
+        return;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_stopping = true;
+        m_wake.wakeAll();
+    }
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+}
+
+int WalCheckpointer::onCommit(void *self, sqlite3 *, const char *, int frames)
+{
+    auto *c = static_cast<WalCheckpointer *>(self);
+    QMutexLocker lock(&c->m_mutex);
+    c->m_stats.walFrames = frames;
+    c->m_stats.largestWalFrames = std::max<qint64>(c->m_stats.largestWalFrames, frames);
+    return 0; // SQLITE_OK
+}
+
+void WalCheckpointer::afterBatch()
+{
+    if (!m_writer)
+        return;
+    qint64 frames = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        frames = m_stats.walFrames;
+        if (frames < m_framesAtLastWake)
+            m_framesAtLastWake = 0; // the log started over
+        if (frames - m_framesAtLastWake >= m_options.stepFrames) {
+            m_framesAtLastWake = frames;
+            m_requested = true;
+            m_wake.wakeOne();
+        }
+    }
+    if (frames < m_options.resetFrames)
+        return;
+    const int rc = passiveCheckpoint(m_writer);
+    QMutexLocker lock(&m_mutex);
+    if (rc == 0)
+        ++m_stats.writerPasses;
+    else
+        ++m_stats.busy; // the background pass holds the checkpoint: try again after the next batch
+}
+
+WalCheckpointer::Stats WalCheckpointer::stats() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_stats;
+}
+
+void WalCheckpointer::runThread()
+{
+    QString error;
+    QSqlDatabase db = StoreDatabase::open(m_path, QStringLiteral("checkpoint"), &error);
+    sqlite3 *handle = db.isValid() ? handleOf(db) : nullptr;
+    for (;;) {
+        {
+            QMutexLocker lock(&m_mutex);
+            while (!m_requested && !m_stopping)
+                m_wake.wait(&m_mutex);
+            if (m_stopping)
+                break;
+            m_requested = false;
+        }
+        if (!handle)
+            continue; // nothing to checkpoint with: the writer's own passes still bound the log
+        QElapsedTimer timer;
+        timer.start();
+        passiveCheckpoint(handle);
+        QMutexLocker lock(&m_mutex);
+        ++m_stats.backgroundPasses;
+        m_stats.lastPassMs = timer.elapsed();
+    }
+    if (db.isValid())
+        StoreDatabase::close(db);
+}
+
+} // namespace sb

@@ -54,8 +54,9 @@ public:
         qint64 replayBytes = 1024 * 1024;
         // A customer's session keeps less: a chat that reconnects past it takes customer.history
         // again, and a site has far more customers than desks (at 1 MiB each, a busy customer's
-        // kept events were most of a connection's memory under load).
-        qint64 customerReplayBytes = 64 * 1024;
+        // kept events were most of a connection's memory under load). 16 KiB is some 35 message
+        // events: a dropped mobile connection's worth, not a conversation's history.
+        qint64 customerReplayBytes = 16 * 1024;
         bool driveTimers = true; // schedule tick() with a QTimer (tests on a manual clock call tick())
         // A snapshot of the engine every this many journaled events, and at a clean stop, so that a
         // start replays only the journal after the newest one (servicesnapshot.cpp). 0: only at stop.

@@ -90,6 +90,9 @@ struct Result
     double arrivalsPerSecond = 0;
     qint64 arrivals = 0, missed = 0, samples = 0;
     double p50Ms = 0, p99Ms = 0, maxMs = 0;
+    // The coordinator's own view of the same window (/metrics): request in to answer out, and
+    // one group commit. -1 when the metrics could not be read.
+    double requestP50Ms = -1, requestP99Ms = -1, commitP50Ms = -1, commitP99Ms = -1;
     // throughput
     double durablePerSecond = 0;
     double deliveredPerSecond = 0;
@@ -476,6 +479,14 @@ void runCoordinator(const Options &o, const QString &dir, Result &r)
     r.p50Ms = percentile(latencies, 0.50);
     r.p99Ms = percentile(latencies, 0.99);
     r.maxMs = latencies.empty() ? 0 : double(latencies.back()) / 1e6;
+    const auto quantile = [httpPort](const char *name, const char *q) {
+        return LoadProcess::metric(
+            httpPort, QStringLiteral("%1{quantile=\"%2\"}").arg(QLatin1String(name), QLatin1String(q)));
+    };
+    r.requestP50Ms = quantile("switchboard_request_latency_ms", "0.5");
+    r.requestP99Ms = quantile("switchboard_request_latency_ms", "0.99");
+    r.commitP50Ms = quantile("switchboard_store_commit_ms", "0.5");
+    r.commitP99Ms = quantile("switchboard_store_commit_ms", "0.99");
     run.agentsClose = false;
 
     // Throughput: every customer opens a conversation and keeps writing into it.
@@ -553,11 +564,15 @@ void printTables(const std::vector<Result> &results, const Options &o)
     std::printf("\nArrival to agent: new conversations paced at %.0f/s; first customer.send sent -> "
                 "conversation.assigned received\n",
                 o.rate);
-    std::printf("%11s %11s %9s %9s %8s %8s %8s\n", "connections", "arrivals/s", "measured", "missed",
-                "p50 ms", "p99 ms", "max ms");
+    std::printf("(inside: the coordinator's request-in to answer-out and its group commits, latest 8,192 "
+                "of each)\n");
+    std::printf("%11s %11s %9s %9s %8s %8s %8s %12s %12s %11s %11s\n", "connections", "arrivals/s",
+                "measured", "missed", "p50 ms", "p99 ms", "max ms", "inside p50", "inside p99", "commit p50",
+                "commit p99");
     for (const Result &r : results)
-        std::printf("%11d %11.0f %9lld %9lld %8.2f %8.2f %8.2f\n", r.connections, r.arrivalsPerSecond,
-                    qlonglong(r.samples), qlonglong(r.missed), r.p50Ms, r.p99Ms, r.maxMs);
+        std::printf("%11d %11.0f %9lld %9lld %8.2f %8.2f %8.2f %12.2f %12.2f %11.2f %11.2f\n", r.connections,
+                    r.arrivalsPerSecond, qlonglong(r.samples), qlonglong(r.missed), r.p50Ms, r.p99Ms, r.maxMs,
+                    r.requestP50Ms, r.requestP99Ms, r.commitP50Ms, r.commitP99Ms);
     std::printf("\nResident memory (VmRSS) of the servers\n");
     std::printf("%11s %12s %13s %11s %14s %11s %14s %13s\n", "connections", "coord. base", "signed in MB",
                 "KB/conn", "after load MB", "KB/conn", "echo conn. MB", "echo KB/conn");

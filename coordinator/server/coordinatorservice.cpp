@@ -48,6 +48,11 @@ WalCheckpointer::Stats CoordinatorService::storeCheckpoints() const
     return m_writer ? m_writer->checkpointStats() : WalCheckpointer::Stats();
 }
 
+LatencyWindow::Quantiles CoordinatorService::storeCommitTimes() const
+{
+    return m_writer ? m_writer->commitTimes() : LatencyWindow::Quantiles();
+}
+
 bool CoordinatorService::start(QString *error)
 {
     if (!QDir().mkpath(m_options.dataDir)) {
@@ -280,6 +285,8 @@ void CoordinatorService::flushRounds()
         if (!r->sealed || r->outstanding > 0)
             return;
         m_rounds.pop_front();
+        if (r->requestNs)
+            m_requestTimes.add(LatencyWindow::nowNs() - r->requestNs);
         for (auto &out : r->outputs)
             out(r->failed);
     }

@@ -8,6 +8,7 @@
 // rounds (one request, or one firing of timers); rounds complete in the order they began.
 
 #include "clientlink.h"
+#include "latencywindow.h"
 #include "records.h"
 #include "routingengine.h"
 #include "servicesession.h"
@@ -114,6 +115,10 @@ public:
     // The store's writer statistics (transactions, batches) for metrics.
     quint64 storeTransactions() const;
     WalCheckpointer::Stats storeCheckpoints() const;
+    LatencyWindow::Quantiles storeCommitTimes() const;
+    // From a request's frame coming in to its answer going out (its round's commit included), over
+    // the latest requests answered in a round of their own.
+    LatencyWindow::Quantiles requestTimes() const { return m_requestTimes.quantiles(); }
 
     // A message as the protocol shows it (message.new, history).
     static QJsonObject messageJson(const Message &m);
@@ -144,6 +149,7 @@ private:
         int outstanding = 0;
         bool sealed = false;
         bool failed = false;
+        qint64 requestNs = 0; // steady clock: when the frame that started it came in (0: no frame)
         std::vector<std::function<void(bool failed)>> outputs;
     };
 
@@ -316,6 +322,7 @@ private:
     qint64 m_sinceSnapshot = -1; // engine events journaled since the last snapshot; -1 until rebuilt
 
     std::deque<std::shared_ptr<Round>> m_rounds;
+    LatencyWindow m_requestTimes;
     std::shared_ptr<Round> m_round;  // the open round
     std::vector<Decision> m_decided; // during an engine call
     QSet<QString> m_touched;         // conversations to write back after the engine call

@@ -157,6 +157,7 @@ void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
     }
     call.session = session;
     beginRound();
+    m_round->requestNs = LatencyWindow::nowNs();
     (this->*handler)(call);
     if (!call.answered)
         fail(call, ErrorCode::Internal, QStringLiteral("the server did not answer \"%1\"").arg(op));

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QThread>
 
 namespace sb {
@@ -100,6 +101,12 @@ StoreWriter::Stats StoreWriter::stats() const
     return m_stats;
 }
 
+LatencyWindow::Quantiles StoreWriter::commitTimes() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_commitTimes.quantiles();
+}
+
 void StoreWriter::submit(Operation op, Completion done, bool savepoint)
 {
     QMutexLocker lock(&m_mutex);
@@ -184,8 +191,14 @@ void StoreWriter::runThread()
                     m_queue.pop_front();
                 }
             }
+            QElapsedTimer took;
+            took.start();
             runBatch(context, batch);
             batch.clear();
+            {
+                QMutexLocker lock(&m_mutex);
+                m_commitTimes.add(took.nsecsElapsed());
+            }
             if (checkpointing)
                 m_checkpointer.afterBatch();
         }

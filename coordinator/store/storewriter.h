@@ -2,6 +2,7 @@
 // The store's single writer: accepts writes from any thread, commits them in batches (group commit)
 // on its own thread and connection, and acknowledges each write only after its batch has committed.
 
+#include "latencywindow.h"
 #include "records.h"
 #include "walcheckpointer.h"
 
@@ -72,6 +73,8 @@ public:
     bool isRunning() const;
     Stats stats() const;
     WalCheckpointer::Stats checkpointStats() const { return m_checkpointer.stats(); }
+    // How long the latest transactions took, from BEGIN to the end of COMMIT (the sync included).
+    LatencyWindow::Quantiles commitTimes() const;
     const QString &path() const { return m_path; }
 
     // The writes. Every one is safe to call from any thread; results go to `done` (may be empty).
@@ -143,6 +146,7 @@ private:
     std::atomic<bool> m_hasFinished{false}; // m_done is not empty
     WalCheckpointer m_checkpointer;
     Stats m_stats;
+    LatencyWindow m_commitTimes;
 };
 
 } // namespace sb

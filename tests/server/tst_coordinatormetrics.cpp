@@ -29,6 +29,14 @@ const char kSite[] = R"({
 })";
 
 const QStringList kNames = {
+    "switchboard_request_latency_ms", // quantiles 0.5, 0.9, 0.99 and 1
+    "switchboard_request_latency_ms",
+    "switchboard_request_latency_ms",
+    "switchboard_request_latency_ms",
+    "switchboard_store_commit_ms",
+    "switchboard_store_commit_ms",
+    "switchboard_store_commit_ms",
+    "switchboard_store_commit_ms",
     "switchboard_connections",
     "switchboard_sessions",
     "switchboard_requests_total",
@@ -102,6 +110,17 @@ void TestCoordinatorMetrics::samplesFollowTheService()
         QVERIFY(valueOf(metrics, "switchboard_store_transactions_total") >= 1.0);
         // The writer's commits reach the WAL and the checkpointer is told how long it is.
         QVERIFY(valueOf(metrics, "switchboard_store_wal_pages") >= 1.0);
+        // Three requests answered, each after a commit: the window has them, the longest above 0.
+        double longestRequest = -1, longestCommit = -1;
+        for (const Metric &m : metrics) {
+            const bool longest = m.labels == QList<QPair<QString, QString>>{{"quantile", "1"}};
+            if (longest && m.name == QLatin1String("switchboard_request_latency_ms"))
+                longestRequest = m.value;
+            if (longest && m.name == QLatin1String("switchboard_store_commit_ms"))
+                longestCommit = m.value;
+        }
+        QVERIFY(longestRequest > 0);
+        QVERIFY(longestCommit > 0);
         QVERIFY(valueOf(metrics, "switchboard_store_wal_pages_max") >=
                 valueOf(metrics, "switchboard_store_wal_pages"));
     }

@@ -7,6 +7,7 @@
 #include "storedatabase.h"
 #include "storereader.h"
 #include "storewriter.h"
+#include "writertestdata.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -15,29 +16,8 @@
 
 using namespace sb;
 
-namespace {
-Message textMessage(const QString &conversation, const QString &body)
-{
-    Message m;
-    m.conversationId = conversation;
-    m.senderKind = SenderKind::Customer;
-    m.senderId = QStringLiteral("cust");
-    m.body = body;
-    m.createdAt = 1;
-    return m;
-}
-
-void seed(StoreWriter &writer, const QString &conversation)
-{
-    writer.upsertCustomer({QStringLiteral("cust"), QStringLiteral("Li"), {}, false, {}, {}, {}, 1});
-    Conversation c;
-    c.id = conversation;
-    c.customerId = QStringLiteral("cust");
-    c.channel = QStringLiteral("web");
-    c.createdAt = 1;
-    writer.upsertConversation(c);
-}
-} // namespace
+using test::seed;
+using test::textMessage;
 
 class TestStoreWriter : public QObject
 {

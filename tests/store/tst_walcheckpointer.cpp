@@ -4,6 +4,7 @@
 #include "storedatabase.h"
 #include "storereader.h"
 #include "storewriter.h"
+#include "writertestdata.h"
 
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -12,27 +13,14 @@
 using namespace sb;
 
 namespace {
+using test::seed;
+
 Message textMessage(const QString &conversation, int i)
 {
-    Message m;
-    m.conversationId = conversation;
-    m.senderKind = SenderKind::Customer;
-    m.senderId = QStringLiteral("cust");
     // About a chat line, different every time so that pages really change.
-    m.body = QStringLiteral("message %1: my parcel has not arrived yet, order 2025-%2").arg(i).arg(i * 7919);
-    m.createdAt = i;
-    return m;
-}
-
-void seed(StoreWriter &writer, const QString &conversation)
-{
-    writer.upsertCustomer({QStringLiteral("cust"), QStringLiteral("Li"), {}, false, {}, {}, {}, 1});
-    Conversation c;
-    c.id = conversation;
-    c.customerId = QStringLiteral("cust");
-    c.channel = QStringLiteral("web");
-    c.createdAt = 1;
-    writer.upsertConversation(c);
+    return test::textMessage(
+        conversation,
+        QStringLiteral("message %1: my parcel has not arrived yet, order 2025-%2").arg(i).arg(i * 7919), i);
 }
 
 // Commits `count` messages the way the coordinator does: a batch goes while the next one queues.

@@ -185,7 +185,8 @@ bool CoordinatorService::rebuild(QString *error)
         }
         flushRounds();
     }
-    // Timers that came due while the coordinator was down fire now, as a round of their own.
+    // Timers that came due while the coordinator was down fire now, as a round of their own (those
+    // that fired before it stopped and decided anything are in the journal: replay fired them).
     tick();
     startPresenceGraces();
     const QString from =
@@ -425,8 +426,14 @@ void CoordinatorService::tick()
     if (!m_engine)
         return;
     beginRound();
-    expirePresence();
+    expirePresence(); // journaled as status inputs: timers due before them fire inside them
     m_engine->tick();
+    if (!m_decided.empty()) {
+        // Recorded decisions that no journaled input caused: the round goes into the journal as a
+        // clock reading, so a restart's replay fires these timers here instead of its own tick
+        // firing (and recording) them a second time. The engine has already taken it.
+        feed(journal::clockTick(), [] { return EngineResult::success(); });
+    }
     persistTouched();
     endRound();
     scheduleTick();

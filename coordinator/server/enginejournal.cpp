@@ -219,6 +219,11 @@ EngineEvent close(const QString &conversation, const QString &byAgent)
     return event("close", {{QLatin1String("conversation"), conversation}, {QLatin1String("by"), byAgent}});
 }
 
+EngineEvent clockTick()
+{
+    return event("clock.tick", {});
+}
+
 EngineResult apply(RoutingEngine &engine, const EngineEvent &e)
 {
     // An event made with its payload as text only (customerMessageEncoded) reads it from there.
@@ -278,6 +283,10 @@ EngineResult apply(RoutingEngine &engine, const EngineEvent &e)
         return engine.invite(str(p, "conversation"), str(p, "expert"), str(p, "by"));
     if (t == QLatin1String("close"))
         return engine.close(str(p, "conversation"), str(p, "by"));
+    if (t == QLatin1String("clock.tick")) {
+        engine.tick();
+        return EngineResult::success();
+    }
     return malformed(e, QStringLiteral("unknown type"));
 }
 

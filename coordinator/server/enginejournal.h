@@ -1,8 +1,9 @@
 #pragma once
 // The routing engine's inputs as stored rows. The service writes one EngineEvent for every input it
-// gives the engine; on restart it replays them, in order and at their recorded times, into a fresh
-// engine: same inputs and same clock readings give the same state (queued conversations keep their
-// place, assigned ones their agent, timers their due times).
+// gives the engine, and one for every round of timers that decided something (clockTick); on
+// restart it replays them, in order and at their recorded times, into a fresh engine: same inputs
+// and same clock readings give the same state (queued conversations keep their place, assigned ones
+// their agent, timers their due times) with the same decisions already made.
 
 #include "records.h"
 #include "routingengine.h"
@@ -30,6 +31,12 @@ EngineEvent transferToAgent(const QString &conversation, const QString &toAgent,
 EngineEvent transferToGroup(const QString &conversation, const QString &group, const QString &byAgent);
 EngineEvent invite(const QString &conversation, const QString &expert, const QString &byAgent);
 EngineEvent close(const QString &conversation, const QString &byAgent);
+// A round of the engine's own timers (the service's tick()) that decided something: the row's time
+// is the round's clock reading, and replay ticks the engine there, so the timers fire where they
+// fired live instead of again at the next start (which would record their decisions twice). Rounds
+// that decide nothing get no row: whatever they fired, firing it later changes nothing recorded.
+// Journals written before this row existed replay as before.
+EngineEvent clockTick();
 
 // Gives the event to the engine (whose clock must read the event's time). Unknown types and
 // malformed payloads fail with code "journal" and say which.

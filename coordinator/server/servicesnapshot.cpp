@@ -6,9 +6,11 @@
 // last, and at a clean stop. Every engine input is journaled in the same call that gives it to the
 // engine (feed), so at that point the engine holds exactly the inputs submitted to the writer; the
 // snapshot is submitted after them, and the writer records it as covering the last journal row
-// before it in its own order. Timers the service fired with tick() are not journaled, and need not
-// be: replay fires them again, each at its own due time, before the next journaled input, which is
-// what the snapshot's state already holds.
+// before it in its own order. A round of timers that decided something is journaled too (a
+// clock.tick row, see enginejournal.h), so it counts toward the next snapshot and a clean stop
+// after it takes one; a snapshot taken after such a round holds the timers fired and covers their
+// row. Timer rounds that decided nothing have no row: a replay fires those timers at the next
+// input, or the start's tick does, with nothing recorded either way.
 #include "coordinatorservice.h"
 
 #include "storereader.h"

@@ -19,12 +19,6 @@ using protocol::ErrorCode;
 bool CoordinatorService::accountCreateAllowed(Call &call, QString *accountId)
 {
     const QString login = call.str("login").trimmed();
-    const auto role =
-        roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
-    if (!role) {
-        fail(call, ErrorCode::BadRequest, QStringLiteral("\"role\" must be agent, supervisor or admin"));
-        return false;
-    }
     const QString team = call.str("team");
     if (!team.isEmpty() && !m_teams.contains(team)) {
         fail(call, ErrorCode::NotFound, QStringLiteral("no team \"%1\"").arg(team));
@@ -50,17 +44,22 @@ bool CoordinatorService::accountCreateAllowed(Call &call, QString *accountId)
 
 void CoordinatorService::accountCreate(Call &call)
 {
+    // Read once: the request stays as it is while the password hashes; only the directory may change.
+    const auto role =
+        roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
+    if (!role) {
+        fail(call, ErrorCode::BadRequest, QStringLiteral("\"role\" must be agent, supervisor or admin"));
+        return;
+    }
     QString id;
     if (!accountCreateAllowed(call, &id))
         return;
-    hashThen(call, [this](Call &call, const QString &hash) {
+    hashThen(call, [this, role = *role](Call &call, const QString &hash) {
         // Checked again: the team, a group or the login may have changed while the password hashed.
         QString id;
         if (!accountCreateAllowed(call, &id))
             return;
-        const auto role =
-            roleFromString(call.request.args.value(QLatin1String("role")).toString(QStringLiteral("agent")));
-        auto created = accountFromRequest(call, id, *role, hash);
+        auto created = accountFromRequest(call, id, role, hash);
         if (!created)
             return;
         Account &a = *created;

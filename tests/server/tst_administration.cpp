@@ -53,6 +53,7 @@ private slots:
     void everythingSurvivesRestart();
     void deletedTeamsOfAnOlderBuild();
     void vipDedicatedKept();
+    void accountCreateRole();
 
 private:
     void startService();
@@ -541,6 +542,35 @@ void TestAdministration::vipDedicatedKept()
     QVERIFY(m_service->engine().agent(QStringLiteral("alice"))->vipDedicated);
     QVERIFY(!m_service->engine().agent(QStringLiteral("bob"))->vipDedicated);
     QVERIFY(m_service->engine().agent(QStringLiteral("vera"))->vipDedicated);
+}
+
+void TestAdministration::accountCreateRole()
+{
+    auto create = [this](const char *login, const QJsonValue &role) {
+        QJsonObject args{{"login", login}, {"displayName", login}, {"password", kPassword}};
+        if (!role.isUndefined())
+            args.insert(QStringLiteral("role"), role);
+        return m_root->call(QStringLiteral("account.create"), args);
+    };
+    const auto made = create("sam", "supervisor");
+    QCOMPARE(made.kind, Incoming::Result);
+    QCOMPARE(made.payload.value("role").toString(), QStringLiteral("supervisor"));
+    QCOMPARE(create("ann", "admin").payload.value("role").toString(), QStringLiteral("admin"));
+    // Refused before the password is hashed, and nothing is made: the login stays free.
+    QCOMPARE_CODE(create("kim", "king"), BadRequest);
+    QCOMPARE_CODE(create("kim", ""), BadRequest);
+    QVERIFY(!m_service->engine().agent(QStringLiteral("kim")));
+    QCOMPARE(create("kim", "agent").payload.value("role").toString(), QStringLiteral("agent"));
+    // The role is required by the operation's schema.
+    QCOMPARE_CODE(create("lee", QJsonValue::Undefined), BadRequest);
+    // What was made signs in with it.
+    QCOMPARE(client()
+                 ->ok_(QStringLiteral("auth.login"), {{"login", "sam"}, {"password", kPassword}})
+                 .value("account")
+                 .toObject()
+                 .value("role")
+                 .toString(),
+             QStringLiteral("supervisor"));
 }
 
 QTEST_GUILESS_MAIN(TestAdministration)

@@ -332,16 +332,14 @@ void CoordinatorService::teamUpdate(Call &call)
             return;
         }
         // Under itself or under one of its own descendants, the tree would loop: supervisors'
-        // scope walks up from a team to the root and must get there.
-        QString up = team.parentId;
-        for (int depth = 0; !up.isEmpty() && depth <= m_teams.size(); ++depth) {
-            if (up == team.id) {
-                fail(call, ErrorCode::Cycle,
-                     QStringLiteral("\"%1\" is inside \"%2\": moving it there would make a cycle")
-                         .arg(team.parentId, team.id));
-                return;
-            }
-            up = m_teams.value(up).parentId;
+        // scope walks up from a team to the root and must get there. Refused here, before the
+        // write, with its own code (the store's writer applies the same rule only as a last guard).
+        if (teamMoveMakesCycle(team.id, team.parentId,
+                               [this](const QString &t) { return m_teams.value(t).parentId; })) {
+            fail(call, ErrorCode::Cycle,
+                 QStringLiteral("\"%1\" is inside \"%2\": moving it there would make a cycle")
+                     .arg(team.parentId, team.id));
+            return;
         }
     }
     // In the directory at once (scope follows the move on the next request), undone if the write fails.

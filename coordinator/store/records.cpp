@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 
 #include <array>
 
@@ -50,6 +51,22 @@ const std::pair<MessageKind, const char *> kKinds[] = {{MessageKind::Text, "text
                                                        {MessageKind::File, "file"},
                                                        {MessageKind::Note, "note"}};
 } // namespace
+
+bool teamMoveMakesCycle(const QString &team, const QString &parent,
+                        const std::function<QString(const QString &)> &parentOf)
+{
+    // A chain that loops without passing through `team` (a tree already broken) ends the walk too,
+    // instead of running forever; this move does not make that loop.
+    QSet<QString> seen;
+    for (QString up = parent; !up.isEmpty(); up = parentOf(up)) {
+        if (up == team)
+            return true;
+        if (seen.contains(up))
+            return false;
+        seen.insert(up);
+    }
+    return false;
+}
 
 QString toString(Role role)
 {

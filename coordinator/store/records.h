@@ -7,6 +7,7 @@
 #include <QJsonValue>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 
 namespace sb {
@@ -33,6 +34,14 @@ struct Team
     QString name;
     QString parentId; // empty: a root team
 };
+
+// Whether making `parent` the parent of team `team` would close a loop in the tree: the parent is
+// the team itself or lies below it, found by walking up from the parent. `parentOf` gives a team's
+// parent (empty at a root and for an unknown team). The tree's one rule, in one place: the service
+// applies it to refuse a move with `cycle` before anything is written, and the store's writer again
+// on its own rows as a last guard.
+bool teamMoveMakesCycle(const QString &team, const QString &parent,
+                        const std::function<QString(const QString &)> &parentOf);
 
 struct Account
 {

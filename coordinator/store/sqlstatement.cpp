@@ -201,6 +201,18 @@ qint64 SqlStatement::int64At(int column) const
     return m_query->value(column).toLongLong();
 }
 
+QString SqlStatement::textAt(int column) const
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (m_handle) {
+        // The text first, then its length (the order SQLite documents).
+        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+        return text ? QString::fromUtf8(text, sqlite3_column_bytes(m_stmt, column)) : QString();
+    }
+#endif
+    return m_query->value(column).toString();
+}
+
 void SqlStatement::finish()
 {
     m_pendingRow = false;

@@ -44,6 +44,7 @@ public:
     // The next row of a query, the first after exec().
     bool next();
     qint64 int64At(int column) const;
+    QString textAt(int column) const; // NULL: a null QString
     // Ends the run (releases the read it may hold); the bound values stay.
     void finish();
 

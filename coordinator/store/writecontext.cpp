@@ -15,11 +15,7 @@ const char kRollbackTo[] = "ROLLBACK TO op";
 const char kTeamExists[] = "SELECT 1 FROM teams WHERE id = ?";
 const char kAccountExists[] = "SELECT 1 FROM accounts WHERE id = ?";
 const char kCustomerExists[] = "SELECT 1 FROM customers WHERE id = ?";
-// Whether making `id` (2nd) a child of the parent (1st) would close a loop: walk up from the parent.
-const char kTeamWouldCycle[] = "WITH RECURSIVE up(id, parent) AS ("
-                               " SELECT id, parent_id FROM teams WHERE id = ?"
-                               " UNION SELECT t.id, t.parent_id FROM teams t JOIN up ON t.id = up.parent)"
-                               " SELECT 1 FROM up WHERE id = ?";
+const char kTeamParent[] = "SELECT parent_id FROM teams WHERE id = ?";
 const char kUpsertTeam[] =
     "INSERT INTO teams (id, name, parent_id) VALUES (?, ?, ?)"
     " ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id";
@@ -328,15 +324,22 @@ WriteResult WriteContext::upsertTeam(const Team &team)
         if (!found)
             return notFound(QStringLiteral("team %1: unknown parent team %2")
                                 .arg(quoted(team.id), quoted(team.parentId)));
-        SqlStatement *q = statement(kTeamWouldCycle, &r);
-        if (!q)
+        // The service refuses such a move before writing it (answering `cycle`); this is the same
+        // rule (records.h) on the rows as this transaction sees them, a last guard for any caller.
+        // A failed lookup ends the walk (an empty parent) with `r` saying why.
+        const bool cycle = teamMoveMakesCycle(team.id, team.parentId, [&](const QString &id) {
+            SqlStatement *q = statement(kTeamParent, &r);
+            if (!q)
+                return QString();
+            q->bindValue(0, id);
+            if (!run(q, &r, QStringLiteral("team %1: looking up %2").arg(quoted(team.id), quoted(id))))
+                return QString();
+            const QString parent = q->next() ? q->textAt(0) : QString();
+            q->finish();
+            return parent;
+        });
+        if (!r.ok)
             return r;
-        q->bindValue(0, team.parentId);
-        q->bindValue(1, team.id);
-        if (!run(q, &r, QStringLiteral("team %1").arg(quoted(team.id))))
-            return r;
-        const bool cycle = q->next();
-        q->finish();
         if (cycle)
             return invalid(QStringLiteral("team %1 cannot be placed under %2, which is below it")
                                .arg(quoted(team.id), quoted(team.parentId)));

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "coordinatorservice.h"
 #include "protocol.h"
+#include "records.h"
 #include "storereader.h"
 #include "storewriter.h"
 #include "testservice.h"
@@ -54,6 +55,7 @@ private slots:
     void deletedTeamsOfAnOlderBuild();
     void vipDedicatedKept();
     void accountCreateRole();
+    void teamCycleRule();
 
 private:
     void startService();
@@ -571,6 +573,29 @@ void TestAdministration::accountCreateRole()
                  .value("role")
                  .toString(),
              QStringLiteral("supervisor"));
+}
+
+void TestAdministration::teamCycleRule()
+{
+    // The rule the service applies (answering `cycle`, tested in teamUpdate) and the store's writer
+    // applies again, on a tree given as parent links.
+    const QHash<QString, QString> parents{{"north", "hq"},
+                                          {"north-east", "north"},
+                                          {"south", "hq"},
+                                          // a loop an older, broken store could hold
+                                          {"a", "b"},
+                                          {"b", "a"}};
+    const auto parentOf = [&parents](const QString &t) { return parents.value(t); };
+    QVERIFY(teamMoveMakesCycle("north", "north", parentOf));
+    QVERIFY(teamMoveMakesCycle("north", "north-east", parentOf));
+    QVERIFY(teamMoveMakesCycle("hq", "north-east", parentOf));
+    QVERIFY(!teamMoveMakesCycle("north-east", "south", parentOf));
+    QVERIFY(!teamMoveMakesCycle("south", "north-east", parentOf));
+    QVERIFY(!teamMoveMakesCycle("north", "", parentOf));
+    QVERIFY(!teamMoveMakesCycle("north", "nowhere", parentOf));
+    // Above a loop the team is not part of: the walk ends (no cycle made by this move).
+    QVERIFY(!teamMoveMakesCycle("south", "a", parentOf));
+    QVERIFY(teamMoveMakesCycle("a", "b", parentOf));
 }
 
 QTEST_GUILESS_MAIN(TestAdministration)

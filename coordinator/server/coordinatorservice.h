@@ -335,9 +335,12 @@ private:
     QHash<QString, QString> m_logins;                            // lower-case login -> account id
     QHash<QString, Team> m_teams;
     QMultiHash<QString, QString> m_supervisorsByTeam; // team -> its supervisors' account ids
-    QHash<QString, Conversation> m_rows;              // open conversations, as last written to the store
-    QHash<QString, QString> m_openConversation;       // customer -> their open conversation
-    QHash<QString, QString> m_customerNames;          // customers of open conversations and of this run
+    // Enabled admins' account ids, kept by rememberAccount: every agent.status and queue event goes
+    // to them, and walking all accounts for each was a cost per status change at thousands of them.
+    QSet<QString> m_admins;
+    QHash<QString, Conversation> m_rows;        // open conversations, as last written to the store
+    QHash<QString, QString> m_openConversation; // customer -> their open conversation
+    QHash<QString, QString> m_customerNames;    // customers of open conversations and of this run
     // Agents in their presence grace: account -> when it runs out, and the same ordered by time, so
     // the next deadline (asked on every engine input, through scheduleTick) is the first one.
     QHash<QString, qint64> m_presenceDeadlines;

@@ -161,11 +161,7 @@ bool CoordinatorService::leavesNoAdmin(const QString &accountId, Role role, bool
 {
     if (role == Role::Admin && !disabled)
         return false;
-    for (const Account &a : std::as_const(m_accounts)) {
-        if (a.id != accountId && a.role == Role::Admin && !a.disabled)
-            return false;
-    }
-    return true;
+    return m_admins.isEmpty() || (m_admins.size() == 1 && m_admins.contains(accountId));
 }
 
 void CoordinatorService::accountUpdate(Call &call)

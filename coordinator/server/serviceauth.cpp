@@ -215,6 +215,10 @@ void CoordinatorService::rememberAccount(const Account &a)
     m_logins.insert(a.login.toLower(), a.id);
     if (a.role == Role::Supervisor && !a.teamId.isEmpty())
         m_supervisorsByTeam.insert(a.teamId, a.id);
+    if (a.role == Role::Admin && !a.disabled)
+        m_admins.insert(a.id);
+    else
+        m_admins.remove(a.id);
 }
 
 void CoordinatorService::authLogin(Call &call)

@@ -93,9 +93,9 @@ void CoordinatorService::statusEvents(const QString &accountId, AgentStatus stat
     const QJsonObject data{{QLatin1String("agent"), accountId}, {QLatin1String("status"), toString(status)}};
     pushToAccount(accountId, QStringLiteral("agent.status"), data);
     pushToOverseers({accountId}, QStringLiteral("agent.status"), data);
-    for (const Account &a : std::as_const(m_accounts)) {
-        if (a.role == Role::Admin && a.id != accountId)
-            pushToAccount(a.id, QStringLiteral("agent.status"), data);
+    for (const QString &admin : std::as_const(m_admins)) {
+        if (admin != accountId)
+            pushToAccount(admin, QStringLiteral("agent.status"), data);
     }
 }
 

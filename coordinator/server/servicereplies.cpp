@@ -232,10 +232,8 @@ void CoordinatorService::pushToCustomer(const QString &customerId, const QString
 
 void CoordinatorService::pushToAdmins(const QString &name, const QJsonObject &data)
 {
-    for (const Account &a : std::as_const(m_accounts)) {
-        if (a.role == Role::Admin)
-            pushToAccount(a.id, name, data);
-    }
+    for (const QString &admin : std::as_const(m_admins))
+        pushToAccount(admin, name, data);
 }
 
 void CoordinatorService::pushToGroups(const QStringList &groups, const QString &name, const QJsonObject &data)
@@ -244,7 +242,7 @@ void CoordinatorService::pushToGroups(const QStringList &groups, const QString &
     QSet<QString> reached;
     for (const QString &g : groups) {
         for (const QString &agent : m_engine->groupMembers(g)) {
-            if (m_accounts.value(agent).role != Role::Admin && !reached.contains(agent)) {
+            if (!m_admins.contains(agent) && !reached.contains(agent)) {
                 reached.insert(agent);
                 pushToAccount(agent, name, data);
             }

@@ -55,6 +55,7 @@ private slots:
     void deletedTeamsOfAnOlderBuild();
     void vipDedicatedKept();
     void accountCreateRole();
+    void adminsHearAgentStatus();
     void teamCycleRule();
 
 private:
@@ -573,6 +574,79 @@ void TestAdministration::accountCreateRole()
                  .value("role")
                  .toString(),
              QStringLiteral("supervisor"));
+}
+
+// agent.status goes to the agent's desks, the supervisors above them and every enabled admin. Who
+// is an admin changes after the start (accounts made, promoted, demoted, disabled, enabled) and is
+// read back at a restart; each change holds for the next status change.
+void TestAdministration::adminsHearAgentStatus()
+{
+    auto alice = signIn(QStringLiteral("alice"));
+    QVERIFY(alice->ok);
+    // After alice sets `status`: whether `desk` heard it. A request of the desk's own after the
+    // status.set's answer comes back after the events of that round (one connection, in order).
+    auto heard = [&alice](WsClient &desk, const char *status) {
+        const auto from = desk.events.size();
+        if (!alice->ok_(QStringLiteral("status.set"), {{"status", status}}).contains("status"))
+            return false;
+        desk.ok_(QStringLiteral("inbox.snapshot"));
+        for (auto i = from; i < desk.events.size(); ++i) {
+            const auto &e = desk.events[i];
+            if (e.event == QLatin1String("agent.status") && e.payload.value("agent").toString() == "alice" &&
+                e.payload.value("status").toString() == QLatin1String(status))
+                return true;
+        }
+        return false;
+    };
+
+    QVERIFY(m_root
+                ->ok_(QStringLiteral("account.create"),
+                      {{"login", "ada"}, {"displayName", "Ada"}, {"role", "admin"}, {"password", kPassword}})
+                .contains("id"));
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "bob"}, {"role", "admin"}}).contains("id"));
+    auto ada = signIn(QStringLiteral("ada"));
+    auto bob = signIn(QStringLiteral("bob"));
+    QVERIFY(ada->ok && bob->ok);
+    QVERIFY(heard(*m_root, "online"));
+    QVERIFY(heard(*ada, "busy")); // created an admin after the start
+    QVERIFY(heard(*bob, "away")); // promoted
+
+    // Demoted (root to a supervisor of no team, so no subtree of his holds alice; bob to an agent).
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "root"}, {"role", "supervisor"}})
+                .contains("id"));
+    QVERIFY(!heard(*m_root, "online"));
+    QVERIFY(heard(*ada, "busy"));
+    QVERIFY(ada->ok_(QStringLiteral("account.update"), {{"id", "bob"}, {"role", "agent"}}).contains("id"));
+    QVERIFY(!heard(*bob, "away"));
+    QVERIFY(ada->ok_(QStringLiteral("account.update"), {{"id", "root"}, {"role", "admin"}}).contains("id"));
+    QVERIFY(heard(*m_root, "online")); // promoted again
+
+    // Disabled, ada's desk is signed out; enabled again, her new desk hears it once more.
+    QVERIFY(
+        m_root->ok_(QStringLiteral("account.update"), {{"id", "ada"}, {"disabled", true}}).contains("id"));
+    QVERIFY(ada->waitEvent("session.ended") >= 0);
+    QVERIFY(
+        m_root->ok_(QStringLiteral("account.update"), {{"id", "ada"}, {"disabled", false}}).contains("id"));
+    auto adaAgain = signIn(QStringLiteral("ada"));
+    QVERIFY(adaAgain->ok);
+    QVERIFY(heard(*adaAgain, "busy"));
+    QVERIFY(m_root->ok_(QStringLiteral("account.update"), {{"id", "ada"}, {"role", "agent"}}).contains("id"));
+    QVERIFY(!heard(*adaAgain, "away"));
+
+    // At a restart the directory is read back: root is an admin, ada and bob are not.
+    alice.reset();
+    stopService();
+    startService();
+    alice = signIn(QStringLiteral("alice"));
+    auto adaNow = signIn(QStringLiteral("ada"));
+    auto bobNow = signIn(QStringLiteral("bob"));
+    QVERIFY(alice->ok && adaNow->ok && bobNow->ok);
+    QVERIFY(heard(*m_root, "online"));
+    QVERIFY(!heard(*adaNow, "busy"));
+    QVERIFY(!heard(*bobNow, "away"));
+    // And the last enabled admin still cannot go.
+    QCOMPARE_CODE(m_root->call(QStringLiteral("account.update"), {{"id", "root"}, {"disabled", true}}),
+                  Conflict);
 }
 
 void TestAdministration::teamCycleRule()

@@ -303,6 +303,10 @@ private:
     void dropLegacyDeletedTeams();
     void quickReplySave(Call &call);
     void quickReplyDelete(Call &call);
+    // Runs a quick reply's write (`write` hands it the completion) and answers once it commits:
+    // {id}, or not-found when the store's writer has no reply `id` (nothing is read to check first).
+    void writeQuickReply(Call &call, qint64 id,
+                         const std::function<void(std::function<void(const WriteResult &)>)> &write);
 
     // the customer panel (serviceprofile.cpp)
     void customerProfile(Call &call);

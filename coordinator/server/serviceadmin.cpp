@@ -421,14 +421,6 @@ void CoordinatorService::dropLegacyDeletedTeams()
 
 namespace sb {
 
-namespace {
-bool quickReplyExists(StoreReader &reader, qint64 id)
-{
-    const QList<QuickReply> all = reader.quickReplies();
-    return std::any_of(all.begin(), all.end(), [id](const QuickReply &q) { return q.id == id; });
-}
-} // namespace
-
 void CoordinatorService::quickReplySave(Call &call)
 {
     QuickReply r;
@@ -442,42 +434,55 @@ void CoordinatorService::quickReplySave(Call &call)
              QStringLiteral("a quick reply needs a category, a title and a text"));
         return;
     }
-    if (r.id != 0 && !quickReplyExists(*m_reader, r.id)) {
-        fail(call, ErrorCode::NotFound, QStringLiteral("no quick reply %1").arg(r.id));
-        return;
-    }
     if (!r.channel.isEmpty() && !m_engine->channelIds().contains(r.channel)) {
         fail(call, ErrorCode::NotFound, QStringLiteral("no channel \"%1\"").arg(r.channel));
         return;
     }
-    // The id of a new reply is the store's: the answer waits for the commit that assigns it.
-    auto created = std::make_shared<qint64>(r.id);
-    m_writer->upsertQuickReply(r, track([created](const WriteResult &w) {
-                                   if (w.ok && w.id != 0)
-                                       *created = w.id;
-                               }));
-    call.answered = true;
-    ClientLink *link = call.link;
-    const QJsonValue id = call.request.id;
-    later([this, link, id, created](bool failed) {
-        if (m_links.find(link) == m_links.end())
-            return;
-        link->send(
-            failed ? protocol::encodeError(id, ErrorCode::Internal,
-                                           QStringLiteral("the quick reply could not be saved; try again"))
-                   : protocol::encodeResult(id, {{QLatin1String("id"), *created}}));
+    writeQuickReply(call, r.id, [this, r](StoreWriter::Completion done) {
+        m_writer->upsertQuickReply(r, std::move(done));
     });
 }
 
 void CoordinatorService::quickReplyDelete(Call &call)
 {
     const qint64 id = call.num("id");
-    if (!quickReplyExists(*m_reader, id)) {
-        fail(call, ErrorCode::NotFound, QStringLiteral("no quick reply %1").arg(id));
-        return;
-    }
-    m_writer->deleteQuickReply(id, track());
-    reply(call, {{QLatin1String("id"), id}});
+    writeQuickReply(call, id, [this, id](StoreWriter::Completion done) {
+        m_writer->deleteQuickReply(id, std::move(done));
+    });
+}
+
+void CoordinatorService::writeQuickReply(Call &call, qint64 id,
+                                         const std::function<void(StoreWriter::Completion)> &write)
+{
+    // Whether the reply named exists is the store's word: its writer answers not-found. That is the
+    // request's mistake, not a failed write (nothing was to be written, the round goes on as if
+    // committed), and the call is answered not-found. The answer waits for the commit in any case:
+    // it gives a new reply its id.
+    auto outcome = std::make_shared<WriteResult>();
+    const auto tracked = track();
+    write([outcome, tracked](const WriteResult &w) {
+        *outcome = w;
+        tracked(!w.ok && w.code == QLatin1String("not-found") ? WriteResult() : w);
+    });
+    call.answered = true;
+    ClientLink *link = call.link;
+    const QJsonValue requestId = call.request.id;
+    const QString op = call.request.op;
+    later([this, link, requestId, op, id, outcome](bool failed) {
+        if (m_links.find(link) == m_links.end())
+            return;
+        if (failed || !outcome->ok)
+            ++m_stats.errors;
+        if (failed)
+            link->send(protocol::encodeError(requestId, ErrorCode::Internal,
+                                             QStringLiteral("\"%1\" could not be saved; try again").arg(op)));
+        else if (!outcome->ok)
+            link->send(protocol::encodeError(requestId, ErrorCode::NotFound,
+                                             QStringLiteral("no quick reply %1").arg(id)));
+        else
+            link->send(protocol::encodeResult(requestId,
+                                              {{QLatin1String("id"), outcome->id != 0 ? outcome->id : id}}));
+    });
 }
 
 } // namespace sb

@@ -1,5 +1,7 @@
 // account.update, team.update and team.delete over real sockets: what each changes (scope, routing,
 // sessions), each refusal with its code, and that every change is still there after a restart.
+// Also: account.create's role, which admins hear agent.status as roles change, the team tree's
+// cycle rule, and quick replies saved or deleted when the store has no such reply.
 
 #include "clock.h"
 #include "coordinatorservice.h"
@@ -57,6 +59,7 @@ private slots:
     void accountCreateRole();
     void adminsHearAgentStatus();
     void teamCycleRule();
+    void quickReplyNotThere();
 
 private:
     void startService();
@@ -670,6 +673,59 @@ void TestAdministration::teamCycleRule()
     // Above a loop the team is not part of: the walk ends (no cycle made by this move).
     QVERIFY(!teamMoveMakesCycle("south", "a", parentOf));
     QVERIFY(teamMoveMakesCycle("a", "b", parentOf));
+}
+
+// Whether a quick reply exists is the store's word (its writer finds no row): a change or a delete
+// of one that is not there answers not-found, also when a delete just before it in the same breath
+// had not committed yet when it came in, and none of it counts as a failed write.
+void TestAdministration::quickReplyNotThere()
+{
+    const auto save = [](WsClient &c, qint64 id, const char *text) {
+        QJsonObject args{{"category", "Greetings"}, {"title", "Hello"}, {"text", text}};
+        if (id)
+            args.insert(QStringLiteral("id"), id);
+        return c.call(QStringLiteral("quickreply.save"), args);
+    };
+    const qint64 first = static_cast<qint64>(save(*m_root, 0, "Hello!").payload.value("id").toDouble());
+    QVERIFY(first > 0);
+    QCOMPARE_CODE(save(*m_root, first + 1000, "Hi"), NotFound);
+    QCOMPARE_CODE(m_root->call(QStringLiteral("quickreply.delete"), {{"id", first + 1000}}), NotFound);
+
+    // Sent together: the delete, then a change and a second delete of the same reply.
+    const auto before = m_root->replies.size();
+    const qint64 deleting = m_root->post(QStringLiteral("quickreply.delete"), {{"id", first}});
+    const qint64 changing =
+        m_root->post(QStringLiteral("quickreply.save"),
+                     {{"id", first}, {"category", "Greetings"}, {"title", "Hello"}, {"text", "Hi there"}});
+    const qint64 again = m_root->post(QStringLiteral("quickreply.delete"), {{"id", first}});
+    QVERIFY(m_root->waitFor([&] { return m_root->replies.size() == before + 3; }, 5000));
+    std::map<qint64, Incoming> answers;
+    for (auto i = before; i < m_root->replies.size(); ++i)
+        answers[static_cast<qint64>(m_root->replies[i].id.toDouble())] = m_root->replies[i];
+    QCOMPARE(answers[deleting].kind, Incoming::Result);
+    QCOMPARE(static_cast<qint64>(answers[deleting].payload.value("id").toDouble()), first);
+    QCOMPARE_CODE(answers[changing], NotFound);
+    QCOMPARE_CODE(answers[again], NotFound);
+    QCOMPARE(m_service->stats().storeFailures, quint64(0));
+
+    // Only administrators: a supervisor and an agent are refused, and the reply stays as it was.
+    const qint64 second = static_cast<qint64>(save(*m_root, 0, "Welcome").payload.value("id").toDouble());
+    QVERIFY(second > 0);
+    auto nico = signIn(QStringLiteral("nico"));
+    auto alice = signIn(QStringLiteral("alice"));
+    QVERIFY(nico->ok && alice->ok);
+    for (WsClient *c : {nico.get(), alice.get()}) {
+        QCOMPARE_CODE(save(*c, second, "Changed"), Forbidden);
+        QCOMPARE_CODE(c->call(QStringLiteral("quickreply.delete"), {{"id", second}}), Forbidden);
+    }
+    const QJsonArray listed = alice->ok_(QStringLiteral("quickreply.list"), {{"channel", "web"}})
+                                  .value("categories")
+                                  .toObject()
+                                  .value("Greetings")
+                                  .toArray();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.first().toObject().value("text").toString(), QStringLiteral("Welcome"));
+    QCOMPARE(m_service->stats().storeFailures, quint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestAdministration)

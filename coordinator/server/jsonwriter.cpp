@@ -78,6 +78,14 @@ JsonWriter &JsonWriter::field(const char *k, const QJsonValue &value)
     return *this;
 }
 
+JsonWriter &JsonWriter::rawField(const char *k, QByteArrayView json)
+{
+    key(k);
+    m_out.append(json);
+    m_comma = true;
+    return *this;
+}
+
 JsonWriter &JsonWriter::raw(const char *text)
 {
     m_out.append(text);
@@ -170,6 +178,33 @@ void JsonWriter::appendString(QByteArray &out, const QString &s)
         }
     }
     out.append('"');
+}
+
+// ---- JsonObjectBuilder ----
+
+JsonObjectBuilder &JsonObjectBuilder::beginObject(const char *key)
+{
+    m_open.emplace_back(key, QJsonObject());
+    return *this;
+}
+
+JsonObjectBuilder &JsonObjectBuilder::endObject()
+{
+    Q_ASSERT(!m_open.empty());
+    auto [key, object] = std::move(m_open.back());
+    m_open.pop_back();
+    if (m_open.empty())
+        m_done = std::move(object);
+    else
+        m_open.back().second.insert(QLatin1String(key), object);
+    return *this;
+}
+
+JsonObjectBuilder &JsonObjectBuilder::put(const char *key, const QJsonValue &value)
+{
+    Q_ASSERT(!m_open.empty());
+    m_open.back().second.insert(QLatin1String(key), value);
+    return *this;
 }
 
 } // namespace sb

@@ -5,8 +5,11 @@
 // thread's time per message. The text parses to what QJsonDocument would have written.
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
+#include <utility>
+#include <vector>
 
 namespace sb {
 
@@ -23,6 +26,8 @@ public:
     JsonWriter &field(const char *key, bool value);
     // Any value: strings and whole numbers directly, anything else through QJsonDocument.
     JsonWriter &field(const char *key, const QJsonValue &value);
+    // A member whose value is already JSON text (an object QJsonDocument encoded).
+    JsonWriter &rawField(const char *key, QByteArrayView json);
     // Bytes appended as they are: already JSON, or the start of a frame another part finishes.
     JsonWriter &raw(const char *text);
 
@@ -39,6 +44,30 @@ private:
 
     QByteArray m_out;
     bool m_comma = false; // a member was written in the object open now
+};
+
+// JsonWriter's calls building a QJsonObject instead, so that one function templated on the writer
+// fills either: a message as message.new writes it into a frame and as a history reply lists it
+// come from the same list of members (see servicereplies.cpp).
+class JsonObjectBuilder final
+{
+public:
+    JsonObjectBuilder &beginObject(const char *key = nullptr);
+    JsonObjectBuilder &endObject();
+    JsonObjectBuilder &field(const char *key, const QString &value) { return put(key, value); }
+    JsonObjectBuilder &field(const char *key, qint64 value) { return put(key, value); }
+    JsonObjectBuilder &field(const char *key, bool value) { return put(key, value); }
+    JsonObjectBuilder &field(const char *key, const QJsonValue &value) { return put(key, value); }
+
+    // The outermost object, once it is ended.
+    QJsonObject take() { return std::move(m_done); }
+
+private:
+    JsonObjectBuilder &put(const char *key, const QJsonValue &value);
+
+    // The objects open now, outermost first, each with the key it goes under in the one before.
+    std::vector<std::pair<const char *, QJsonObject>> m_open;
+    QJsonObject m_done;
 };
 
 } // namespace sb

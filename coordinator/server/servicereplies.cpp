@@ -68,26 +68,48 @@ namespace {
 
 // The frame of an event is built by hand, not as a QJsonObject around `data`: wrapping the data
 // copies it, and the envelope would be encoded again for every recipient. `data` goes last but one
-// so that only the sequence number differs between recipients: head + seq + '}'.
+// so that only the sequence number differs between recipients: head + seq + '}'. Every head is laid
+// out here; `writeData` writes the "data" member.
+template<typename WriteData>
+QByteArray headOf(const QString &name, qsizetype reserve, WriteData writeData)
+{
+    JsonWriter w(reserve + name.size() + 32);
+    w.beginObject().field("event", name);
+    writeData(w);
+    w.raw(",\"seq\":");
+    return w.take();
+}
+
 QByteArray encodeHead(const QString &name, const QJsonObject &data)
 {
     const QByteArray body = QJsonDocument(data).toJson(QJsonDocument::Compact);
-    const QByteArray event = name.toUtf8();
-    QByteArray head;
-    head.reserve(event.size() + body.size() + 32);
-    head.append("{\"event\":\"");
-    for (const char c : event) {
-        // Event names are the protocol's own identifiers; escaped all the same.
-        if (c == '"' || c == '\\') {
-            head.append('\\').append(c);
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            head.append("\\u00").append(QByteArray::number(static_cast<int>(c), 16).rightJustified(2, '0'));
-        } else {
-            head.append(c);
-        }
+    return headOf(name, body.size(), [&body](JsonWriter &w) { w.rawField("data", body); });
+}
+
+// A message's members as the protocol shows them, written with either writer: into message.new's
+// frame (JsonWriter, once per message for every recipient) or as a QJsonObject for the history
+// replies (JsonObjectBuilder). In the order QJsonDocument writes them (sorted), so the two encode to
+// the same text.
+template<typename Writer>
+void writeMessage(Writer &w, const char *key, const Message &m)
+{
+    w.beginObject(key).field("at", m.createdAt);
+    if (m.attachment) {
+        w.beginObject("attachment")
+            .field("id", QStringLiteral("%1/%2/%3").arg(m.conversationId).arg(m.seq).arg(m.id))
+            .field("mime", m.attachment->mime)
+            .field("name", m.attachment->name)
+            .field("size", m.attachment->size)
+            .endObject();
     }
-    head.append("\",\"data\":").append(body).append(",\"seq\":");
-    return head;
+    w.field("conversation", m.conversationId)
+        .field("id", m.id)
+        .field("kind", toString(m.kind))
+        .field("sender", toString(m.senderKind))
+        .field("senderId", m.senderId)
+        .field("seq", m.seq)
+        .field("text", m.body)
+        .endObject();
 }
 
 QByteArray frameOf(const QByteArray &head, quint64 seq)
@@ -399,50 +421,15 @@ QJsonObject CoordinatorService::conversationJson(const ConversationInfo &info) c
 
 QByteArray CoordinatorService::messageEventHead(const Message &m)
 {
-    // messageJson's members, in the order QJsonDocument writes them (sorted), inside the frame's
-    // head as encodeHead lays it out.
-    JsonWriter w(160 + 3 * m.body.size());
-    w.raw("{\"event\":\"message.new\",\"data\":").beginObject();
-    if (m.attachment) {
-        w.beginObject("attachment")
-            .field("id", QStringLiteral("%1/%2/%3").arg(m.conversationId).arg(m.seq).arg(m.id))
-            .field("mime", m.attachment->mime)
-            .field("name", m.attachment->name)
-            .field("size", m.attachment->size)
-            .endObject();
-    }
-    w.field("at", m.createdAt)
-        .field("conversation", m.conversationId)
-        .field("id", m.id)
-        .field("kind", toString(m.kind))
-        .field("sender", toString(m.senderKind))
-        .field("senderId", m.senderId)
-        .field("seq", m.seq)
-        .field("text", m.body)
-        .endObject()
-        .raw(",\"seq\":");
-    return w.take();
+    return headOf(QStringLiteral("message.new"), 128 + 3 * m.body.size(),
+                  [&m](JsonWriter &w) { writeMessage(w, "data", m); });
 }
 
 QJsonObject CoordinatorService::messageJson(const Message &m)
 {
-    QJsonObject o{{QLatin1String("conversation"), m.conversationId},
-                  {QLatin1String("id"), m.id},
-                  {QLatin1String("seq"), m.seq},
-                  {QLatin1String("sender"), toString(m.senderKind)},
-                  {QLatin1String("senderId"), m.senderId},
-                  {QLatin1String("kind"), toString(m.kind)},
-                  {QLatin1String("text"), m.body},
-                  {QLatin1String("at"), m.createdAt}};
-    if (m.attachment) {
-        o.insert(QLatin1String("attachment"),
-                 QJsonObject{{QLatin1String("id"),
-                              QStringLiteral("%1/%2/%3").arg(m.conversationId).arg(m.seq).arg(m.id)},
-                             {QLatin1String("name"), m.attachment->name},
-                             {QLatin1String("mime"), m.attachment->mime},
-                             {QLatin1String("size"), m.attachment->size}});
-    }
-    return o;
+    JsonObjectBuilder b;
+    writeMessage(b, nullptr, m);
+    return b.take();
 }
 
 namespace {

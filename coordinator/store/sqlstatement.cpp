@@ -11,24 +11,6 @@
 
 namespace sb {
 
-namespace {
-// The connection's sqlite3 handle, when Qt's driver and this build use the same SQLite (the Qt
-// driver on Debian links the system libsqlite3, as this library does: see CMakeLists.txt).
-sqlite3 *nativeHandle(const QSqlDatabase &db)
-{
-#if defined(SB_HAVE_SQLITE3)
-    if (!db.driver())
-        return nullptr;
-    const QVariant handle = db.driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-        return *static_cast<sqlite3 *const *>(handle.constData());
-#else
-    Q_UNUSED(db)
-#endif
-    return nullptr;
-}
-} // namespace
-
 SqlStatement::SqlStatement(const QSqlDatabase &db) : m_handle(nativeHandle(db))
 {
     if (!m_handle) {
@@ -44,6 +26,22 @@ SqlStatement::~SqlStatement()
     if (m_stmt)
         sqlite3_finalize(m_stmt);
 #endif
+}
+
+// The connection's sqlite3 handle, when Qt's driver and this build use the same SQLite (the Qt
+// driver on Debian links the system libsqlite3, as this library does: see CMakeLists.txt).
+sqlite3 *SqlStatement::nativeHandle(const QSqlDatabase &db)
+{
+#if defined(SB_HAVE_SQLITE3)
+    if (!db.driver())
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        return *static_cast<sqlite3 *const *>(handle.constData());
+#else
+    Q_UNUSED(db)
+#endif
+    return nullptr;
 }
 
 bool SqlStatement::isNative(const QSqlDatabase &db)

@@ -26,6 +26,8 @@ public:
 
     // Whether statements use SQLite's API directly on this build and connection.
     static bool isNative(const QSqlDatabase &db);
+    // The connection's SQLite handle when statements are native on it, else null.
+    static sqlite3 *nativeHandle(const QSqlDatabase &db);
 
     bool prepare(const char *sql); // false: see errorText()
 

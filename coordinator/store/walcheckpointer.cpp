@@ -1,5 +1,6 @@
 #include "walcheckpointer.h"
 
+#include "sqlstatement.h"
 #include "storedatabase.h"
 
 #include <QElapsedTimer>
@@ -16,20 +17,6 @@
 namespace sb {
 
 namespace {
-sqlite3 *handleOf(const QSqlDatabase &db)
-{
-#if defined(SB_HAVE_SQLITE3)
-    if (!db.driver())
-        return nullptr;
-    const QVariant handle = db.driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
-        return *static_cast<sqlite3 *const *>(handle.constData());
-#else
-    Q_UNUSED(db)
-#endif
-    return nullptr;
-}
-
 // One passive checkpoint of the main database: copies back what no reader still needs, never waits.
 // SQLITE_BUSY means another checkpoint was running.
 int passiveCheckpoint(sqlite3 *db)
@@ -55,7 +42,7 @@ WalCheckpointer::~WalCheckpointer()
 bool WalCheckpointer::start(QSqlDatabase &writer, QString *error)
 {
 #if defined(SB_HAVE_SQLITE3)
-    m_writer = handleOf(writer);
+    m_writer = SqlStatement::nativeHandle(writer);
     if (!m_writer) {
         if (error)
             *error = QStringLiteral("the Qt SQLite driver does not hand out its connection");
@@ -141,7 +128,7 @@ void WalCheckpointer::runThread()
 {
     QString error;
     QSqlDatabase db = StoreDatabase::open(m_path, QStringLiteral("checkpoint"), &error);
-    sqlite3 *handle = db.isValid() ? handleOf(db) : nullptr;
+    sqlite3 *handle = db.isValid() ? SqlStatement::nativeHandle(db) : nullptr;
     for (;;) {
         {
             QMutexLocker lock(&m_mutex);

@@ -136,10 +136,17 @@ void StoreWriter::failAll(std::deque<Pending> &pending, const WriteResult &resul
     }
     m_finished += pending.size();
     pending.clear();
+    announceFinished();
+}
+
+void StoreWriter::announceFinished()
+{
+    // Called with m_mutex held, after results went into m_done.
     m_progress.wakeAll();
-    if (!m_done.empty())
-        m_hasFinished.store(true, std::memory_order_release);
-    if (!m_done.empty() && !m_deliveryPosted) {
+    if (m_done.empty())
+        return;
+    m_hasFinished.store(true, std::memory_order_release); // for deliverReady()
+    if (!m_deliveryPosted) {
         m_deliveryPosted = true;
         QMetaObject::invokeMethod(
             this, [this] { deliver(); }, Qt::QueuedConnection);
@@ -165,8 +172,10 @@ void StoreWriter::runThread()
                                               QStringLiteral("the store is not open: %1").arg(error)));
         return;
     }
-    // Without it (a build without SQLite's API) SQLite checkpoints inside commits, as it does by default.
-    const bool checkpointing = m_options.backgroundCheckpoint && m_checkpointer.start(db, nullptr);
+    // Where it cannot start (a build without SQLite's API) SQLite checkpoints inside commits, as it
+    // does by default, and afterBatch() does nothing.
+    if (m_options.backgroundCheckpoint)
+        m_checkpointer.start(db, nullptr);
     {
         WriteContext context(db);
         {
@@ -199,8 +208,7 @@ void StoreWriter::runThread()
                 QMutexLocker lock(&m_mutex);
                 m_commitTimes.add(took.nsecsElapsed());
             }
-            if (checkpointing)
-                m_checkpointer.afterBatch();
+            m_checkpointer.afterBatch();
         }
     }
     m_checkpointer.stop();
@@ -272,14 +280,7 @@ void StoreWriter::finish(std::vector<Pending> &batch, std::vector<WriteResult> &
             m_done.push_back({std::move(batch[i].done), std::move(results[i])});
     }
     m_finished += batch.size();
-    m_progress.wakeAll();
-    if (!m_done.empty())
-        m_hasFinished.store(true, std::memory_order_release);
-    if (!m_done.empty() && !m_deliveryPosted) {
-        m_deliveryPosted = true;
-        QMetaObject::invokeMethod(
-            this, [this] { deliver(); }, Qt::QueuedConnection);
-    }
+    announceFinished();
 }
 
 void StoreWriter::deliver()

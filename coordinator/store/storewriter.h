@@ -126,6 +126,8 @@ private:
     void runBatch(WriteContext &context, std::vector<Pending> &batch);
     void finish(std::vector<Pending> &batch, std::vector<WriteResult> &results);
     void failAll(std::deque<Pending> &pending, const WriteResult &result);
+    // Wakes flush() and start(), and has the completions in m_done delivered (m_mutex held).
+    void announceFinished();
     void deliver();
 
     const QString m_path;

@@ -12,6 +12,7 @@
 #include "coordinatorservice.h"
 #include "protocol.h"
 #include "storedatabase.h"
+#include "storeimage.h"
 #include "testservice.h"
 #include "websocketgateway.h"
 #include "wsclient.h"
@@ -56,40 +57,22 @@ struct StoreFacts
     int snapshots = 0;
 };
 
-QVariant scalar(QSqlDatabase &db, const QString &sql)
-{
-    QVariant v;
-    QString error;
-    if (!StoreDatabase::scalar(db, sql, &v, &error))
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    return v;
-}
-
 StoreFacts factsOf(const QString &path)
 {
     StoreFacts f;
     QString error;
     QSqlDatabase db = StoreDatabase::open(path, QStringLiteral("facts"), &error);
-    f.lastEvent = scalar(db, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM engine_events")).toLongLong();
+    f.lastEvent =
+        test::scalarOf(db, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM engine_events")).toLongLong();
     f.newestCovers =
-        scalar(db, QStringLiteral("SELECT COALESCE(MAX(journal_id), 0) FROM engine_snapshots")).toLongLong();
+        test::scalarOf(db, QStringLiteral("SELECT COALESCE(MAX(journal_id), 0) FROM engine_snapshots"))
+            .toLongLong();
     f.previousCovers =
-        scalar(db, QStringLiteral("SELECT COALESCE(MIN(journal_id), 0) FROM engine_snapshots")).toLongLong();
-    f.snapshots = scalar(db, QStringLiteral("SELECT count(*) FROM engine_snapshots")).toInt();
+        test::scalarOf(db, QStringLiteral("SELECT COALESCE(MIN(journal_id), 0) FROM engine_snapshots"))
+            .toLongLong();
+    f.snapshots = test::scalarOf(db, QStringLiteral("SELECT count(*) FROM engine_snapshots")).toInt();
     StoreDatabase::close(db);
     return f;
-}
-
-// Runs SQL on a store that no service has open.
-bool execOn(const QString &path, const QString &sql)
-{
-    QString error;
-    QSqlDatabase db = StoreDatabase::open(path, QStringLiteral("edit"), &error);
-    const bool ok = db.isValid() && StoreDatabase::exec(db, sql, &error);
-    if (!ok)
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    StoreDatabase::close(db);
-    return ok;
 }
 
 } // namespace
@@ -118,7 +101,7 @@ private:
     QString image(const QString &name);
     // Starts a service on `dir`, returns its engine's saved state and start statistics, stops it.
     QByteArray restartedState(const QString &dir, CoordinatorService::Stats *stats);
-    QString dbPath(const QString &dir) const { return QDir(dir).filePath(QStringLiteral("switchboard.db")); }
+    static QString dbPath(const QString &dir) { return test::storeFile(dir); }
 
     std::unique_ptr<QTemporaryDir> m_tmp; // a fresh one per test
     ManualClock m_clock;
@@ -253,14 +236,7 @@ void TestSnapshots::drive()
 QString TestSnapshots::image(const QString &name)
 {
     const QString dir = m_tmp->filePath(name);
-    QDir().mkpath(dir);
-    QString error;
-    QSqlDatabase db =
-        StoreDatabase::open(dbPath(m_tmp->filePath(QStringLiteral("live"))), QStringLiteral("image"), &error);
-    const bool ok = StoreDatabase::exec(db, QStringLiteral("VACUUM INTO '%1'").arg(dbPath(dir)), &error);
-    StoreDatabase::close(db);
-    if (!ok)
-        qWarning("VACUUM INTO: %s", qPrintable(error));
+    test::crashImage(m_tmp->filePath(QStringLiteral("live")), dir);
     return dir;
 }
 
@@ -300,15 +276,15 @@ void TestSnapshots::restartReplaysOnlyTheTail()
     QVERIFY(facts.previousCovers < facts.newestCovers);
     QVERIFY(facts.newestCovers < facts.lastEvent); // a tail to replay
     QVERIFY(facts.newestCovers >= facts.lastEvent - kSnapshotEvery);
-    QVERIFY(execOn(dbPath(without), QStringLiteral("DELETE FROM engine_snapshots")));
+    QVERIFY(test::execOn(dbPath(without), QStringLiteral("DELETE FROM engine_snapshots")));
     // Damage inside the blob (the checksum catches it); another build's format in the column.
-    QVERIFY(
-        execOn(dbPath(damagedNewest),
-               QStringLiteral(
-                   "UPDATE engine_snapshots SET state = substr(state, 1, 40) || x'00' || substr(state, 42)"
-                   " WHERE journal_id = %1")
-                   .arg(facts.newestCovers)));
-    QVERIFY(execOn(dbPath(otherBuild), QStringLiteral("UPDATE engine_snapshots SET format = 99")));
+    QVERIFY(test::execOn(
+        dbPath(damagedNewest),
+        QStringLiteral(
+            "UPDATE engine_snapshots SET state = substr(state, 1, 40) || x'00' || substr(state, 42)"
+            " WHERE journal_id = %1")
+            .arg(facts.newestCovers)));
+    QVERIFY(test::execOn(dbPath(otherBuild), QStringLiteral("UPDATE engine_snapshots SET format = 99")));
 
     CoordinatorService::Stats s;
     // From the newest snapshot: only the journal after it is replayed.
@@ -377,7 +353,7 @@ void TestSnapshots::cleanStopRestartsFromItsSnapshot()
                  {{"category", "greeting"}, {"title", "Bye"}, {"text", "Bye!"}});
     const QByteArray later = e.saveState();
     const QString copy = image(QStringLiteral("later"));
-    QVERIFY(execOn(dbPath(copy), QStringLiteral("DELETE FROM engine_snapshots")));
+    QVERIFY(test::execOn(dbPath(copy), QStringLiteral("DELETE FROM engine_snapshots")));
     CoordinatorService::Stats full;
     QCOMPARE(restartedState(copy, &full), later);
     QCOMPARE(full.snapshotJournalId, qint64(0));

@@ -13,6 +13,7 @@
 #include "coordinatorservice.h"
 #include "protocol.h"
 #include "storedatabase.h"
+#include "storeimage.h"
 #include "testservice.h"
 #include "websocketgateway.h"
 #include "wsclient.h"
@@ -73,11 +74,7 @@ QStringList lines(QSqlDatabase &db, const QString &sql)
 
 qint64 count(QSqlDatabase &db, const QString &sql)
 {
-    QVariant v;
-    QString error;
-    if (!StoreDatabase::scalar(db, sql, &v, &error))
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    return v.toLongLong();
+    return test::scalarOf(db, sql).toLongLong();
 }
 
 Recorded recordedIn(const QString &path)
@@ -95,17 +92,6 @@ Recorded recordedIn(const QString &path)
     r.snapshots = count(db, QStringLiteral("SELECT count(*) FROM engine_snapshots"));
     StoreDatabase::close(db);
     return r;
-}
-
-bool execOn(const QString &path, const QString &sql)
-{
-    QString error;
-    QSqlDatabase db = StoreDatabase::open(path, QStringLiteral("edit"), &error);
-    const bool ok = db.isValid() && StoreDatabase::exec(db, sql, &error);
-    if (!ok)
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    StoreDatabase::close(db);
-    return ok;
 }
 
 int withReason(const QStringList &decisions, const char *reason)
@@ -147,7 +133,7 @@ private:
     QString image(const QString &name);
     bool startOn(const QString &dir, qint64 snapshotEvery, std::unique_ptr<CoordinatorService> &service,
                  std::unique_ptr<WebSocketGateway> &gateway);
-    QString dbPath(const QString &dir) const { return QDir(dir).filePath(QStringLiteral("switchboard.db")); }
+    static QString dbPath(const QString &dir) { return test::storeFile(dir); }
     QString liveDir() const { return m_tmp->filePath(QStringLiteral("live")); }
 
     std::unique_ptr<QTemporaryDir> m_tmp;
@@ -262,13 +248,7 @@ void TestTimerJournal::drive()
 QString TestTimerJournal::image(const QString &name)
 {
     const QString dir = m_tmp->filePath(name);
-    QDir().mkpath(dir);
-    QString error;
-    QSqlDatabase db = StoreDatabase::open(dbPath(liveDir()), QStringLiteral("image"), &error);
-    const bool ok = StoreDatabase::exec(db, QStringLiteral("VACUUM INTO '%1'").arg(dbPath(dir)), &error);
-    StoreDatabase::close(db);
-    if (!ok)
-        qWarning("VACUUM INTO: %s", qPrintable(error));
+    test::crashImage(liveDir(), dir);
     return dir;
 }
 
@@ -408,8 +388,8 @@ void TestTimerJournal::journalWithoutTickRowsReplays()
     const QString old = image(QStringLiteral("old"));
     const Recorded before = recordedIn(dbPath(old));
     QVERIFY(before.tickRows >= 2);
-    QVERIFY(execOn(dbPath(old), QStringLiteral("DELETE FROM engine_events WHERE type = 'clock.tick'")));
-    QVERIFY(execOn(dbPath(old), QStringLiteral("DELETE FROM engine_snapshots")));
+    QVERIFY(test::execOn(dbPath(old), QStringLiteral("DELETE FROM engine_events WHERE type = 'clock.tick'")));
+    QVERIFY(test::execOn(dbPath(old), QStringLiteral("DELETE FROM engine_snapshots")));
 
     std::unique_ptr<CoordinatorService> restarted;
     std::unique_ptr<WebSocketGateway> gateway;

@@ -1,25 +1,49 @@
 #include "websocketgateway.h"
 
-#include "clientlink.h"
 #include "coordinatorservice.h"
 #include "protocol.h"
+#include "websocketlink.h"
 
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QWebSocket>
-#include <QWebSocketServer>
 
 namespace sb {
 
-class WebSocketGateway::SocketLink final : public ClientLink
+// Accepts TCP connections, as TLS server sockets when configured. Nagle's algorithm is off:
+// events go out as many small frames, and with Nagle each one after the first waits for the
+// peer's delayed ACK (up to 40 ms on Linux) while an earlier one is unacknowledged.
+class WebSocketGateway::Listener final : public QTcpServer
 {
 public:
-    explicit SocketLink(QWebSocket *socket) : m_socket(socket) {}
-    void send(const QByteArray &frame) override { m_socket->sendTextMessage(QString::fromUtf8(frame)); }
-    QString peerAddress() const override { return m_socket->peerAddress().toString(); }
+    explicit Listener(const std::optional<QSslConfiguration> &tls) : m_tls(tls) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        QTcpSocket *socket = nullptr;
+        if (m_tls) {
+            auto *ssl = new QSslSocket(this);
+            if (!ssl->setSocketDescriptor(descriptor)) {
+                delete ssl;
+                return;
+            }
+            ssl->setSslConfiguration(*m_tls);
+            ssl->startServerEncryption();
+            socket = ssl;
+        } else {
+            socket = new QTcpSocket(this);
+            if (!socket->setSocketDescriptor(descriptor)) {
+                delete socket;
+                return;
+            }
+        }
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        addPendingConnection(socket);
+    }
 
 private:
-    QWebSocket *m_socket;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 WebSocketGateway::WebSocketGateway(CoordinatorService *service, QObject *parent)
@@ -29,44 +53,29 @@ WebSocketGateway::WebSocketGateway(CoordinatorService *service, QObject *parent)
 WebSocketGateway::~WebSocketGateway()
 {
     close();
+    if (!m_listener)
+        return;
+    // The connections go with the gateway, each told why (1001) with what it still had to send.
+    const auto links = m_listener->findChildren<WebSocketLink *>(Qt::FindDirectChildrenOnly);
+    for (WebSocketLink *link : links)
+        link->goAway();
+    m_listener.reset(); // while the count the links' destruction lowers is still there
 }
 
 bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString *error,
                               const std::optional<QSslConfiguration> &tls)
 {
-    m_tcp = nullptr; // a child of the server it replaces
-    m_server = std::make_unique<QWebSocketServer>(QStringLiteral("switchboard-coordinator"),
-                                                  tls ? QWebSocketServer::SecureMode
-                                                      : QWebSocketServer::NonSecureMode);
-    connect(m_server.get(), &QWebSocketServer::newConnection, this, &WebSocketGateway::onConnection);
-    if (tls) {
-        m_server->setSslConfiguration(*tls);
-        if (!m_server->listen(address, port)) {
-            *error = QStringLiteral("cannot listen on %1:%2: %3")
-                         .arg(address.toString())
-                         .arg(port)
-                         .arg(m_server->errorString());
-            return false;
-        }
-        return true;
-    }
-    // Plain ws: the gateway accepts the TCP connections itself to turn Nagle's algorithm off before
-    // handing them to the WebSocket server (which does not expose its sockets). Events go out as
-    // many small frames; with Nagle each one after the first waits for the peer's delayed ACK (up
-    // to 40 ms on Linux) while an earlier one is unacknowledged. A child of the WebSocket server,
-    // like the server's own listener, so sockets are torn down in the same order.
-    m_tcp = new QTcpServer(m_server.get());
-    connect(m_tcp, &QTcpServer::newConnection, this, [this] {
-        while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
-            socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-            m_server->handleConnection(socket);
-        }
-    });
-    if (!m_tcp->listen(address, port)) {
+    m_listener = std::make_unique<Listener>(tls);
+    // Desks reconnecting together after a restart arrive in a burst; the default backlog of 50
+    // would turn most of them away to retry later.
+    m_listener->setListenBacklogSize(4096);
+    connect(m_listener.get(), &QTcpServer::newConnection, this, &WebSocketGateway::onConnection);
+    if (!m_listener->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(address.toString())
                      .arg(port)
-                     .arg(m_tcp->errorString());
+                     .arg(m_listener->errorString());
+        m_listener.reset();
         return false;
     }
     return true;
@@ -74,17 +83,13 @@ bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString
 
 quint16 WebSocketGateway::port() const
 {
-    if (m_tcp)
-        return m_tcp->serverPort();
-    return m_server ? m_server->serverPort() : 0;
+    return m_listener ? m_listener->serverPort() : 0;
 }
 
 void WebSocketGateway::close()
 {
-    if (m_tcp)
-        m_tcp->close();
-    if (m_server)
-        m_server->close();
+    if (m_listener)
+        m_listener->close();
 }
 
 int WebSocketGateway::connectionCount() const
@@ -94,25 +99,28 @@ int WebSocketGateway::connectionCount() const
 
 void WebSocketGateway::onConnection()
 {
-    while (QWebSocket *socket = m_server->nextPendingConnection()) {
+    while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+        WebSocketLink::Limits limits;
         // Frames up to twice the protocol limit are read and refused with `frame-too-large` (the
-        // connection stays); beyond that the socket closes with 1009 before buffering them.
-        socket->setMaxAllowedIncomingFrameSize(2 * protocol::Limits::maxFrameBytes);
-        socket->setMaxAllowedIncomingMessageSize(2 * protocol::Limits::maxFrameBytes);
-        auto link = std::make_shared<SocketLink>(socket);
+        // connection stays); beyond that the connection closes with 1009 before buffering them.
+        limits.maxMessageBytes = 2 * protocol::Limits::maxFrameBytes;
+        auto *link = new WebSocketLink(socket, limits, m_listener.get());
+        link->setHandlers(
+            [this, link](const QByteArray &text) {
+                if (m_service)
+                    m_service->handleFrame(link, text);
+            },
+            [link](const QByteArray &) {
+                link->send(protocol::encodeError(
+                    QJsonValue(), protocol::ErrorCode::BadJson,
+                    QStringLiteral("binary frames are not part of the protocol; send JSON text")));
+            },
+            [this, link] {
+                if (m_service)
+                    m_service->linkClosed(link);
+            });
         ++m_connections;
-        connect(socket, &QWebSocket::textMessageReceived, this,
-                [this, link](const QString &text) { m_service->handleFrame(link.get(), text.toUtf8()); });
-        connect(socket, &QWebSocket::binaryMessageReceived, this, [link](const QByteArray &) {
-            link->send(protocol::encodeError(
-                QJsonValue(), protocol::ErrorCode::BadJson,
-                QStringLiteral("binary frames are not part of the protocol; send JSON text")));
-        });
-        connect(socket, &QWebSocket::disconnected, this, [this, socket, link]() {
-            --m_connections;
-            m_service->linkClosed(link.get());
-            socket->deleteLater();
-        });
+        connect(link, &QObject::destroyed, this, [this] { --m_connections; });
     }
 }
 

@@ -1,16 +1,13 @@
 #pragma once
-// The service on the network: a WebSocket server (wss when a certificate is configured) whose
-// connections become ClientLinks of the CoordinatorService.
+// The service on the network: a TCP listener whose connections, once upgraded to WebSocket
+// (WebSocketLink; wss when a certificate is configured), become ClientLinks of the
+// CoordinatorService.
 
 #include <QHostAddress>
 #include <QObject>
 #include <QSslConfiguration>
 #include <memory>
 #include <optional>
-
-class QTcpServer;
-class QWebSocket;
-class QWebSocketServer;
 
 namespace sb {
 
@@ -28,16 +25,18 @@ public:
     bool listen(const QHostAddress &address, quint16 port, QString *error,
                 const std::optional<QSslConfiguration> &tls = std::nullopt);
     quint16 port() const;
+    // Stops listening; the connections stay (the service answers what it owes them as it stops)
+    // until the gateway is destroyed.
     void close();
+    // Open TCP connections, those still in their WebSocket handshake included.
     int connectionCount() const;
 
 private:
+    class Listener;
     void onConnection();
-    class SocketLink;
 
     CoordinatorService *m_service;
-    std::unique_ptr<QWebSocketServer> m_server;
-    QTcpServer *m_tcp = nullptr; // plain ws only: the listener (a child of m_server)
+    std::unique_ptr<Listener> m_listener;
     int m_connections = 0;
 };
 

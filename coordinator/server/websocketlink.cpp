@@ -1,0 +1,193 @@
+#include "websocketlink.h"
+
+#include "websockethandshake.h"
+
+#include <QHostAddress>
+#include <QTcpSocket>
+#include <QTimerEvent>
+
+namespace sb {
+
+using namespace websocket;
+
+WebSocketLink::WebSocketLink(QTcpSocket *socket, const Limits &limits, QObject *parent)
+    : QObject(parent), m_socket(socket), m_limits(limits), m_reader(limits.maxMessageBytes)
+{
+    socket->setParent(this);
+    connect(socket, &QTcpSocket::readyRead, this, &WebSocketLink::onReadyRead);
+    connect(socket, &QTcpSocket::disconnected, this, &WebSocketLink::onDisconnected);
+    m_timer.start(m_limits.handshakeTimeoutMs, this);
+    if (socket->state() != QAbstractSocket::ConnectedState)
+        QMetaObject::invokeMethod(this, &WebSocketLink::onDisconnected, Qt::QueuedConnection);
+    else if (socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &WebSocketLink::onReadyRead, Qt::QueuedConnection);
+}
+
+WebSocketLink::~WebSocketLink() = default;
+
+void WebSocketLink::setHandlers(TextHandler text, BinaryHandler binary, ClosedHandler closed)
+{
+    m_onText = std::move(text);
+    m_onBinary = std::move(binary);
+    m_onClosed = std::move(closed);
+}
+
+QString WebSocketLink::peerAddress() const
+{
+    return m_socket->peerAddress().toString();
+}
+
+void WebSocketLink::send(const QByteArray &utf8)
+{
+    if (m_state != State::Open)
+        return;
+    writeFrame(Opcode::Text, utf8.constData(), utf8.size());
+}
+
+void WebSocketLink::writeFrame(Opcode opcode, const char *data, qsizetype size)
+{
+    // Header and payload go into the socket's buffer (no allocation for the frame); the event
+    // loop sends everything queued for the socket in one system call.
+    char header[maxFrameHeaderBytes];
+    m_socket->write(header, writeFrameHeader(header, opcode, size));
+    m_socket->write(data, size);
+    if (m_state == State::Open && m_socket->bytesToWrite() > m_limits.maxUnsentBytes) {
+        // Not from inside send(): the service may be in the middle of a round that names us.
+        m_state = State::Closing;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_socket->write(closeFrame(CloseCode::PolicyViolation,
+                                           QStringLiteral("events were not read fast enough")));
+                m_socket->abort();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void WebSocketLink::close(CloseCode code, const QString &reason)
+{
+    if (m_state == State::Closing || m_state == State::Gone)
+        return;
+    if (m_state == State::Handshake) {
+        m_state = State::Closing;
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_state = State::Closing;
+    m_socket->write(closeFrame(code, reason));
+    m_timer.start(m_limits.closeTimeoutMs, this);
+}
+
+void WebSocketLink::goAway()
+{
+    if (m_state == State::Open)
+        m_socket->write(closeFrame(CloseCode::GoingAway, QStringLiteral("the coordinator is stopping")));
+    m_state = State::Gone;
+    m_socket->flush();
+}
+
+void WebSocketLink::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timer.timerId())
+        return QObject::timerEvent(event);
+    m_timer.stop();
+    m_socket->abort(); // a handshake or a close the peer never finished
+}
+
+void WebSocketLink::onReadyRead()
+{
+    if (m_state == State::Handshake && !readHandshake())
+        return;
+    if (m_state == State::Open || m_state == State::Closing)
+        readFrames();
+}
+
+bool WebSocketLink::readHandshake()
+{
+    m_request += m_socket->readAll();
+    const Handshake h = websocket::readHandshake(m_request.constData(), m_request.size());
+    switch (h.status) {
+    case Handshake::Incomplete:
+        return false;
+    case Handshake::Refused:
+        m_state = State::Closing;
+        m_socket->write(h.response);
+        m_socket->disconnectFromHost();
+        return false;
+    case Handshake::Accepted:
+        break;
+    }
+    m_timer.stop();
+    m_state = State::Open;
+    m_upgraded = true;
+    m_socket->write(h.response);
+    // Frames the client sent right behind its request.
+    if (m_request.size() > h.consumed)
+        m_reader.append(m_request.constData() + h.consumed, m_request.size() - h.consumed);
+    m_request = QByteArray();
+    return true;
+}
+
+void WebSocketLink::readFrames()
+{
+    for (;;) {
+        const qint64 available = m_socket->bytesAvailable();
+        if (available <= 0)
+            break;
+        const qint64 read = m_socket->read(m_reader.prepare(available), available);
+        m_reader.commit(qMax<qint64>(read, 0));
+        if (read <= 0)
+            break;
+    }
+    FrameReader::Message message;
+    while (m_state != State::Gone && m_reader.next(&message)) {
+        switch (message.kind) {
+        case FrameReader::Message::Text:
+            if (m_state == State::Open && m_onText)
+                m_onText(message.payload);
+            break;
+        case FrameReader::Message::Binary:
+            if (m_state == State::Open && m_onBinary)
+                m_onBinary(message.payload);
+            break;
+        case FrameReader::Message::Ping:
+            if (m_state == State::Open)
+                writeFrame(Opcode::Pong, message.payload.constData(), message.payload.size());
+            break;
+        case FrameReader::Message::Pong:
+        case FrameReader::Message::None:
+            break;
+        case FrameReader::Message::Close:
+            // Answered with the peer's own code (a closing handshake we began is answered already);
+            // the server closes the TCP connection first (RFC 6455 section 7.1.1).
+            if (m_state == State::Open)
+                m_socket->write(message.peerCode ? closeFrame(message.code, QString())
+                                                 : frame(Opcode::Close, QByteArray()));
+            m_state = State::Closing;
+            m_timer.stop();
+            m_socket->disconnectFromHost();
+            return;
+        case FrameReader::Message::Failure:
+            if (m_state == State::Open)
+                m_socket->write(closeFrame(message.code, message.reason));
+            m_state = State::Closing;
+            m_timer.stop();
+            m_socket->disconnectFromHost();
+            return;
+        }
+    }
+}
+
+void WebSocketLink::onDisconnected()
+{
+    if (m_state == State::Gone)
+        return;
+    m_state = State::Gone;
+    m_timer.stop();
+    if (m_upgraded && m_onClosed)
+        m_onClosed();
+    deleteLater();
+}
+
+} // namespace sb

@@ -1,0 +1,362 @@
+// WebSocketLink on real loopback sockets: Qt's own WebSocket client talks to it (text in every
+// script, long messages, ping, the closing handshake), a raw TCP client breaks the rules and reads
+// the bytes that come back, and the gateway serves wss with a certificate.
+
+#include "testservice.h"
+#include "websocketframes.h"
+#include "websocketlink.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+#include <QtEndian>
+
+using namespace sb;
+
+namespace {
+
+// Links that echo every text message, as a server for the tests.
+class EchoServer : public QObject
+{
+public:
+    explicit EchoServer(const WebSocketLink::Limits &limits = {}) : m_limits(limits)
+    {
+        connect(&m_tcp, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+                auto *link = new WebSocketLink(socket, m_limits, this);
+                last = link;
+                link->setHandlers([link](const QByteArray &text) { link->send(text); },
+                                  [this](const QByteArray &bytes) { binary << bytes; }, [this] { ++closed; });
+            }
+        });
+        QVERIFY(m_tcp.listen(QHostAddress::LocalHost));
+    }
+    quint16 port() const { return m_tcp.serverPort(); }
+
+    QPointer<WebSocketLink> last;
+    QList<QByteArray> binary;
+    int closed = 0;
+
+private:
+    QTcpServer m_tcp;
+    WebSocketLink::Limits m_limits;
+};
+
+// A client that writes whatever bytes the test gives it and keeps what comes back.
+struct RawClient
+{
+    explicit RawClient(quint16 port)
+    {
+        QObject::connect(&socket, &QTcpSocket::readyRead, [this] { received += socket.readAll(); });
+        socket.connectToHost(QHostAddress::LocalHost, port);
+        ok = socket.waitForConnected(5000);
+    }
+    bool upgrade()
+    {
+        socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        if (!QTest::qWaitFor([this] { return received.contains("\r\n\r\n"); }, 5000))
+            return false;
+        const bool accepted = received.startsWith("HTTP/1.1 101 ");
+        received.remove(0, received.indexOf("\r\n\r\n") + 4);
+        return accepted;
+    }
+    bool waitForBytes(qsizetype n)
+    {
+        return QTest::qWaitFor([&] { return received.size() >= n; }, 5000);
+    }
+    bool waitForClose()
+    {
+        return QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::UnconnectedState; }, 5000);
+    }
+
+    QTcpSocket socket;
+    QByteArray received;
+    bool ok = false;
+};
+
+QByteArray maskedFrame(quint8 first, const QByteArray &payload)
+{
+    QByteArray out;
+    out += char(first);
+    if (payload.size() < 126) {
+        out += char(0x80 | payload.size());
+    } else {
+        out += char(0x80 | 126);
+        char len[2];
+        qToBigEndian(quint16(payload.size()), len);
+        out.append(len, 2);
+    }
+    const char key[4] = {'\x01', '\x02', '\x03', '\x04'};
+    out.append(key, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        out += char(payload.at(i) ^ key[i % 4]);
+    return out;
+}
+
+quint16 closeCodeOf(const QByteArray &frame)
+{
+    if (frame.size() < 4 || quint8(frame.at(0)) != 0x88)
+        return 0;
+    return qFromBigEndian<quint16>(frame.constData() + 2);
+}
+
+} // namespace
+
+class TestWebSocketLink : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void qtClientRoundTrip();
+    void pingAnswered();
+    void closingHandshake();
+    void closingHandshakeRaw();
+    void framesRightBehindTheRequest();
+    void protocolViolationClosesWith1002();
+    void tooBigClosesWith1009();
+    void plainHttpIsRefused();
+    void silentConnectionTimesOut();
+    void slowReaderIsClosedLater();
+    void goAwaySaysWhy();
+    void gatewayServesWss();
+};
+
+void TestWebSocketLink::qtClientRoundTrip()
+{
+    EchoServer server;
+    QWebSocket client;
+    QList<QString> echoes;
+    connect(&client, &QWebSocket::textMessageReceived, [&](const QString &t) { echoes << t; });
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.port())));
+    QVERIFY(connected.wait(5000));
+    const QString chinese = QString::fromUtf8("中學英文 請問 🙂 ok");
+    QString longText;
+    for (int i = 0; i < 70000 / 10; ++i)
+        longText += QStringLiteral("0123456789");
+    client.sendTextMessage(chinese);
+    client.sendTextMessage(QString());
+    client.sendTextMessage(longText); // past 65,535: a 64-bit length both ways
+    client.sendBinaryMessage(QByteArray("\x00\x01", 2));
+    QVERIFY(QTest::qWaitFor([&] { return echoes.size() == 3; }, 5000));
+    QCOMPARE(echoes[0], chinese);
+    QCOMPARE(echoes[1], QString());
+    QCOMPARE(echoes[2], longText);
+    QVERIFY(QTest::qWaitFor([&] { return server.binary.size() == 1; }, 5000));
+    QCOMPARE(server.binary[0], QByteArray("\x00\x01", 2));
+    QVERIFY(server.last);
+    QCOMPARE(server.last->peerAddress(), QStringLiteral("127.0.0.1"));
+}
+
+void TestWebSocketLink::pingAnswered()
+{
+    EchoServer server;
+    QWebSocket client;
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.port())));
+    QVERIFY(connected.wait(5000));
+    QSignalSpy pong(&client, &QWebSocket::pong);
+    client.ping("are you there");
+    QVERIFY(pong.wait(5000));
+    QCOMPARE(pong.first().at(1).toByteArray(), QByteArray("are you there"));
+}
+
+void TestWebSocketLink::closingHandshake()
+{
+    EchoServer server;
+    QWebSocket client;
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.port())));
+    QVERIFY(connected.wait(5000));
+    client.close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("bye"));
+    QVERIFY(!disconnected.isEmpty() || disconnected.wait(5000));
+    QCOMPARE(client.closeCode(), QWebSocketProtocol::CloseCodeNormal);
+    QVERIFY(QTest::qWaitFor([&] { return server.closed == 1; }, 5000));
+    QTest::qWait(20);
+    QCOMPARE(server.closed, 1);                                           // once
+    QVERIFY(QTest::qWaitFor([&] { return server.last.isNull(); }, 5000)); // the link deleted itself
+}
+
+void TestWebSocketLink::closingHandshakeRaw()
+{
+    EchoServer server;
+    RawClient raw(server.port());
+    QVERIFY(raw.ok && raw.upgrade());
+    raw.socket.write(maskedFrame(0x88, QByteArray("\x03\xE8"
+                                                  "bye",
+                                                  5)));
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(raw.received, QByteArray("\x88\x02\x03\xE8", 4)); // the code echoed, no reason
+    QVERIFY(QTest::qWaitFor([&] { return server.closed == 1; }, 5000));
+}
+
+void TestWebSocketLink::framesRightBehindTheRequest()
+{
+    EchoServer server;
+    RawClient raw(server.port());
+    QVERIFY(raw.ok);
+    raw.socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" +
+                     maskedFrame(0x81, "first") + maskedFrame(0x81, "second"));
+    const QByteArray expected = QByteArray("\x81\x05"
+                                           "first\x81\x06"
+                                           "second");
+    QVERIFY(QTest::qWaitFor([&] { return raw.received.endsWith(expected); }, 5000));
+    QVERIFY(raw.received.startsWith("HTTP/1.1 101 Switching Protocols\r\n"));
+    QVERIFY(raw.received.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
+}
+
+void TestWebSocketLink::protocolViolationClosesWith1002()
+{
+    EchoServer server;
+    RawClient raw(server.port());
+    QVERIFY(raw.ok && raw.upgrade());
+    raw.socket.write(QByteArray("\x81\x02hi", 4)); // not masked
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(closeCodeOf(raw.received), quint16(1002));
+    QVERIFY(raw.received.contains("masked"));
+    QVERIFY(QTest::qWaitFor([&] { return server.closed == 1; }, 5000));
+}
+
+void TestWebSocketLink::tooBigClosesWith1009()
+{
+    WebSocketLink::Limits limits;
+    limits.maxMessageBytes = 1000;
+    EchoServer server(limits);
+    RawClient raw(server.port());
+    QVERIFY(raw.ok && raw.upgrade());
+    raw.socket.write(maskedFrame(0x81, QByteArray(999, 'x')));
+    QVERIFY(raw.waitForBytes(4 + 999));
+    QCOMPARE(raw.received.mid(4), QByteArray(999, 'x'));
+    raw.received.clear();
+    raw.socket.write(maskedFrame(0x81, QByteArray(1001, 'x')).left(8)); // the header is enough
+    QVERIFY(raw.waitForClose());
+    QCOMPARE(closeCodeOf(raw.received), quint16(1009));
+}
+
+void TestWebSocketLink::plainHttpIsRefused()
+{
+    EchoServer server;
+    RawClient raw(server.port());
+    QVERIFY(raw.ok);
+    raw.socket.write("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    QVERIFY(raw.waitForClose());
+    QVERIFY2(raw.received.startsWith("HTTP/1.1 426 Upgrade Required\r\n"), raw.received.constData());
+    QVERIFY(raw.received.contains("this port speaks WebSocket"));
+    QTest::qWait(20);
+    QCOMPARE(server.closed, 0); // never a link the service knew
+}
+
+void TestWebSocketLink::silentConnectionTimesOut()
+{
+    WebSocketLink::Limits limits;
+    limits.handshakeTimeoutMs = 50;
+    EchoServer server(limits);
+    RawClient raw(server.port());
+    QVERIFY(raw.ok);
+    raw.socket.write("GET / HTTP/1.1\r\n"); // and then nothing
+    QVERIFY(raw.waitForClose());
+    QVERIFY(raw.received.isEmpty());
+    QCOMPARE(server.closed, 0);
+}
+
+void TestWebSocketLink::slowReaderIsClosedLater()
+{
+    WebSocketLink::Limits limits;
+    limits.maxUnsentBytes = 256 * 1024;
+    EchoServer server(limits);
+    RawClient raw(server.port());
+    QVERIFY(raw.ok && raw.upgrade());
+    QVERIFY(QTest::qWaitFor([&] { return server.last && server.last->isOpen(); }, 5000));
+    const QByteArray chunk(100 * 1024, 'e');
+    for (int i = 0; i < 4; ++i)
+        server.last->send(chunk); // nothing leaves before the event loop runs
+    // Not from inside send(): the caller may be in the middle of something that names the link.
+    QCOMPARE(server.closed, 0);
+    QVERIFY(!server.last->isOpen());
+    server.last->send(chunk); // dropped: the link is closing
+    QVERIFY(QTest::qWaitFor([&] { return server.closed == 1; }, 5000));
+    QVERIFY(raw.waitForClose());
+}
+
+void TestWebSocketLink::goAwaySaysWhy()
+{
+    EchoServer server;
+    RawClient raw(server.port());
+    QVERIFY(raw.ok && raw.upgrade());
+    QVERIFY(QTest::qWaitFor([&] { return server.last && server.last->isOpen(); }, 5000));
+    server.last->send("last words");
+    server.last->goAway();
+    delete server.last.data();
+    QVERIFY(raw.waitForClose());
+    QVERIFY(raw.received.startsWith(QByteArray("\x81\x0A"
+                                               "last words")));
+    QCOMPARE(closeCodeOf(raw.received.mid(12)), quint16(1001));
+    QVERIFY(raw.received.contains("stopping"));
+}
+
+void TestWebSocketLink::gatewayServesWss()
+{
+    QFile certFile(QStringLiteral(SB_TEST_DATA_DIR "/test-cert.pem"));
+    QFile keyFile(QStringLiteral(SB_TEST_DATA_DIR "/test-key.pem"));
+    QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+    const QSslCertificate cert(&certFile, QSsl::Pem);
+    const QSslKey key(&keyFile, QSsl::Rsa, QSsl::Pem);
+    QVERIFY(!cert.isNull() && !key.isNull());
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(cert);
+    tls.setPrivateKey(key);
+
+    QTemporaryDir dir;
+    ManualClock clock(QDateTime(QDate(2026, 12, 7), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch());
+    CoordinatorService::Options options;
+    options.dataDir = dir.path();
+    options.driveTimers = false;
+    CoordinatorService service(clock, options);
+    QString error;
+    QVERIFY2(service.start(&error), qPrintable(error));
+    auto gateway = std::make_unique<WebSocketGateway>(&service);
+    QVERIFY2(gateway->listen(QHostAddress::LocalHost, 0, &error, tls), qPrintable(error));
+
+    QWebSocket client;
+    QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
+    trust.setCaCertificates({cert});
+    client.setSslConfiguration(trust);
+    QString reply;
+    connect(&client, &QWebSocket::textMessageReceived, [&](const QString &t) { reply = t; });
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    client.open(QUrl(QStringLiteral("wss://localhost:%1/").arg(gateway->port())));
+    QVERIFY(connected.wait(10000));
+    client.sendTextMessage(QStringLiteral(R"({"id": 1, "op": "hello", "args": {"protocol": 1}})"));
+    QVERIFY(QTest::qWaitFor([&] { return !reply.isEmpty(); }, 5000));
+    const QJsonObject answer = QJsonDocument::fromJson(reply.toUtf8()).object();
+    QCOMPARE(answer.value(QLatin1String("id")).toInt(), 1);
+    QVERIFY2(answer.contains(QLatin1String("result")), qPrintable(reply));
+    QCOMPARE(gateway->connectionCount(), 1);
+
+    // Plain ws to the wss port gets no WebSocket.
+    QWebSocket plain;
+    QSignalSpy plainConnected(&plain, &QWebSocket::connected);
+    QSignalSpy plainGone(&plain, &QWebSocket::disconnected);
+    plain.open(QUrl(QStringLiteral("ws://localhost:%1/").arg(gateway->port())));
+    QVERIFY(!plainGone.isEmpty() || plainGone.wait(15000));
+    QVERIFY(plainConnected.isEmpty());
+
+    client.close();
+    QVERIFY(QTest::qWaitFor([&] { return gateway->connectionCount() == 0; }, 5000));
+    gateway.reset();
+    service.stop();
+}
+
+QTEST_MAIN(TestWebSocketLink)
+#include "tst_websocketlink.moc"

@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace sb {
 
@@ -160,6 +161,10 @@ private:
     // (dropped if the link went meanwhile). The call counts as answered now; `then` answers it.
     using Continuation = std::function<void(Call &, const QVariant &)>;
     void offThread(Call &call, std::function<QVariant()> work, Continuation then);
+    // Whether `link` is still the connection the serial was taken from: links are looked up by
+    // address, and a connection that closed while its round waited for a commit can have its
+    // address reused by a new one before the answer is sent.
+    bool linkAlive(ClientLink *link, quint64 serial) const;
     void offThreadDone(const std::shared_ptr<Call> &call, quint64 serial, const Continuation &then,
                        const QVariant &result);
     // Hashes the request's password off the thread, then continues with the encoded hash (empty
@@ -331,12 +336,14 @@ private:
     std::vector<Decision> m_decided; // during an engine call
     QSet<QString> m_touched;         // conversations to write back after the engine call
 
-    std::map<ClientLink *, LinkState> m_links;
-    std::map<QString, std::unique_ptr<SessionState>> m_sessions; // by token hash
-    QMultiHash<QString, SessionState *> m_staffSessions;         // by account id
-    QMultiHash<QString, SessionState *> m_customerSessions;      // by customer id
-    QHash<QString, Account> m_accounts;                          // by id
-    QHash<QString, QString> m_logins;                            // lower-case login -> account id
+    // Hashed, not ordered: looked up on every frame and every event sent, and the session key is a
+    // 43-character token hash (an ordered map compared those strings ~10 times per lookup).
+    std::unordered_map<ClientLink *, LinkState> m_links;
+    std::unordered_map<QString, std::unique_ptr<SessionState>> m_sessions; // by token hash
+    QMultiHash<QString, SessionState *> m_staffSessions;                   // by account id
+    QMultiHash<QString, SessionState *> m_customerSessions;                // by customer id
+    QHash<QString, Account> m_accounts;                                    // by id
+    QHash<QString, QString> m_logins;                                      // lower-case login -> account id
     QHash<QString, Team> m_teams;
     QMultiHash<QString, QString> m_supervisorsByTeam; // team -> its supervisors' account ids
     // Enabled admins' account ids, kept by rememberAccount: every agent.status and queue event goes
@@ -365,6 +372,7 @@ private:
 struct CoordinatorService::Call
 {
     ClientLink *link = nullptr;
+    quint64 linkSerial = 0; // with link: see linkAlive()
     protocol::Request request;
     SessionState *session = nullptr;
     bool answered = false;

@@ -466,10 +466,11 @@ void CoordinatorService::writeQuickReply(Call &call, qint64 id,
     });
     call.answered = true;
     ClientLink *link = call.link;
+    const quint64 serial = call.linkSerial;
     const QJsonValue requestId = call.request.id;
     const QString op = call.request.op;
-    later([this, link, requestId, op, id, outcome](bool failed) {
-        if (m_links.find(link) == m_links.end())
+    later([this, link, serial, requestId, op, id, outcome](bool failed) {
+        if (!linkAlive(link, serial))
             return;
         if (failed || !outcome->ok)
             ++m_stats.errors;

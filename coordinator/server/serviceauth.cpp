@@ -322,10 +322,11 @@ void CoordinatorService::authResume(Call &call)
     // The events are collected when the round completes, not now: events of earlier rounds that
     // are numbered but not yet filled in (messages waiting for their commit) are complete by then.
     ClientLink *link = call.link;
+    const quint64 serial = call.linkSerial;
     const QString key = s->tokenHash;
-    later([this, link, key, from, upTo](bool failed) {
+    later([this, link, serial, key, from, upTo](bool failed) {
         auto it = m_sessions.find(key);
-        if (failed || m_links.find(link) == m_links.end() || it == m_sessions.end())
+        if (failed || !linkAlive(link, serial) || it == m_sessions.end())
             return;
         for (const auto &e : it->second->recent) {
             if (e.first >= from && e.first <= upTo && !e.second.isEmpty())

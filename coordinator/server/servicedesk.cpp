@@ -97,9 +97,10 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
         return;
     call->answered = true;
     ClientLink *link = call->link;
+    const quint64 serial = call->linkSerial;
     const QJsonValue id = call->request.id;
-    later([this, link, id, stored](bool failed) {
-        if (m_links.find(link) == m_links.end())
+    later([this, link, serial, id, stored](bool failed) {
+        if (!linkAlive(link, serial))
             return;
         if (failed) {
             link->send(protocol::encodeError(

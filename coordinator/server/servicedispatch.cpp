@@ -122,6 +122,7 @@ void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
     }
     Call call;
     call.link = link;
+    call.linkSerial = ls.serial;
     call.request = std::get<protocol::Request>(std::move(parsed));
     const QJsonValue &id = call.request.id;
     const QString &op = call.request.op;
@@ -180,6 +181,12 @@ void CoordinatorService::offThread(Call &call, std::function<QVariant()> work, C
             this, [this, pending, serial, then, result] { offThreadDone(pending, serial, then, result); },
             Qt::QueuedConnection);
     });
+}
+
+bool CoordinatorService::linkAlive(ClientLink *link, quint64 serial) const
+{
+    const auto it = m_links.find(link);
+    return it != m_links.end() && it->second.serial == serial;
 }
 
 void CoordinatorService::offThreadDone(const std::shared_ptr<Call> &pending, quint64 serial,

@@ -18,10 +18,11 @@ void CoordinatorService::reply(Call &call, const QJsonObject &result)
 {
     call.answered = true;
     ClientLink *link = call.link;
+    const quint64 serial = call.linkSerial;
     const QJsonValue id = call.request.id;
     const QString op = call.request.op;
-    later([this, link, id, op, result](bool failed) {
-        if (m_links.find(link) == m_links.end())
+    later([this, link, serial, id, op, result](bool failed) {
+        if (!linkAlive(link, serial))
             return; // the client left; it will find the state on resume
         if (failed) {
             ++m_stats.errors;
@@ -38,9 +39,10 @@ void CoordinatorService::fail(Call &call, ErrorCode code, const QString &message
     call.answered = true;
     ++m_stats.errors;
     ClientLink *link = call.link;
+    const quint64 serial = call.linkSerial;
     const QByteArray frame = protocol::encodeError(call.request.id, code, message);
-    later([this, link, frame](bool) {
-        if (m_links.find(link) != m_links.end())
+    later([this, link, serial, frame](bool) {
+        if (linkAlive(link, serial))
             link->send(frame);
     });
 }
@@ -186,8 +188,10 @@ void CoordinatorService::endSession(const QString &tokenHash, const QString &rea
             frameOf(eventHead(QStringLiteral("session.ended"),
                               {{QLatin1String("reason"), reason}, {QLatin1String("message"), message}}),
                     s->nextSeq++);
-        auto send = [this, link, frame](bool) {
-            if (m_links.find(link) != m_links.end())
+        const auto state = m_links.find(link);
+        const quint64 serial = state != m_links.end() ? state->second.serial : 0;
+        auto send = [this, link, serial, frame](bool) {
+            if (linkAlive(link, serial))
                 link->send(frame);
         };
         if (m_round)

@@ -3,18 +3,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cmath>
+#include <cstring>
 
 namespace sb {
 
 namespace {
 const char kHex[] = "0123456789abcdef";
-
-void appendEscape(QByteArray &out, char16_t u)
-{
-    const char e[] = {'\\',         'u', kHex[(u >> 12) & 0xf], kHex[(u >> 8) & 0xf], kHex[(u >> 4) & 0xf],
-                      kHex[u & 0xf]};
-    out.append(e, sizeof e);
-}
 } // namespace
 
 JsonWriter::JsonWriter(qsizetype reserve)
@@ -24,11 +18,24 @@ JsonWriter::JsonWriter(qsizetype reserve)
 
 void JsonWriter::key(const char *key)
 {
+    // One append per key (each QByteArray::append of a single character is a call into insert()).
+    char buffer[64];
+    qsizetype n = 0;
     if (m_comma)
-        m_out.append(',');
+        buffer[n++] = ',';
     if (key) {
-        m_out.append('"').append(key).append("\":");
+        const qsizetype length = qsizetype(std::strlen(key));
+        if (length + 4 > qsizetype(sizeof buffer)) {
+            m_out.append(buffer, n).append('"').append(key).append("\":");
+            return;
+        }
+        buffer[n++] = '"';
+        std::memcpy(buffer + n, key, length);
+        n += length;
+        buffer[n++] = '"';
+        buffer[n++] = ':';
     }
+    m_out.append(buffer, n);
 }
 
 JsonWriter &JsonWriter::beginObject(const char *k)
@@ -124,60 +131,76 @@ void JsonWriter::appendValue(QByteArray &out, const QJsonValue &value)
 
 void JsonWriter::appendString(QByteArray &out, const QString &s)
 {
-    out.reserve(out.size() + s.size() + 2);
-    out.append('"');
+    // Written through a pointer into room made for the longest possible result (an escape is six
+    // bytes per UTF-16 unit) and cut to length after: appending a character at a time went through
+    // QByteArray::insert for each one, a quarter of the service thread's instructions per message.
+    const qsizetype at = out.size();
+    out.resize(at + 2 + 6 * s.size());
+    char *o = out.data() + at;
+    *o++ = '"';
     const char16_t *p = reinterpret_cast<const char16_t *>(s.utf16());
     const char16_t *const end = p + s.size();
+    const auto escape = [&o](char16_t u) {
+        const char e[] = {
+            '\\', 'u', kHex[(u >> 12) & 0xf], kHex[(u >> 8) & 0xf], kHex[(u >> 4) & 0xf], kHex[u & 0xf]};
+        std::memcpy(o, e, sizeof e);
+        o += sizeof e;
+    };
     while (p < end) {
         const char16_t u = *p++;
         if (u < 0x80) {
+            if (u >= 0x20 && u != '"' && u != '\\') {
+                *o++ = static_cast<char>(u);
+                continue;
+            }
+            char short_ = 0;
             switch (u) {
             case '"':
-                out.append("\\\"", 2);
+                short_ = '"';
                 break;
             case '\\':
-                out.append("\\\\", 2);
+                short_ = '\\';
                 break;
             case '\n':
-                out.append("\\n", 2);
+                short_ = 'n';
                 break;
             case '\r':
-                out.append("\\r", 2);
+                short_ = 'r';
                 break;
             case '\t':
-                out.append("\\t", 2);
+                short_ = 't';
                 break;
             case '\b':
-                out.append("\\b", 2);
+                short_ = 'b';
                 break;
             case '\f':
-                out.append("\\f", 2);
+                short_ = 'f';
                 break;
             default:
-                if (u < 0x20)
-                    appendEscape(out, u);
-                else
-                    out.append(static_cast<char>(u));
+                escape(u);
+                continue;
             }
+            *o++ = '\\';
+            *o++ = short_;
         } else if (u < 0x800) {
-            out.append(static_cast<char>(0xc0 | (u >> 6)));
-            out.append(static_cast<char>(0x80 | (u & 0x3f)));
+            *o++ = static_cast<char>(0xc0 | (u >> 6));
+            *o++ = static_cast<char>(0x80 | (u & 0x3f));
         } else if (QChar::isHighSurrogate(u) && p < end && QChar::isLowSurrogate(*p)) {
             const char32_t c = QChar::surrogateToUcs4(u, *p++);
-            const char b[] = {
-                static_cast<char>(0xf0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3f)),
-                static_cast<char>(0x80 | ((c >> 6) & 0x3f)), static_cast<char>(0x80 | (c & 0x3f))};
-            out.append(b, sizeof b);
+            *o++ = static_cast<char>(0xf0 | (c >> 18));
+            *o++ = static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+            *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            *o++ = static_cast<char>(0x80 | (c & 0x3f));
         } else if (QChar::isSurrogate(u)) {
-            appendEscape(out, u); // alone: not encodable as UTF-8
+            escape(u); // alone: not encodable as UTF-8
         } else {
-            const char b[] = {static_cast<char>(0xe0 | (u >> 12)),
-                              static_cast<char>(0x80 | ((u >> 6) & 0x3f)),
-                              static_cast<char>(0x80 | (u & 0x3f))};
-            out.append(b, sizeof b);
+            *o++ = static_cast<char>(0xe0 | (u >> 12));
+            *o++ = static_cast<char>(0x80 | ((u >> 6) & 0x3f));
+            *o++ = static_cast<char>(0x80 | (u & 0x3f));
         }
     }
-    out.append('"');
+    *o++ = '"';
+    out.resize(o - out.constData());
 }
 
 // ---- JsonObjectBuilder ----

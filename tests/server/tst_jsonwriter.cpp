@@ -70,6 +70,9 @@ void TestJsonWriter::strings_data()
     QTest::newRow("lone low surrogate") << chars({'a', 0xdc4d, 'b'});
     QTest::newRow("high surrogate at the end") << chars({'a', 0xd83d});
     QTest::newRow("low before high") << chars({0xdc4d, 0xd83d});
+    // Every unit at its longest (six bytes each), so the writer's room for the worst case is used up.
+    QTest::newRow("only escapes") << QString(4000, QChar(0x01));
+    QTest::newRow("long mixed") << QStringLiteral("中 \"x\"\n👍 \x02").repeated(3000);
 }
 
 void TestJsonWriter::strings()

@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
@@ -13,42 +15,63 @@ const char kHex[] = "0123456789abcdef";
 
 JsonWriter::JsonWriter(qsizetype reserve)
 {
-    m_out.reserve(reserve);
+    m_out.resize(reserve);
+}
+
+char *JsonWriter::room(qsizetype n)
+{
+    if (m_size + n > m_out.size())
+        m_out.resize(std::max(m_out.size() * 2, m_size + n));
+    char *at = m_out.data() + m_size;
+    m_size += n;
+    return at;
+}
+
+void JsonWriter::put(const char *data, qsizetype n)
+{
+    std::memcpy(room(n), data, n);
+}
+
+const QByteArray &JsonWriter::bytes()
+{
+    m_out.resize(m_size);
+    return m_out;
+}
+
+QByteArray JsonWriter::take()
+{
+    m_out.resize(m_size);
+    m_size = 0;
+    return std::move(m_out);
 }
 
 void JsonWriter::key(const char *key)
 {
-    // One append per key (each QByteArray::append of a single character is a call into insert()).
-    char buffer[64];
-    qsizetype n = 0;
+    const qsizetype length = key ? qsizetype(std::strlen(key)) : 0;
+    char *o = room(length + 4);
     if (m_comma)
-        buffer[n++] = ',';
+        *o++ = ',';
     if (key) {
-        const qsizetype length = qsizetype(std::strlen(key));
-        if (length + 4 > qsizetype(sizeof buffer)) {
-            m_out.append(buffer, n).append('"').append(key).append("\":");
-            return;
-        }
-        buffer[n++] = '"';
-        std::memcpy(buffer + n, key, length);
-        n += length;
-        buffer[n++] = '"';
-        buffer[n++] = ':';
+        *o++ = '"';
+        std::memcpy(o, key, length);
+        o += length;
+        *o++ = '"';
+        *o++ = ':';
     }
-    m_out.append(buffer, n);
+    m_size = o - m_out.constData();
 }
 
 JsonWriter &JsonWriter::beginObject(const char *k)
 {
     key(k);
-    m_out.append('{');
+    put("{", 1);
     m_comma = false;
     return *this;
 }
 
 JsonWriter &JsonWriter::endObject()
 {
-    m_out.append('}');
+    put("}", 1);
     m_comma = true;
     return *this;
 }
@@ -56,7 +79,8 @@ JsonWriter &JsonWriter::endObject()
 JsonWriter &JsonWriter::field(const char *k, const QString &value)
 {
     key(k);
-    appendString(m_out, value);
+    char *o = room(2 + 6 * value.size());
+    m_size = writeString(o, value) - m_out.constData();
     m_comma = true;
     return *this;
 }
@@ -64,7 +88,9 @@ JsonWriter &JsonWriter::field(const char *k, const QString &value)
 JsonWriter &JsonWriter::field(const char *k, qint64 value)
 {
     key(k);
-    m_out.append(QByteArray::number(value));
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    put(digits, end - digits);
     m_comma = true;
     return *this;
 }
@@ -72,7 +98,10 @@ JsonWriter &JsonWriter::field(const char *k, qint64 value)
 JsonWriter &JsonWriter::field(const char *k, bool value)
 {
     key(k);
-    m_out.append(value ? "true" : "false");
+    if (value)
+        put("true", 4);
+    else
+        put("false", 5);
     m_comma = true;
     return *this;
 }
@@ -80,7 +109,9 @@ JsonWriter &JsonWriter::field(const char *k, bool value)
 JsonWriter &JsonWriter::field(const char *k, const QJsonValue &value)
 {
     key(k);
-    appendValue(m_out, value);
+    QByteArray text;
+    appendValue(text, value);
+    put(text.constData(), text.size());
     m_comma = true;
     return *this;
 }
@@ -88,14 +119,14 @@ JsonWriter &JsonWriter::field(const char *k, const QJsonValue &value)
 JsonWriter &JsonWriter::rawField(const char *k, QByteArrayView json)
 {
     key(k);
-    m_out.append(json);
+    put(json.data(), json.size());
     m_comma = true;
     return *this;
 }
 
 JsonWriter &JsonWriter::raw(const char *text)
 {
-    m_out.append(text);
+    put(text, qsizetype(std::strlen(text)));
     return *this;
 }
 
@@ -136,7 +167,11 @@ void JsonWriter::appendString(QByteArray &out, const QString &s)
     // QByteArray::insert for each one, a quarter of the service thread's instructions per message.
     const qsizetype at = out.size();
     out.resize(at + 2 + 6 * s.size());
-    char *o = out.data() + at;
+    out.resize(writeString(out.data() + at, s) - out.constData());
+}
+
+char *JsonWriter::writeString(char *o, const QString &s)
+{
     *o++ = '"';
     const char16_t *p = reinterpret_cast<const char16_t *>(s.utf16());
     const char16_t *const end = p + s.size();
@@ -200,7 +235,7 @@ void JsonWriter::appendString(QByteArray &out, const QString &s)
         }
     }
     *o++ = '"';
-    out.resize(o - out.constData());
+    return o;
 }
 
 // ---- JsonObjectBuilder ----

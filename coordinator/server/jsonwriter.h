@@ -31,8 +31,8 @@ public:
     // Bytes appended as they are: already JSON, or the start of a frame another part finishes.
     JsonWriter &raw(const char *text);
 
-    const QByteArray &bytes() const { return m_out; }
-    QByteArray take() { return std::move(m_out); }
+    const QByteArray &bytes();
+    QByteArray take();
 
     // `s` as a JSON string (quoted, escaped, UTF-8). A lone surrogate is written as its \u escape,
     // which is valid JSON and reads back as the same QString.
@@ -41,8 +41,16 @@ public:
 
 private:
     void key(const char *key);
+    // Room for n more bytes at the end, written through the pointer: the text is kept in m_out
+    // ahead of its size (m_size) so that no write goes through QByteArray::append, which in Qt 6.4
+    // is a call into insert() for every piece.
+    char *room(qsizetype n);
+    void put(const char *data, qsizetype n);
+    // Writes `s` as a JSON string at `o`, which has room for 2 + 6 * s.size() bytes; returns the end.
+    static char *writeString(char *o, const QString &s);
 
     QByteArray m_out;
+    qsizetype m_size = 0;
     bool m_comma = false; // a member was written in the object open now
 };
 

@@ -154,6 +154,9 @@ private:
 
 int main(int argc, char **argv)
 {
+    // The event dispatcher switchboard-coordinator runs on (app/coordinator/main.cpp).
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();

@@ -159,7 +159,8 @@ EngineEvent customerMessageEncoded(const QString &conversation, const QString &c
 {
     EngineEvent e;
     e.type = QStringLiteral("customer.message");
-    JsonWriter w(96 + 3 * text.size());
+    JsonWriter w(64 + JsonWriter::stringRoom(channel) + JsonWriter::stringRoom(conversation) +
+                 JsonWriter::stringRoom(customer) + JsonWriter::stringRoom(text));
     // In QJsonDocument's order (keys sorted), so the stored text is what customerMessage's would be.
     w.beginObject()
         .field("channel", channel)

@@ -79,7 +79,7 @@ JsonWriter &JsonWriter::endObject()
 JsonWriter &JsonWriter::field(const char *k, const QString &value)
 {
     key(k);
-    char *o = room(2 + 6 * value.size());
+    char *o = room(stringRoom(value));
     m_size = writeString(o, value) - m_out.constData();
     m_comma = true;
     return *this;

@@ -16,7 +16,10 @@ namespace sb {
 class JsonWriter final
 {
 public:
+    // `reserve`: room for the whole text, so that it is never moved while written. A string takes
+    // at most stringRoom() bytes (each UTF-16 unit escaped), the size its writing asks for.
     explicit JsonWriter(qsizetype reserve = 256);
+    static qsizetype stringRoom(const QString &s) { return 2 + 6 * s.size(); }
 
     // Keys are the protocol's own ASCII identifiers, written as given (never escaped).
     JsonWriter &beginObject(const char *key = nullptr);

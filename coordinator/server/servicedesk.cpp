@@ -109,7 +109,7 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
         }
         // What protocol::encodeResult would make of {conversation, id, seq}, written directly: one
         // of these goes out per message.
-        JsonWriter w(96 + stored->conversationId.size());
+        JsonWriter w(96 + JsonWriter::stringRoom(stored->conversationId));
         w.beginObject()
             .field("id", id)
             .beginObject("result")

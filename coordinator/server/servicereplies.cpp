@@ -75,7 +75,7 @@ namespace {
 template<typename WriteData>
 QByteArray headOf(const QString &name, qsizetype reserve, WriteData writeData)
 {
-    JsonWriter w(reserve + name.size() + 32);
+    JsonWriter w(reserve + JsonWriter::stringRoom(name) + 32);
     w.beginObject().field("event", name);
     writeData(w);
     w.raw(",\"seq\":");
@@ -425,7 +425,12 @@ QJsonObject CoordinatorService::conversationJson(const ConversationInfo &info) c
 
 QByteArray CoordinatorService::messageEventHead(const Message &m)
 {
-    return headOf(QStringLiteral("message.new"), 128 + 3 * m.body.size(),
+    qsizetype strings = JsonWriter::stringRoom(m.body) + JsonWriter::stringRoom(m.conversationId) +
+                        JsonWriter::stringRoom(m.senderId);
+    if (m.attachment)
+        strings += JsonWriter::stringRoom(m.conversationId) + 64 // the attachment's id
+                   + JsonWriter::stringRoom(m.attachment->mime) + JsonWriter::stringRoom(m.attachment->name);
+    return headOf(QStringLiteral("message.new"), 192 + strings,
                   [&m](JsonWriter &w) { writeMessage(w, "data", m); });
 }
 

@@ -110,8 +110,11 @@ void WalCheckpointer::afterBatch()
     }
     if (frames < m_options.resetFrames)
         return;
+    QElapsedTimer timer;
+    timer.start();
     const int rc = passiveCheckpoint(m_writer);
     QMutexLocker lock(&m_mutex);
+    m_stats.longestWriterPassMs = std::max(m_stats.longestWriterPassMs, timer.elapsed());
     if (rc == 0)
         ++m_stats.writerPasses;
     else

@@ -45,6 +45,7 @@ public:
         qint64 walFrames = 0;     // the log's length after the latest commit
         qint64 largestWalFrames = 0;
         qint64 lastPassMs = 0;
+        qint64 longestWriterPassMs = 0; // the writer's own passes hold every commit back meanwhile
     };
 
     WalCheckpointer(const QString &path, const Options &options);

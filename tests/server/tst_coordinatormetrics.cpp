@@ -50,6 +50,7 @@ const QStringList kNames = {
     "switchboard_store_wal_pages_max",
     "switchboard_store_checkpoints_total",
     "switchboard_store_writer_checkpoints_total",
+    "switchboard_store_writer_checkpoint_ms_max",
     "switchboard_conversations_open",
     "switchboard_conversations_waiting",
     "switchboard_start_replayed_events",

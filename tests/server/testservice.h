@@ -26,6 +26,20 @@ inline bool startTestService(const sb::Clock &clock, sb::CoordinatorService::Opt
     return gateway->listen(QHostAddress::LocalHost, 0, error);
 }
 
+// A service with no site and no gateway (tests hand it frames, or put their own gateway in front),
+// its timers fired by the test; null on failure, with *error saying why.
+inline std::unique_ptr<sb::CoordinatorService> startBareService(const sb::Clock &clock, const QString &dir,
+                                                                QString *error)
+{
+    sb::CoordinatorService::Options options;
+    options.dataDir = dir;
+    options.driveTimers = false;
+    auto service = std::make_unique<sb::CoordinatorService>(clock, options);
+    if (!service->start(error))
+        return nullptr;
+    return service;
+}
+
 // The gateway first (no new requests), then the service commits what is pending and closes.
 inline void stopTestService(std::unique_ptr<sb::CoordinatorService> &service,
                             std::unique_ptr<sb::WebSocketGateway> &gateway)

@@ -3,8 +3,7 @@
 // looked up by address; the allocator hands a freed address out again, so this happens under churn.
 
 #include "clientlink.h"
-#include "clock.h"
-#include "coordinatorservice.h"
+#include "testservice.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -37,12 +36,10 @@ void TestLinkReuse::answerOfAClosedLinkDoesNotReachItsSuccessor()
 {
     QTemporaryDir dir;
     ManualClock clock(1'800'000'000'000);
-    CoordinatorService::Options options;
-    options.dataDir = dir.path();
-    options.driveTimers = false;
-    CoordinatorService service(clock, options);
     QString error;
-    QVERIFY2(service.start(&error), qPrintable(error));
+    const auto started = startBareService(clock, dir.path(), &error);
+    QVERIFY2(started, qPrintable(error));
+    CoordinatorService &service = *started;
 
     RecordingLink link;
     service.handleFrame(&link, R"({"id": 1, "op": "hello", "args": {"protocol": 1}})");

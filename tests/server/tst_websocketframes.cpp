@@ -1,6 +1,7 @@
 // The WebSocket wire format without sockets: the opening handshake's answers, the frames the
 // reader accepts and refuses (with the close code RFC 6455 asks for), and the bytes written.
 
+#include "clientframe.h"
 #include "websocketframes.h"
 #include "websockethandshake.h"
 
@@ -11,34 +12,6 @@ using namespace sb::websocket;
 using Message = FrameReader::Message;
 
 namespace {
-
-// A client frame: masked with a fixed key, as every client frame must be.
-QByteArray clientFrame(quint8 firstByte, const QByteArray &payload, bool masked = true)
-{
-    QByteArray out;
-    out += char(firstByte);
-    const quint8 maskBit = masked ? 0x80 : 0;
-    if (payload.size() < 126) {
-        out += char(maskBit | payload.size());
-    } else if (payload.size() <= 0xFFFF) {
-        out += char(maskBit | 126);
-        char len[2];
-        qToBigEndian(quint16(payload.size()), len);
-        out.append(len, 2);
-    } else {
-        out += char(maskBit | 127);
-        char len[8];
-        qToBigEndian(quint64(payload.size()), len);
-        out.append(len, 8);
-    }
-    if (!masked)
-        return out + payload;
-    const char key[4] = {'\x12', '\x34', '\x56', '\x78'};
-    out.append(key, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        out += char(payload.at(i) ^ key[i % 4]);
-    return out;
-}
 
 QByteArray text(const QByteArray &payload)
 {

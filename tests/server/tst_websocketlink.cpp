@@ -2,6 +2,7 @@
 // script, long messages, ping, the closing handshake), a raw TCP client breaks the rules and reads
 // the bytes that come back, and the gateway serves wss with a certificate.
 
+#include "clientframe.h"
 #include "testservice.h"
 #include "websocketframes.h"
 #include "websocketlink.h"
@@ -82,25 +83,6 @@ struct RawClient
     QByteArray received;
     bool ok = false;
 };
-
-QByteArray maskedFrame(quint8 first, const QByteArray &payload)
-{
-    QByteArray out;
-    out += char(first);
-    if (payload.size() < 126) {
-        out += char(0x80 | payload.size());
-    } else {
-        out += char(0x80 | 126);
-        char len[2];
-        qToBigEndian(quint16(payload.size()), len);
-        out.append(len, 2);
-    }
-    const char key[4] = {'\x01', '\x02', '\x03', '\x04'};
-    out.append(key, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        out += char(payload.at(i) ^ key[i % 4]);
-    return out;
-}
 
 quint16 closeCodeOf(const QByteArray &frame)
 {
@@ -192,7 +174,7 @@ void TestWebSocketLink::closingHandshakeRaw()
     EchoServer server;
     RawClient raw(server.port());
     QVERIFY(raw.ok && raw.upgrade());
-    raw.socket.write(maskedFrame(0x88, QByteArray("\x03\xE8"
+    raw.socket.write(clientFrame(0x88, QByteArray("\x03\xE8"
                                                   "bye",
                                                   5)));
     QVERIFY(raw.waitForClose());
@@ -207,7 +189,7 @@ void TestWebSocketLink::framesRightBehindTheRequest()
     QVERIFY(raw.ok);
     raw.socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" +
-                     maskedFrame(0x81, "first") + maskedFrame(0x81, "second"));
+                     clientFrame(0x81, "first") + clientFrame(0x81, "second"));
     const QByteArray expected = QByteArray("\x81\x05"
                                            "first\x81\x06"
                                            "second");
@@ -235,11 +217,11 @@ void TestWebSocketLink::tooBigClosesWith1009()
     EchoServer server(limits);
     RawClient raw(server.port());
     QVERIFY(raw.ok && raw.upgrade());
-    raw.socket.write(maskedFrame(0x81, QByteArray(999, 'x')));
+    raw.socket.write(clientFrame(0x81, QByteArray(999, 'x')));
     QVERIFY(raw.waitForBytes(4 + 999));
     QCOMPARE(raw.received.mid(4), QByteArray(999, 'x'));
     raw.received.clear();
-    raw.socket.write(maskedFrame(0x81, QByteArray(1001, 'x')).left(8)); // the header is enough
+    raw.socket.write(clientFrame(0x81, QByteArray(1001, 'x')).left(8)); // the header is enough
     QVERIFY(raw.waitForClose());
     QCOMPARE(closeCodeOf(raw.received), quint16(1009));
 }
@@ -319,13 +301,10 @@ void TestWebSocketLink::gatewayServesWss()
 
     QTemporaryDir dir;
     ManualClock clock(QDateTime(QDate(2026, 12, 7), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch());
-    CoordinatorService::Options options;
-    options.dataDir = dir.path();
-    options.driveTimers = false;
-    CoordinatorService service(clock, options);
     QString error;
-    QVERIFY2(service.start(&error), qPrintable(error));
-    auto gateway = std::make_unique<WebSocketGateway>(&service);
+    auto service = startBareService(clock, dir.path(), &error);
+    QVERIFY2(service, qPrintable(error));
+    auto gateway = std::make_unique<WebSocketGateway>(service.get());
     QVERIFY2(gateway->listen(QHostAddress::LocalHost, 0, &error, tls), qPrintable(error));
 
     QWebSocket client;
@@ -355,7 +334,7 @@ void TestWebSocketLink::gatewayServesWss()
     client.close();
     QVERIFY(QTest::qWaitFor([&] { return gateway->connectionCount() == 0; }, 5000));
     gateway.reset();
-    service.stop();
+    service->stop();
 }
 
 QTEST_MAIN(TestWebSocketLink)

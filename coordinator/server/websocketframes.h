@@ -23,7 +23,6 @@ enum class CloseCode : quint16 {
     GoingAway = 1001,
     ProtocolError = 1002,
     InvalidPayload = 1007, // a text message that is not UTF-8
-    PolicyViolation = 1008,
     TooBig = 1009,
 };
 

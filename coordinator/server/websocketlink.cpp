@@ -54,14 +54,9 @@ void WebSocketLink::writeFrame(Opcode opcode, const char *data, qsizetype size)
     if (m_state == State::Open && m_socket->bytesToWrite() > m_limits.maxUnsentBytes) {
         // Not from inside send(): the service may be in the middle of a round that names us.
         m_state = State::Closing;
+        // Dropped without a close frame: it would wait behind everything the peer is not reading.
         QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_socket->write(closeFrame(CloseCode::PolicyViolation,
-                                           QStringLiteral("events were not read fast enough")));
-                m_socket->abort();
-            },
-            Qt::QueuedConnection);
+            this, [this] { m_socket->abort(); }, Qt::QueuedConnection);
     }
 }
 
@@ -99,7 +94,8 @@ void WebSocketLink::onReadyRead()
 {
     if (m_state == State::Handshake && !readHandshake())
         return;
-    if (m_state == State::Open || m_state == State::Closing)
+    // A refused handshake leaves the state Closing too, but with nothing upgraded to read.
+    if (m_upgraded && (m_state == State::Open || m_state == State::Closing))
         readFrames();
 }
 

@@ -24,7 +24,7 @@ public:
     {
         qsizetype maxMessageBytes = 1 << 20;
         // Events not yet taken by a peer that has stopped reading: past this the connection is
-        // closed (1008) rather than left to hold the coordinator's memory; the client resumes.
+        // dropped rather than left to hold the coordinator's memory; the client resumes.
         qint64 maxUnsentBytes = 32 << 20;
         int handshakeTimeoutMs = 10000; // from accepting the socket to a complete upgrade request
         int closeTimeoutMs = 5000;      // from our close frame to the peer's, then the socket goes

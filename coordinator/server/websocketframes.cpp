@@ -152,7 +152,12 @@ void FrameReader::append(const char *data, qsizetype size)
 char *FrameReader::prepare(qsizetype size)
 {
     if (m_offset > 0 && m_offset == m_buffer.size()) {
-        m_buffer.resize(0); // keeps the capacity
+        // Everything read. The room stays for the next message, unless one big message made it
+        // large: thousands of idle connections would each keep what their biggest upload needed.
+        if (m_buffer.capacity() > kKeptCapacity)
+            m_buffer = QByteArray();
+        else
+            m_buffer.resize(0);
         m_offset = 0;
     } else if (m_offset > 4096 && m_offset * 2 > m_buffer.size()) {
         m_buffer.remove(0, m_offset);

@@ -67,6 +67,10 @@ public:
 
     bool finished() const { return m_finished; }
     qsizetype buffered() const { return m_buffer.size() - m_offset; }
+    // Memory the reader holds for its buffer, read or not.
+    qsizetype heldBytes() const { return m_buffer.capacity(); }
+    // A buffer emptied by reading keeps at most this much room.
+    static constexpr qsizetype kKeptCapacity = 64 * 1024;
 
 private:
     bool fail(Message *message, CloseCode code, const QString &reason);

@@ -57,6 +57,7 @@ private slots:
     void readsTextOfEveryLength_data();
     void readsTextOfEveryLength();
     void readsByteByByte();
+    void bigMessageDoesNotKeepItsRoom();
     void fragmentsWithControlFramesBetween();
     void utf8SplitAcrossFragments();
     void closeFrames();
@@ -255,6 +256,20 @@ void TestWebSocketFrames::readsByteByByte()
     QCOMPARE(messages[1].kind, Message::Ping);
     QCOMPARE(messages[1].payload, QByteArray("p"));
     QCOMPARE(messages[2].payload, QByteArray("x"));
+}
+
+void TestWebSocketFrames::bigMessageDoesNotKeepItsRoom()
+{
+    FrameReader reader(4 << 20);
+    auto messages = readAll(reader, text(QByteArray(1 << 20, 'u')));
+    QCOMPARE(messages.size(), 1);
+    QVERIFY(reader.heldBytes() >= 1 << 20);
+    // The next read starts from a buffer of its own size, not the megabyte.
+    messages = readAll(reader, text("small"));
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages[0].payload, QByteArray("small"));
+    QVERIFY2(reader.heldBytes() <= FrameReader::kKeptCapacity,
+             qPrintable(QString::number(reader.heldBytes())));
 }
 
 void TestWebSocketFrames::fragmentsWithControlFramesBetween()

@@ -103,6 +103,7 @@ private slots:
     void closingHandshake();
     void closingHandshakeRaw();
     void framesRightBehindTheRequest();
+    void requestInPieces();
     void protocolViolationClosesWith1002();
     void tooBigClosesWith1009();
     void plainHttpIsRefused();
@@ -196,6 +197,32 @@ void TestWebSocketLink::framesRightBehindTheRequest()
     QVERIFY(QTest::qWaitFor([&] { return raw.received.endsWith(expected); }, 5000));
     QVERIFY(raw.received.startsWith("HTTP/1.1 101 Switching Protocols\r\n"));
     QVERIFY(raw.received.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
+}
+
+void TestWebSocketLink::requestInPieces()
+{
+    // TCP may cut the upgrade request anywhere; here it comes a few bytes per segment.
+    EchoServer server;
+    RawClient raw(server.port());
+    QVERIFY(raw.ok);
+    const QByteArray request =
+        "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    for (qsizetype at = 0; at < request.size(); at += 7) {
+        raw.socket.write(request.mid(at, 7));
+        raw.socket.flush();
+        QTest::qWait(1);
+    }
+    QVERIFY(QTest::qWaitFor([&] { return raw.received.contains("\r\n\r\n"); }, 5000));
+    QVERIFY(raw.received.startsWith("HTTP/1.1 101 "));
+    raw.received.clear();
+    raw.socket.write(clientFrame(0x81, "after pieces"));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return raw.received == QByteArray("\x81\x0c"
+                                              "after pieces");
+        },
+        5000));
 }
 
 void TestWebSocketLink::protocolViolationClosesWith1002()

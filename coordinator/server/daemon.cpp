@@ -29,14 +29,25 @@ std::optional<QSslConfiguration> loadTls(const DaemonOptions &o, QString *error)
         return std::nullopt;
     }
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
-    const QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
     if (chain.isEmpty() || key.isNull()) {
-        *error = QStringLiteral("the TLS certificate or key is not valid PEM (RSA keys are supported)");
+        *error =
+            QStringLiteral("the TLS certificate or key is not valid PEM (RSA and EC keys are supported)");
         return std::nullopt;
     }
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
+    const QString problem = WebSocketGateway::tlsProblem(tls);
+    if (!problem.isEmpty()) {
+        *error = QStringLiteral("the TLS certificate %1 and key %2 cannot serve (is the key the "
+                                "certificate's own?): %3")
+                     .arg(o.tlsCertificate, o.tlsKey, problem);
+        return std::nullopt;
+    }
     return tls;
 }
 

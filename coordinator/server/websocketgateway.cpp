@@ -4,9 +4,11 @@
 #include "protocol.h"
 #include "websocketlink.h"
 
+#include <QEventLoop>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace sb {
 
@@ -45,6 +47,43 @@ protected:
 private:
     std::optional<QSslConfiguration> m_tls;
 };
+
+QString WebSocketGateway::tlsProblem(const QSslConfiguration &tls)
+{
+    Listener listener(tls);
+    if (!listener.listen(QHostAddress::LocalHost, 0))
+        return QStringLiteral("cannot listen on loopback to try the certificate: %1")
+            .arg(listener.errorString());
+    QSslSocket client;
+    QSslConfiguration trustAnything = QSslConfiguration::defaultConfiguration();
+    trustAnything.setPeerVerifyMode(QSslSocket::VerifyNone); // the pair is tried, not the chain
+    client.setSslConfiguration(trustAnything);
+    QEventLoop loop;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    QString problem;
+    QObject::connect(&listener, &QTcpServer::newConnection, &loop, [&] {
+        // An unusable key fails as the server starts encrypting, before anyone could listen for it.
+        auto *server = qobject_cast<QSslSocket *>(listener.nextPendingConnection());
+        if (server && server->error() != QAbstractSocket::UnknownSocketError) {
+            problem = server->errorString();
+            loop.quit();
+        }
+    });
+    QObject::connect(&client, &QSslSocket::encrypted, &loop, &QEventLoop::quit);
+    QObject::connect(&client, &QSslSocket::errorOccurred, &loop, [&] {
+        if (problem.isEmpty())
+            problem = client.errorString();
+        loop.quit();
+    });
+    client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), listener.serverPort());
+    deadline.start(10000);
+    loop.exec();
+    if (problem.isEmpty() && !client.isEncrypted())
+        problem = QStringLiteral("a TLS handshake with itself did not finish within 10 s");
+    return problem;
+}
 
 WebSocketGateway::WebSocketGateway(CoordinatorService *service, QObject *parent)
     : QObject(parent), m_service(service)

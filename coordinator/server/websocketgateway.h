@@ -25,6 +25,10 @@ public:
     bool listen(const QHostAddress &address, quint16 port, QString *error,
                 const std::optional<QSslConfiguration> &tls = std::nullopt);
     quint16 port() const;
+    // Whether a TLS configuration can serve: a handshake over loopback with itself, before the
+    // service listens, so that a key that does not belong to the certificate is reported at start
+    // and not as every desk's failed connection. Empty when it can; else what went wrong.
+    static QString tlsProblem(const QSslConfiguration &tls);
     // Stops listening; the connections stay (the service answers what it owes them as it stops)
     // until the gateway is destroyed.
     void close();

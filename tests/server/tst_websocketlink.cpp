@@ -111,6 +111,7 @@ private slots:
     void slowReaderIsClosedLater();
     void goAwaySaysWhy();
     void gatewayServesWss();
+    void tlsPairTriedBeforeServing();
 };
 
 void TestWebSocketLink::qtClientRoundTrip()
@@ -362,6 +363,24 @@ void TestWebSocketLink::gatewayServesWss()
     QVERIFY(QTest::qWaitFor([&] { return gateway->connectionCount() == 0; }, 5000));
     gateway.reset();
     service->stop();
+}
+
+void TestWebSocketLink::tlsPairTriedBeforeServing()
+{
+    QFile certFile(QStringLiteral(SB_TEST_DATA_DIR "/test-cert.pem"));
+    QFile keyFile(QStringLiteral(SB_TEST_DATA_DIR "/test-key.pem"));
+    QFile otherKeyFile(QStringLiteral(SB_TEST_DATA_DIR "/other-key.pem"));
+    QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly) &&
+            otherKeyFile.open(QIODevice::ReadOnly));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(&certFile, QSsl::Pem));
+    tls.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa, QSsl::Pem));
+    QCOMPARE(WebSocketGateway::tlsProblem(tls), QString());
+    // A valid key of another certificate: every handshake would fail, so it is found at start.
+    tls.setPrivateKey(QSslKey(&otherKeyFile, QSsl::Rsa, QSsl::Pem));
+    QVERIFY(!tls.privateKey().isNull());
+    const QString problem = WebSocketGateway::tlsProblem(tls);
+    QVERIFY2(!problem.isEmpty(), "a key that does not belong to the certificate was accepted");
 }
 
 QTEST_MAIN(TestWebSocketLink)

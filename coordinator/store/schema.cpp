@@ -34,10 +34,15 @@
 //                       covers; taken at, in ms. A restart restores the newest one it can read and
 //                       replays only the rows after it; the writer keeps the two newest
 //   settings            key -> value (JSON), updated_at
-//   quick_replies       id, category, channel (NULL: every channel), title, text
+//   quick_replies       id, category, channel (NULL: every channel), title, text; v6: id AUTOINCREMENT
+//                       (a desk that still lists a deleted reply must not edit or delete a new one)
 //
 // decisions and engine_events carry no foreign keys on purpose: they record what the engine saw and
 // said, verbatim and in order, and a log that can refuse an entry is not a log.
+//
+// Version 6 rebuilds quick_replies with AUTOINCREMENT: with a plain INTEGER PRIMARY KEY, deleting
+// the newest reply let the next one take its id, and a desk still showing the old one would then
+// edit or delete the new one by that id.
 //
 // Version 5 adds engine_snapshots, so that a restart no longer replays the whole journal (which
 // grows without bound). The journal itself stays whole: rows covered by a snapshot are still there
@@ -316,6 +321,29 @@ std::vector<Migration> build()
                                        "    state BLOB NOT NULL\n"
                                        ")"),
                     }});
+    // quick_replies is referenced by nothing, so foreign keys can stay on for its rebuild.
+    list.push_back(
+        {6,
+         QStringLiteral("quick reply ids never reused"),
+         {
+             QStringLiteral("CREATE TABLE new_quick_replies (\n"
+                            "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                            "    category TEXT NOT NULL,\n"
+                            "    channel TEXT,\n"
+                            "    title TEXT NOT NULL,\n"
+                            "    text TEXT NOT NULL\n"
+                            ")"),
+             QStringLiteral("INSERT INTO new_quick_replies (id, category, channel, title, text)"
+                            " SELECT id, category, channel, title, text FROM quick_replies"),
+             // Carries on from the highest id there is: ids deleted from the top before this
+             // version left no trace, so that much reuse could already have happened.
+             QStringLiteral("DELETE FROM sqlite_sequence WHERE name = 'new_quick_replies'"),
+             QStringLiteral("INSERT INTO sqlite_sequence (name, seq)"
+                            " SELECT 'new_quick_replies', coalesce(max(id), 0) FROM quick_replies"),
+             QStringLiteral("DROP TABLE quick_replies"),
+             QStringLiteral("ALTER TABLE new_quick_replies RENAME TO quick_replies"),
+             QStringLiteral("CREATE INDEX quick_replies_channel ON quick_replies(channel, category)"),
+         }});
     return list;
 }
 } // namespace

@@ -295,11 +295,13 @@ void TestStoreMigrations::fromFixture()
     StoreReader reader;
     QVERIFY2(reader.open(path, &error), qPrintable(error));
 
-    // Every row, every column, arrived as it was (sqlite_sequence included: AUTOINCREMENT's marks).
+    // Every row, every column, arrived as it was (sqlite_sequence included: AUTOINCREMENT's marks),
+    // and version 6 gave quick_replies a mark of its own, from the highest id it had.
     {
         QSqlDatabase db = StoreDatabase::open(path, QStringLiteral("after"), &error);
-        const QStringList after = contentsOf(db, columns);
+        QStringList after = contentsOf(db, columns);
         StoreDatabase::close(db);
+        QVERIFY(after.removeOne(QStringLiteral("sqlite_sequence: name=quick_replies, seq=2")));
         QCOMPARE(after, before);
     }
 
@@ -359,6 +361,12 @@ void TestStoreMigrations::fromFixture()
     QCOMPARE(reader.setting(QStringLiteral("routing.replyTimeoutSeconds")), std::optional<QJsonValue>(60));
     QCOMPARE(reader.quickReplies(QStringLiteral("wechat")).size(), 2);
     QCOMPARE(reader.quickReplies(QStringLiteral("web")).size(), 1);
+    if (version >= 5) {
+        const auto snapshot = reader.latestEngineSnapshot();
+        QVERIFY(snapshot);
+        QCOMPARE(snapshot->journalId, 5);
+        QCOMPARE(snapshot->state, QByteArray::fromHex("5342455301"));
+    }
 
     // What the later versions' rows use.
     if (version >= 2) {
@@ -431,6 +439,22 @@ void TestStoreMigrations::fromFixture()
     QCOMPARE(snapshot->state, QByteArray("engine state"));
     QCOMPARE(reader.openConversations(QStringLiteral("alice")).size(), 2);
     QCOMPARE(reader.conversation(QStringLiteral("conv-3"))->groups, QStringList{"sales"});
+    // Version 6: a quick reply's id is never taken again, not even the newest one's once deleted.
+    std::optional<WriteResult> created, removed, recreated;
+    QuickReply reply;
+    reply.category = QStringLiteral("greeting");
+    reply.title = QStringLiteral("Morning");
+    reply.text = QStringLiteral("早晨！");
+    writer.upsertQuickReply(reply, [&](const WriteResult &r) { created = r; });
+    QVERIFY(writer.flush(10000));
+    QVERIFY(created && created->ok);
+    QCOMPARE(created->id, 3); // after the highest there was (version 5's deleted 3 left no trace)
+    writer.deleteQuickReply(created->id, [&](const WriteResult &r) { removed = r; });
+    writer.upsertQuickReply(reply, [&](const WriteResult &r) { recreated = r; });
+    QVERIFY(writer.flush(10000));
+    QVERIFY(removed && removed->ok);
+    QVERIFY(recreated && recreated->ok);
+    QCOMPARE(recreated->id, 4);
     const Message fixed = reader.history(QStringLiteral("conv-1")).at(2);
     QCOMPARE(fixed.body, QStringLiteral("您好！請問是中幾？"));
     QCOMPARE(fixed.editedAt, 1764000070000);

@@ -35,7 +35,8 @@ QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSoc
                            service.storeCommitTimes());
     return latencies +
            QList<Metric>{
-               sample("switchboard_connections", "Open WebSocket connections", Metric::Gauge,
+               sample("switchboard_connections",
+                      "Open connections, those still in their WebSocket handshake included", Metric::Gauge,
                       gateway.connectionCount()),
                sample("switchboard_sessions", "Signed-in sessions held in memory", Metric::Gauge,
                       service.sessionCount()),

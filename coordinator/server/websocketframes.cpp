@@ -109,19 +109,13 @@ int writeFrameHeader(char *header, Opcode opcode, qsizetype size)
     return 10;
 }
 
-void appendFrame(QByteArray &out, Opcode opcode, const char *payload, qsizetype size)
-{
-    char header[maxFrameHeaderBytes];
-    const int headerSize = writeFrameHeader(header, opcode, size);
-    out.reserve(out.size() + headerSize + size);
-    out.append(header, headerSize);
-    out.append(payload, size);
-}
-
 QByteArray frame(Opcode opcode, const QByteArray &payload)
 {
-    QByteArray out;
-    appendFrame(out, opcode, payload.constData(), payload.size());
+    char header[maxFrameHeaderBytes];
+    const int headerSize = writeFrameHeader(header, opcode, payload.size());
+    QByteArray out(headerSize + payload.size(), Qt::Uninitialized);
+    std::memcpy(out.data(), header, headerSize);
+    std::memcpy(out.data() + headerSize, payload.constData(), payload.size());
     return out;
 }
 

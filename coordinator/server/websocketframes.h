@@ -32,8 +32,7 @@ bool isValidUtf8(const char *data, qsizetype size);
 // (room for maxFrameHeaderBytes); returns its length.
 inline constexpr int maxFrameHeaderBytes = 10;
 int writeFrameHeader(char *out, Opcode opcode, qsizetype size);
-// An unmasked frame with FIN set, header and payload, appended to `out`.
-void appendFrame(QByteArray &out, Opcode opcode, const char *payload, qsizetype size);
+// An unmasked frame with FIN set, header and payload.
 QByteArray frame(Opcode opcode, const QByteArray &payload);
 // A close frame's payload is the code and a reason of at most 123 bytes of UTF-8.
 QByteArray closeFrame(CloseCode code, const QString &reason);

@@ -23,22 +23,15 @@ public:
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        QTcpSocket *socket = nullptr;
-        if (m_tls) {
-            auto *ssl = new QSslSocket(this);
-            if (!ssl->setSocketDescriptor(descriptor)) {
-                delete ssl;
-                return;
-            }
+        auto *ssl = m_tls ? new QSslSocket(this) : nullptr;
+        QTcpSocket *socket = ssl ? ssl : new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        if (ssl) {
             ssl->setSslConfiguration(*m_tls);
             ssl->startServerEncryption();
-            socket = ssl;
-        } else {
-            socket = new QTcpSocket(this);
-            if (!socket->setSocketDescriptor(descriptor)) {
-                delete socket;
-                return;
-            }
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         addPendingConnection(socket);
@@ -145,19 +138,13 @@ void WebSocketGateway::onConnection()
         limits.maxMessageBytes = 2 * protocol::Limits::maxFrameBytes;
         auto *link = new WebSocketLink(socket, limits, m_listener.get());
         link->setHandlers(
-            [this, link](const QByteArray &text) {
-                if (m_service)
-                    m_service->handleFrame(link, text);
-            },
+            [this, link](const QByteArray &text) { m_service->handleFrame(link, text); },
             [link](const QByteArray &) {
                 link->send(protocol::encodeError(
                     QJsonValue(), protocol::ErrorCode::BadJson,
                     QStringLiteral("binary frames are not part of the protocol; send JSON text")));
             },
-            [this, link] {
-                if (m_service)
-                    m_service->linkClosed(link);
-            });
+            [this, link] { m_service->linkClosed(link); });
         ++m_connections;
         connect(link, &QObject::destroyed, this, [this] { --m_connections; });
     }

@@ -60,20 +60,6 @@ void WebSocketLink::writeFrame(Opcode opcode, const char *data, qsizetype size)
     }
 }
 
-void WebSocketLink::close(CloseCode code, const QString &reason)
-{
-    if (m_state == State::Closing || m_state == State::Gone)
-        return;
-    if (m_state == State::Handshake) {
-        m_state = State::Closing;
-        m_socket->disconnectFromHost();
-        return;
-    }
-    m_state = State::Closing;
-    m_socket->write(closeFrame(code, reason));
-    m_timer.start(m_limits.closeTimeoutMs, this);
-}
-
 void WebSocketLink::goAway()
 {
     if (m_state == State::Open)
@@ -87,15 +73,16 @@ void WebSocketLink::timerEvent(QTimerEvent *event)
     if (event->timerId() != m_timer.timerId())
         return QObject::timerEvent(event);
     m_timer.stop();
-    m_socket->abort(); // a handshake or a close the peer never finished
+    m_socket->abort(); // a handshake the peer never finished
 }
 
 void WebSocketLink::onReadyRead()
 {
     if (m_state == State::Handshake && !readHandshake())
         return;
-    // A refused handshake leaves the state Closing too, but with nothing upgraded to read.
-    if (m_upgraded && (m_state == State::Open || m_state == State::Closing))
+    // Closing: the peer closed or broke the rules, a refused handshake, or a reader too slow to
+    // keep; nothing it sends after that is read.
+    if (m_state == State::Open)
         readFrames();
 }
 
@@ -155,20 +142,16 @@ void WebSocketLink::readFrames()
         case FrameReader::Message::None:
             break;
         case FrameReader::Message::Close:
-            // Answered with the peer's own code (a closing handshake we began is answered already);
-            // the server closes the TCP connection first (RFC 6455 section 7.1.1).
-            if (m_state == State::Open)
-                m_socket->write(message.peerCode ? closeFrame(message.code, QString())
-                                                 : frame(Opcode::Close, QByteArray()));
-            m_state = State::Closing;
-            m_timer.stop();
-            m_socket->disconnectFromHost();
-            return;
         case FrameReader::Message::Failure:
-            if (m_state == State::Open)
-                m_socket->write(closeFrame(message.code, message.reason));
+            // A close is answered with the peer's own code, a failure with ours and why; either
+            // way the server closes the TCP connection first (RFC 6455 section 7.1.1).
+            if (m_state == State::Open) {
+                m_socket->write(message.kind == FrameReader::Message::Failure
+                                    ? closeFrame(message.code, message.reason)
+                                : message.peerCode ? closeFrame(message.code, QString())
+                                                   : frame(Opcode::Close, QByteArray()));
+            }
             m_state = State::Closing;
-            m_timer.stop();
             m_socket->disconnectFromHost();
             return;
         }

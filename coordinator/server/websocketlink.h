@@ -27,7 +27,6 @@ public:
         // dropped rather than left to hold the coordinator's memory; the client resumes.
         qint64 maxUnsentBytes = 32 << 20;
         int handshakeTimeoutMs = 10000; // from accepting the socket to a complete upgrade request
-        int closeTimeoutMs = 5000;      // from our close frame to the peer's, then the socket goes
     };
     using TextHandler = std::function<void(const QByteArray &utf8)>;
     using BinaryHandler = std::function<void(const QByteArray &bytes)>;
@@ -43,8 +42,6 @@ public:
     // A text frame; `utf8` must be UTF-8 (the service's frames are).
     void send(const QByteArray &utf8) override;
     QString peerAddress() const override;
-    // Sends a close frame and closes the socket when the peer answers (or after closeTimeoutMs).
-    void close(websocket::CloseCode code, const QString &reason);
 
     // The coordinator is going: a close frame (1001) and whatever is queued are written now, as
     // far as the socket takes them, because the link is about to be destroyed.
@@ -69,7 +66,7 @@ private:
     bool m_upgraded = false; // the handshake completed: the service knows this link
     QByteArray m_request;    // the upgrade request so far
     websocket::FrameReader m_reader;
-    QBasicTimer m_timer; // the handshake's or the close's deadline
+    QBasicTimer m_timer; // the handshake's deadline
     TextHandler m_onText;
     BinaryHandler m_onBinary;
     ClosedHandler m_onClosed;

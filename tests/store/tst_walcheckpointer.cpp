@@ -79,9 +79,14 @@ void TestWalCheckpointer::walStaysBoundedUnderSteadyCommits()
               stats.backgroundPasses, stats.writerPasses, stats.busy, stats.walFrames,
               stats.largestWalFrames);
         QVERIFY(stats.backgroundPasses > 0);
-        // The log started over: the writer completed passes, and it is shorter now than it was.
-        QVERIFY(stats.writerPasses > 0);
-        QVERIFY(stats.largestWalFrames >= options.checkpoint.resetFrames);
+        // A log that reached the reset length was started over by the writer's own passes. On a
+        // busy machine the writer's batches come slowly enough for the background passes to catch
+        // up with every frame now and then, and the log starts over without ever getting there
+        // (seen under ctest -j2: at most 191 of 200 pages, no writer pass).
+        if (stats.largestWalFrames >= options.checkpoint.resetFrames)
+            QVERIFY(stats.writerPasses > 0);
+        else
+            QCOMPARE(stats.writerPasses, 0u);
         // Past the reset length by at most what the batches committed until a pass went through.
         QVERIFY2(stats.largestWalFrames < options.checkpoint.resetFrames * 3,
                  qPrintable(QString::number(stats.largestWalFrames)));

@@ -62,10 +62,14 @@ void WebSocketLink::writeFrame(Opcode opcode, const char *data, qsizetype size)
 
 void WebSocketLink::goAway()
 {
+    if (m_state == State::Gone)
+        return;
     if (m_state == State::Open)
         m_socket->write(closeFrame(CloseCode::GoingAway, QStringLiteral("the coordinator is stopping")));
-    m_state = State::Gone;
     m_socket->flush();
+    // The link is destroyed next, before its socket could report the disconnection: whoever knew
+    // it is told now, or its address would outlive it in their tables.
+    leave();
 }
 
 void WebSocketLink::timerEvent(QTimerEvent *event)
@@ -162,11 +166,16 @@ void WebSocketLink::onDisconnected()
 {
     if (m_state == State::Gone)
         return;
+    leave();
+    deleteLater();
+}
+
+void WebSocketLink::leave()
+{
     m_state = State::Gone;
     m_timer.stop();
     if (m_upgraded && m_onClosed)
         m_onClosed();
-    deleteLater();
 }
 
 } // namespace sb

@@ -44,7 +44,7 @@ public:
     QString peerAddress() const override;
 
     // The coordinator is going: a close frame (1001) and whatever is queued are written now, as
-    // far as the socket takes them, because the link is about to be destroyed.
+    // far as the socket takes them, and `closed` runs, because the link is about to be destroyed.
     void goAway();
 
     bool isOpen() const { return m_state == State::Open; }
@@ -59,6 +59,8 @@ private:
     void readFrames();
     void writeFrame(websocket::Opcode opcode, const char *data, qsizetype size);
     void onDisconnected();
+    // Gone for good: `closed` runs once, if the service knew the link.
+    void leave();
 
     QTcpSocket *m_socket;
     const Limits m_limits;

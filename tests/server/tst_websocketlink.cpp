@@ -111,6 +111,7 @@ private slots:
     void slowReaderIsClosedLater();
     void goAwaySaysWhy();
     void gatewayServesWss();
+    void stoppingGatewayTellsTheService();
     void tlsPairTriedBeforeServing();
 };
 
@@ -307,6 +308,9 @@ void TestWebSocketLink::goAwaySaysWhy()
     QVERIFY(QTest::qWaitFor([&] { return server.last && server.last->isOpen(); }, 5000));
     server.last->send("last words");
     server.last->goAway();
+    QCOMPARE(server.closed, 1); // told before the link is destroyed
+    server.last->goAway();
+    QCOMPARE(server.closed, 1); // and only once
     delete server.last.data();
     QVERIFY(raw.waitForClose());
     QVERIFY(raw.received.startsWith(QByteArray("\x81\x0A"
@@ -362,6 +366,32 @@ void TestWebSocketLink::gatewayServesWss()
     client.close();
     QVERIFY(QTest::qWaitFor([&] { return gateway->connectionCount() == 0; }, 5000));
     gateway.reset();
+    service->stop();
+}
+
+// The gateway destroys its links when it goes; the service must have forgotten them by then, or
+// a round committed afterwards (stop() delivers every pending one) sends to a destroyed link.
+void TestWebSocketLink::stoppingGatewayTellsTheService()
+{
+    QTemporaryDir dir;
+    ManualClock clock(QDateTime(QDate(2026, 12, 7), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch());
+    QString error;
+    auto service = startBareService(clock, dir.path(), &error);
+    QVERIFY2(service, qPrintable(error));
+    auto gateway = std::make_unique<WebSocketGateway>(service.get());
+    QVERIFY2(gateway->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+    QWebSocket client;
+    QStringList replies;
+    connect(&client, &QWebSocket::textMessageReceived, [&](const QString &t) { replies << t; });
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    client.open(QUrl(QStringLiteral("ws://localhost:%1/").arg(gateway->port())));
+    QVERIFY(connected.wait(5000));
+    client.sendTextMessage(QStringLiteral(R"({"id": 1, "op": "hello", "args": {"protocol": 1}})"));
+    QVERIFY(QTest::qWaitFor([&] { return !replies.isEmpty(); }, 5000));
+    QCOMPARE(service->linkCount(), 1);
+
+    gateway.reset();
+    QCOMPARE(service->linkCount(), 0);
     service->stop();
 }
 

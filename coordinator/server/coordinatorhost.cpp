@@ -1,5 +1,7 @@
 #include "coordinatorhost.h"
 
+#include "epolldispatcher.h"
+
 #include "clock.h"
 #include "coordinatormetrics.h"
 #include "httpendpoint.h"
@@ -136,6 +138,12 @@ bool CoordinatorHost::start(const Options &options, QString *error)
     if (m_worker) {
         *error = QStringLiteral("the coordinator is already running on port %1").arg(m_port);
         return false;
+    }
+    // Its connections are watched by epoll, as in the daemon (a thread that ran before lost its
+    // dispatcher when it finished).
+    if (!m_thread.eventDispatcher()) {
+        if (QAbstractEventDispatcher *dispatcher = makeCoordinatorEventDispatcher())
+            m_thread.setEventDispatcher(dispatcher);
     }
     m_thread.start();
     auto *worker = new Worker;

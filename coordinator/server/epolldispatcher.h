@@ -1,0 +1,87 @@
+#pragma once
+// An event dispatcher built on Linux's epoll, for the coordinator's thread. Qt's own UNIX
+// dispatcher hands every socket to poll() on every turn of the loop and walks them all again
+// afterwards, so each turn costs time in proportion to the connections open, busy or not; with
+// epoll a turn costs in proportion to the sockets that have something to say. Timers are kept in
+// deadline order; posted events and wake-ups from other threads go through an eventfd.
+//
+// Semantics follow Qt's dispatchers: level-triggered notifiers (a readable socket is reported
+// again until it is read), each due timer fired at most once per turn and never from inside its
+// own handler, a notifier or timer removed during a turn is not fired later in that turn.
+
+#include <QAbstractEventDispatcher>
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace sb {
+
+#if defined(__linux__)
+class EpollEventDispatcher final : public QAbstractEventDispatcher
+{
+public:
+    explicit EpollEventDispatcher(QObject *parent = nullptr);
+    ~EpollEventDispatcher() override;
+
+    bool processEvents(QEventLoop::ProcessEventsFlags flags) override;
+
+    void registerSocketNotifier(QSocketNotifier *notifier) override;
+    void unregisterSocketNotifier(QSocketNotifier *notifier) override;
+
+    void registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object) override;
+    bool unregisterTimer(int timerId) override;
+    bool unregisterTimers(QObject *object) override;
+    QList<TimerInfo> registeredTimers(QObject *object) const override;
+    int remainingTime(int timerId) override;
+
+    void wakeUp() override;
+    void interrupt() override;
+
+private:
+    // The notifiers of one file descriptor and the events epoll watches for it.
+    struct Watch
+    {
+        QSocketNotifier *read = nullptr;
+        QSocketNotifier *write = nullptr;
+        QSocketNotifier *exception = nullptr;
+        quint32 events = 0;
+    };
+    struct Timer
+    {
+        QObject *object = nullptr;
+        qint64 intervalMs = 0;
+        Qt::TimerType type = Qt::CoarseTimer;
+        qint64 dueNs = 0;
+        bool inHandler = false;
+    };
+    using Activations = std::vector<QSocketNotifier *>;
+
+    static qint64 nowNs();
+    void updateWatch(int fd, Watch &watch);
+    void drainWakeUps();
+    // Milliseconds until the next timer is due (0 if one is), -1 if there is none.
+    int timeToNextTimerMs() const;
+    int activateNotifiers(Activations &due);
+    int fireTimers();
+
+    int m_epoll = -1;
+    int m_wakeFd = -1;
+    std::atomic<bool> m_wakeUpPending{false};
+    std::atomic<bool> m_interrupted{false};
+    std::unordered_map<int, Watch> m_watches;       // by file descriptor
+    std::vector<QSocketNotifier *> m_notEpollable;  // regular files: always ready, as poll() says
+    std::vector<Activations *> m_activating;        // lists being activated (turns can nest)
+    std::unordered_map<int, Timer> m_timers;        // by timer id
+    std::set<std::pair<qint64, int>> m_timersByDue; // (due, id)
+};
+#endif
+
+// The dispatcher for a coordinator's thread: epoll on Linux, unless SWITCHBOARD_EVENT_LOOP=qt asks
+// for Qt's own (for comparison); null means Qt's default.
+QAbstractEventDispatcher *makeCoordinatorEventDispatcher();
+
+} // namespace sb

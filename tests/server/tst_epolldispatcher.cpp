@@ -1,0 +1,365 @@
+// The epoll event dispatcher as the main thread's dispatcher (installed before the application
+// object, as the daemon does): timers in order, once per turn and never inside their own handler,
+// level-triggered socket notifiers, notifiers and timers removed by an earlier handler in the same
+// turn, posts and quits from other threads, deleteLater, regular files, and real TCP through Qt.
+
+#include "epolldispatcher.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryFile>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace sb;
+
+namespace {
+
+// Two connected UNIX sockets, closed at the end of the scope.
+struct SocketPair
+{
+    SocketPair() { ok = ::socketpair(AF_UNIX, SOCK_STREAM, 0, fd) == 0; }
+    ~SocketPair()
+    {
+        ::close(fd[0]);
+        ::close(fd[1]);
+    }
+    bool send(char c) { return ::write(fd[1], &c, 1) == 1; }
+    bool take()
+    {
+        char c;
+        return ::read(fd[0], &c, 1) == 1;
+    }
+    int fd[2] = {-1, -1};
+    bool ok = false;
+};
+
+// Records its timer events; optionally runs `onTimer` inside each.
+class TimerTarget : public QObject
+{
+public:
+    void timerEvent(QTimerEvent *e) override
+    {
+        fired << e->timerId();
+        if (onTimer)
+            onTimer(e->timerId());
+    }
+    QList<int> fired;
+    std::function<void(int)> onTimer;
+};
+
+} // namespace
+
+class TestEpollDispatcher : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void installedForTheMainThread();
+    void singleShotsInDeadlineOrder();
+    void repeatingTimerFiresEachInterval();
+    void zeroTimerFiresEveryTurn();
+    void timerKilledByAnEarlierHandlerDoesNotFire();
+    void nestedLoopDoesNotRefireItsTimer();
+    void timerBookkeeping();
+    void readNotifierIsLevelTriggered();
+    void disabledNotifierIsQuietAndComesBack();
+    void notifierDeletedByAnEarlierHandlerDoesNotFire();
+    void hangUpReachesTheReader();
+    void regularFileIsAlwaysReady();
+    void postsAndQuitFromAnotherThread();
+    void deleteLaterDeletes();
+    void tcpThroughQt();
+};
+
+void TestEpollDispatcher::installedForTheMainThread()
+{
+    QVERIFY(dynamic_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()));
+}
+
+void TestEpollDispatcher::singleShotsInDeadlineOrder()
+{
+    QList<int> order;
+    QElapsedTimer clock;
+    clock.start();
+    qint64 firstAt = -1;
+    QTimer::singleShot(30, Qt::PreciseTimer, [&] { order << 30; });
+    QTimer::singleShot(10, Qt::PreciseTimer, [&] {
+        order << 10;
+        firstAt = clock.elapsed();
+    });
+    QTimer::singleShot(20, Qt::PreciseTimer, [&] { order << 20; });
+    QTRY_COMPARE(order.size(), 3);
+    QCOMPARE(order, (QList<int>{10, 20, 30}));
+    QVERIFY2(firstAt >= 10, qPrintable(QString::number(firstAt))); // never early
+}
+
+void TestEpollDispatcher::repeatingTimerFiresEachInterval()
+{
+    TimerTarget target;
+    const int id = target.startTimer(5, Qt::PreciseTimer);
+    target.onTimer = [&](int) {
+        if (target.fired.size() == 3)
+            target.killTimer(id);
+    };
+    QTRY_COMPARE(target.fired.size(), 3);
+    QTest::qWait(30);
+    QCOMPARE(target.fired, (QList<int>{id, id, id}));
+}
+
+void TestEpollDispatcher::zeroTimerFiresEveryTurn()
+{
+    TimerTarget target;
+    const int id = target.startTimer(0);
+    for (int i = 0; i < 5; ++i)
+        QCoreApplication::processEvents();
+    target.killTimer(id);
+    QCOMPARE(target.fired.size(), 5);
+}
+
+void TestEpollDispatcher::timerKilledByAnEarlierHandlerDoesNotFire()
+{
+    TimerTarget target;
+    const int first = target.startTimer(1, Qt::PreciseTimer);
+    QThread::msleep(2);
+    const int second = target.startTimer(1, Qt::PreciseTimer);
+    QThread::msleep(5); // both due; `first` is the earlier deadline and goes first
+    target.onTimer = [&](int id) {
+        target.killTimer(first);
+        target.killTimer(id == first ? second : first);
+    };
+    QCoreApplication::processEvents();
+    QCOMPARE(target.fired, QList<int>{first});
+    QTest::qWait(10);
+    QCOMPARE(target.fired, QList<int>{first});
+}
+
+void TestEpollDispatcher::nestedLoopDoesNotRefireItsTimer()
+{
+    TimerTarget target;
+    int nestedFirings = 0;
+    bool inside = false;
+    const int id = target.startTimer(1, Qt::PreciseTimer);
+    target.onTimer = [&](int) {
+        if (inside) {
+            ++nestedFirings;
+            return;
+        }
+        if (target.fired.size() > 1)
+            return;
+        inside = true;
+        QEventLoop loop;
+        QTimer::singleShot(30, &loop, &QEventLoop::quit);
+        loop.exec();
+        inside = false;
+    };
+    QTRY_VERIFY(target.fired.size() >= 3);
+    target.killTimer(id);
+    QCOMPARE(nestedFirings, 0);
+}
+
+void TestEpollDispatcher::timerBookkeeping()
+{
+    TimerTarget target;
+    auto *dispatcher = QAbstractEventDispatcher::instance();
+    const int a = target.startTimer(5000, Qt::CoarseTimer);
+    const int b = target.startTimer(60000, Qt::VeryCoarseTimer);
+    const int remaining = dispatcher->remainingTime(a);
+    QVERIFY2(remaining > 4000 && remaining <= 5000, qPrintable(QString::number(remaining)));
+    const auto timers = dispatcher->registeredTimers(&target);
+    QCOMPARE(timers.size(), 2);
+    for (const auto &t : timers)
+        QVERIFY(t.timerId == a || t.timerId == b);
+    QVERIFY(dispatcher->unregisterTimers(&target));
+    QCOMPARE(dispatcher->remainingTime(a), -1);
+    QVERIFY(dispatcher->registeredTimers(&target).isEmpty());
+    QVERIFY(!dispatcher->unregisterTimer(b));
+}
+
+void TestEpollDispatcher::readNotifierIsLevelTriggered()
+{
+    SocketPair pair;
+    QVERIFY(pair.ok);
+    QSocketNotifier notifier(pair.fd[0], QSocketNotifier::Read);
+    int activations = 0;
+    connect(&notifier, &QSocketNotifier::activated, [&] { ++activations; });
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 0);
+    QVERIFY(pair.send('x')); // a UNIX socket: readable at once
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 1);
+    // Not read: reported again on the next turn, and the next.
+    QCoreApplication::processEvents();
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 3);
+    QVERIFY(pair.take());
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 3);
+}
+
+void TestEpollDispatcher::disabledNotifierIsQuietAndComesBack()
+{
+    SocketPair pair;
+    QVERIFY(pair.ok);
+    QSocketNotifier reader(pair.fd[0], QSocketNotifier::Read);
+    QSocketNotifier writer(pair.fd[0], QSocketNotifier::Write); // the same descriptor, both ways
+    int reads = 0, writes = 0;
+    connect(&reader, &QSocketNotifier::activated, [&] { ++reads; });
+    connect(&writer, &QSocketNotifier::activated, [&] { ++writes; });
+    QVERIFY(pair.send('x'));
+    QCoreApplication::processEvents();
+    QCOMPARE(reads, 1);
+    QCOMPARE(writes, 1);
+    writer.setEnabled(false);
+    reader.setEnabled(false);
+    QCoreApplication::processEvents();
+    QCOMPARE(reads, 1);
+    QCOMPARE(writes, 1);
+    reader.setEnabled(true);
+    QCoreApplication::processEvents();
+    QCOMPARE(reads, 2);
+    QCOMPARE(writes, 1);
+    writer.setEnabled(true);
+    QCoreApplication::processEvents();
+    QCOMPARE(reads, 3);
+    QCOMPARE(writes, 2);
+}
+
+void TestEpollDispatcher::notifierDeletedByAnEarlierHandlerDoesNotFire()
+{
+    SocketPair one, two;
+    QVERIFY(one.ok && two.ok);
+    auto *a = new QSocketNotifier(one.fd[0], QSocketNotifier::Read);
+    auto *b = new QSocketNotifier(two.fd[0], QSocketNotifier::Read);
+    QPointer<QSocketNotifier> pa(a), pb(b);
+    int activations = 0;
+    // Whichever comes first deletes the other, which was reported ready in the same turn.
+    connect(a, &QSocketNotifier::activated, [&] {
+        ++activations;
+        delete pb.data();
+    });
+    connect(b, &QSocketNotifier::activated, [&] {
+        ++activations;
+        delete pa.data();
+    });
+    QVERIFY(one.send('x') && two.send('y'));
+    QThread::msleep(5);
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 1);
+    QCOMPARE(int(!pa.isNull()) + int(!pb.isNull()), 1);
+    delete pa.data();
+    delete pb.data();
+}
+
+void TestEpollDispatcher::hangUpReachesTheReader()
+{
+    auto *pair = new SocketPair;
+    QVERIFY(pair->ok);
+    QSocketNotifier notifier(pair->fd[0], QSocketNotifier::Read);
+    int activations = 0;
+    connect(&notifier, &QSocketNotifier::activated, [&] { ++activations; });
+    ::close(pair->fd[1]);
+    pair->fd[1] = -1;
+    QTRY_VERIFY(activations >= 1);
+    char c;
+    QCOMPARE(::read(pair->fd[0], &c, 1), ssize_t(0)); // end of stream
+    notifier.setEnabled(false);
+    delete pair;
+}
+
+void TestEpollDispatcher::regularFileIsAlwaysReady()
+{
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    file.write("content");
+    file.flush();
+    QSocketNotifier notifier(file.handle(), QSocketNotifier::Read);
+    int activations = 0;
+    connect(&notifier, &QSocketNotifier::activated, [&] { ++activations; });
+    QCoreApplication::processEvents();
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 2);
+    notifier.setEnabled(false);
+    QCoreApplication::processEvents();
+    QCOMPARE(activations, 2);
+}
+
+void TestEpollDispatcher::postsAndQuitFromAnotherThread()
+{
+    QEventLoop loop;
+    QObject receiver;
+    QList<int> got;
+    QThread *poster = QThread::create([&] {
+        QThread::msleep(20); // the loop is asleep in epoll_wait by now
+        for (int i = 0; i < 100; ++i)
+            QMetaObject::invokeMethod(
+                &receiver, [&got, i] { got << i; }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
+    });
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    bool timedOut = false;
+    connect(&deadline, &QTimer::timeout, &loop, [&] {
+        timedOut = true;
+        loop.quit();
+    });
+    deadline.start(5000);
+    poster->start();
+    loop.exec();
+    poster->wait();
+    delete poster;
+    QVERIFY(!timedOut);
+    QCOMPARE(got.size(), 100);
+    QCOMPARE(got.first(), 0);
+    QCOMPARE(got.last(), 99);
+}
+
+void TestEpollDispatcher::deleteLaterDeletes()
+{
+    QPointer<QObject> doomed = new QObject;
+    doomed->deleteLater();
+    QVERIFY(doomed);
+    QTRY_VERIFY(doomed.isNull());
+}
+
+void TestEpollDispatcher::tcpThroughQt()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QTcpSocket *accepted = nullptr;
+    connect(&server, &QTcpServer::newConnection, [&] {
+        accepted = server.nextPendingConnection();
+        connect(accepted, &QTcpSocket::readyRead, [&] { accepted->write(accepted->readAll().toUpper()); });
+    });
+    QTcpSocket client;
+    QByteArray received;
+    connect(&client, &QTcpSocket::readyRead, [&] { received += client.readAll(); });
+    client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    QTRY_VERIFY(accepted);
+    // Bigger than the socket buffers: the write notifier comes and goes as they fill and drain.
+    const QByteArray payload(4 << 20, 'a');
+    client.write(payload);
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), payload.size(), 10000);
+    QCOMPARE(received, QByteArray(4 << 20, 'A'));
+    client.disconnectFromHost();
+    QTRY_COMPARE(accepted->state(), QAbstractSocket::UnconnectedState);
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+    QCoreApplication app(argc, argv);
+    TestEpollDispatcher test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_epolldispatcher.moc"

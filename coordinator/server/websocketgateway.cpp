@@ -2,7 +2,11 @@
 
 #include "coordinatorservice.h"
 #include "protocol.h"
+#include "qtbytestream.h"
 #include "websocketlink.h"
+#if defined(Q_OS_UNIX)
+#include "rawbytestream.h"
+#endif
 
 #include <QEventLoop>
 #include <QSslSocket>
@@ -12,17 +16,25 @@
 
 namespace sb {
 
-// Accepts TCP connections, as TLS server sockets when configured. Nagle's algorithm is off:
-// events go out as many small frames, and with Nagle each one after the first waits for the
-// peer's delayed ACK (up to 40 ms on Linux) while an earlier one is unacknowledged.
+// Accepts TCP connections: plain ones go to `plain` as descriptors when it is set, the others
+// become Qt sockets, TLS server sockets when configured. Nagle's algorithm is off: events go out
+// as many small frames, and with Nagle each one after the first waits for the peer's delayed ACK
+// (up to 40 ms on Linux) while an earlier one is unacknowledged.
 class WebSocketGateway::Listener final : public QTcpServer
 {
 public:
-    explicit Listener(const std::optional<QSslConfiguration> &tls) : m_tls(tls) {}
+    explicit Listener(const std::optional<QSslConfiguration> &tls,
+                      std::function<void(qintptr)> plain = nullptr)
+        : m_tls(tls), m_plain(std::move(plain))
+    {}
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
+        if (!m_tls && m_plain) {
+            m_plain(descriptor);
+            return;
+        }
         auto *ssl = m_tls ? new QSslSocket(this) : nullptr;
         QTcpSocket *socket = ssl ? ssl : new QTcpSocket(this);
         if (!socket->setSocketDescriptor(descriptor)) {
@@ -39,7 +51,23 @@ protected:
 
 private:
     std::optional<QSslConfiguration> m_tls;
+    std::function<void(qintptr)> m_plain;
 };
+
+namespace {
+
+// Plain connections on our own sockets where there are POSIX sockets, unless
+// SWITCHBOARD_TRANSPORT=qt asks for Qt's (for comparison).
+bool rawSockets()
+{
+#if defined(Q_OS_UNIX)
+    return qgetenv("SWITCHBOARD_TRANSPORT") != "qt";
+#else
+    return false;
+#endif
+}
+
+} // namespace
 
 QString WebSocketGateway::tlsProblem(const QSslConfiguration &tls)
 {
@@ -97,7 +125,14 @@ WebSocketGateway::~WebSocketGateway()
 bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString *error,
                               const std::optional<QSslConfiguration> &tls)
 {
-    m_listener = std::make_unique<Listener>(tls);
+    std::function<void(qintptr)> plain;
+#if defined(Q_OS_UNIX)
+    if (rawSockets()) {
+        m_flushes = std::make_unique<FlushQueue>();
+        plain = [this](qintptr descriptor) { adopt(new RawByteStream(descriptor, m_flushes.get())); };
+    }
+#endif
+    m_listener = std::make_unique<Listener>(tls, std::move(plain));
     // Desks reconnecting together after a restart arrive in a burst; the default backlog of 50
     // would turn most of them away to retry later.
     m_listener->setListenBacklogSize(4096);
@@ -131,23 +166,26 @@ int WebSocketGateway::connectionCount() const
 
 void WebSocketGateway::onConnection()
 {
-    while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
-        WebSocketLink::Limits limits;
-        // Frames up to twice the protocol limit are read and refused with `frame-too-large` (the
-        // connection stays); beyond that the connection closes with 1009 before buffering them.
-        limits.maxMessageBytes = 2 * protocol::Limits::maxFrameBytes;
-        auto *link = new WebSocketLink(socket, limits, m_listener.get());
-        link->setHandlers(
-            [this, link](const QByteArray &text) { m_service->handleFrame(link, text); },
-            [link](const QByteArray &) {
-                link->send(protocol::encodeError(
-                    QJsonValue(), protocol::ErrorCode::BadJson,
-                    QStringLiteral("binary frames are not part of the protocol; send JSON text")));
-            },
-            [this, link] { m_service->linkClosed(link); });
-        ++m_connections;
-        connect(link, &QObject::destroyed, this, [this] { --m_connections; });
-    }
+    while (QTcpSocket *socket = m_listener->nextPendingConnection())
+        adopt(new QtByteStream(socket));
+}
+
+void WebSocketGateway::adopt(ByteStream *stream)
+{
+    WebSocketLink::Limits limits;
+    // Frames up to twice the protocol limit are read and refused with `frame-too-large` (the
+    // connection stays); beyond that the connection closes with 1009 before buffering them.
+    limits.maxMessageBytes = 2 * protocol::Limits::maxFrameBytes;
+    auto *link = new WebSocketLink(stream, limits, m_listener.get());
+    link->setHandlers([this, link](const QByteArray &text) { m_service->handleFrame(link, text); },
+                      [link](const QByteArray &) {
+                          link->send(protocol::encodeError(
+                              QJsonValue(), protocol::ErrorCode::BadJson,
+                              QStringLiteral("binary frames are not part of the protocol; send JSON text")));
+                      },
+                      [this, link] { m_service->linkClosed(link); });
+    ++m_connections;
+    connect(link, &QObject::destroyed, this, [this] { --m_connections; });
 }
 
 } // namespace sb

@@ -11,7 +11,9 @@
 
 namespace sb {
 
+class ByteStream;
 class CoordinatorService;
+class FlushQueue;
 
 class WebSocketGateway final : public QObject
 {
@@ -38,8 +40,11 @@ public:
 private:
     class Listener;
     void onConnection();
+    // A new connection's stream becomes a link of the service once its handshake completes.
+    void adopt(ByteStream *stream);
 
     CoordinatorService *m_service;
+    std::unique_ptr<FlushQueue> m_flushes; // outlives the listener and the links under it
     std::unique_ptr<Listener> m_listener;
     int m_connections = 0;
 };

@@ -1,8 +1,8 @@
 #include "websocketlink.h"
 
+#include "qtbytestream.h"
 #include "websockethandshake.h"
 
-#include <QHostAddress>
 #include <QTcpSocket>
 #include <QTimerEvent>
 
@@ -10,18 +10,29 @@ namespace sb {
 
 using namespace websocket;
 
-WebSocketLink::WebSocketLink(QTcpSocket *socket, const Limits &limits, QObject *parent)
-    : QObject(parent), m_socket(socket), m_limits(limits), m_reader(limits.maxMessageBytes)
+namespace {
+
+// Bytes are read off the stream in pieces this big (on the stack: nothing per connection).
+constexpr qint64 kReadChunk = 16 * 1024;
+
+} // namespace
+
+WebSocketLink::WebSocketLink(ByteStream *stream, const Limits &limits, QObject *parent)
+    : QObject(parent), m_stream(stream), m_limits(limits), m_reader(limits.maxMessageBytes)
 {
-    socket->setParent(this);
-    connect(socket, &QTcpSocket::readyRead, this, &WebSocketLink::onReadyRead);
-    connect(socket, &QTcpSocket::disconnected, this, &WebSocketLink::onDisconnected);
+    stream->setParent(this);
+    connect(stream, &ByteStream::readyRead, this, &WebSocketLink::onReadyRead);
+    connect(stream, &ByteStream::disconnected, this, &WebSocketLink::onDisconnected);
     m_timer.start(m_limits.handshakeTimeoutMs, this);
-    if (socket->state() != QAbstractSocket::ConnectedState)
-        QMetaObject::invokeMethod(this, &WebSocketLink::onDisconnected, Qt::QueuedConnection);
-    else if (socket->bytesAvailable() > 0)
-        QMetaObject::invokeMethod(this, &WebSocketLink::onReadyRead, Qt::QueuedConnection);
+    // Bytes that came before anyone listened are read on the first turn.
+    QMetaObject::invokeMethod(
+        this, stream->isConnected() ? &WebSocketLink::onReadyRead : &WebSocketLink::onDisconnected,
+        Qt::QueuedConnection);
 }
+
+WebSocketLink::WebSocketLink(QTcpSocket *socket, const Limits &limits, QObject *parent)
+    : WebSocketLink(new QtByteStream(socket), limits, parent)
+{}
 
 WebSocketLink::~WebSocketLink() = default;
 
@@ -34,7 +45,7 @@ void WebSocketLink::setHandlers(TextHandler text, BinaryHandler binary, ClosedHa
 
 QString WebSocketLink::peerAddress() const
 {
-    return m_socket->peerAddress().toString();
+    return m_stream->peerAddress();
 }
 
 void WebSocketLink::send(const QByteArray &utf8)
@@ -49,14 +60,14 @@ void WebSocketLink::writeFrame(Opcode opcode, const char *data, qsizetype size)
     // Header and payload go into the socket's buffer (no allocation for the frame); the event
     // loop sends everything queued for the socket in one system call.
     char header[maxFrameHeaderBytes];
-    m_socket->write(header, writeFrameHeader(header, opcode, size));
-    m_socket->write(data, size);
-    if (m_state == State::Open && m_socket->bytesToWrite() > m_limits.maxUnsentBytes) {
+    m_stream->write(header, writeFrameHeader(header, opcode, size));
+    m_stream->write(data, size);
+    if (m_state == State::Open && m_stream->bytesToWrite() > m_limits.maxUnsentBytes) {
         // Not from inside send(): the service may be in the middle of a round that names us.
         m_state = State::Closing;
         // Dropped without a close frame: it would wait behind everything the peer is not reading.
         QMetaObject::invokeMethod(
-            this, [this] { m_socket->abort(); }, Qt::QueuedConnection);
+            this, [this] { m_stream->abort(); }, Qt::QueuedConnection);
     }
 }
 
@@ -65,8 +76,8 @@ void WebSocketLink::goAway()
     if (m_state == State::Gone)
         return;
     if (m_state == State::Open)
-        m_socket->write(closeFrame(CloseCode::GoingAway, QStringLiteral("the coordinator is stopping")));
-    m_socket->flush();
+        m_stream->write(closeFrame(CloseCode::GoingAway, QStringLiteral("the coordinator is stopping")));
+    m_stream->flush();
     // The link is destroyed next, before its socket could report the disconnection: whoever knew
     // it is told now, or its address would outlive it in their tables.
     leave();
@@ -77,7 +88,7 @@ void WebSocketLink::timerEvent(QTimerEvent *event)
     if (event->timerId() != m_timer.timerId())
         return QObject::timerEvent(event);
     m_timer.stop();
-    m_socket->abort(); // a handshake the peer never finished
+    m_stream->abort(); // a handshake the peer never finished
 }
 
 void WebSocketLink::onReadyRead()
@@ -92,15 +103,20 @@ void WebSocketLink::onReadyRead()
 
 bool WebSocketLink::readHandshake()
 {
-    m_request += m_socket->readAll();
+    char chunk[kReadChunk];
+    qint64 n;
+    do {
+        n = m_stream->read(chunk, kReadChunk);
+        m_request.append(chunk, n);
+    } while (n == kReadChunk);
     const Handshake h = websocket::readHandshake(m_request.constData(), m_request.size());
     switch (h.status) {
     case Handshake::Incomplete:
         return false;
     case Handshake::Refused:
         m_state = State::Closing;
-        m_socket->write(h.response);
-        m_socket->disconnectFromHost();
+        m_stream->write(h.response);
+        m_stream->closeWhenWritten();
         return false;
     case Handshake::Accepted:
         break;
@@ -108,7 +124,7 @@ bool WebSocketLink::readHandshake()
     m_timer.stop();
     m_state = State::Open;
     m_upgraded = true;
-    m_socket->write(h.response);
+    m_stream->write(h.response);
     // Frames the client sent right behind its request.
     if (m_request.size() > h.consumed)
         m_reader.append(m_request.constData() + h.consumed, m_request.size() - h.consumed);
@@ -118,15 +134,12 @@ bool WebSocketLink::readHandshake()
 
 void WebSocketLink::readFrames()
 {
-    for (;;) {
-        const qint64 available = m_socket->bytesAvailable();
-        if (available <= 0)
-            break;
-        const qint64 read = m_socket->read(m_reader.prepare(available), available);
-        m_reader.commit(qMax<qint64>(read, 0));
-        if (read <= 0)
-            break;
-    }
+    char chunk[kReadChunk];
+    qint64 n;
+    do {
+        n = m_stream->read(chunk, kReadChunk);
+        m_reader.append(chunk, n);
+    } while (n == kReadChunk);
     FrameReader::Message message;
     while (m_state != State::Gone && m_reader.next(&message)) {
         switch (message.kind) {
@@ -150,13 +163,13 @@ void WebSocketLink::readFrames()
             // A close is answered with the peer's own code, a failure with ours and why; either
             // way the server closes the TCP connection first (RFC 6455 section 7.1.1).
             if (m_state == State::Open) {
-                m_socket->write(message.kind == FrameReader::Message::Failure
+                m_stream->write(message.kind == FrameReader::Message::Failure
                                     ? closeFrame(message.code, message.reason)
                                 : message.peerCode ? closeFrame(message.code, QString())
                                                    : frame(Opcode::Close, QByteArray()));
             }
             m_state = State::Closing;
-            m_socket->disconnectFromHost();
+            m_stream->closeWhenWritten();
             return;
         }
     }

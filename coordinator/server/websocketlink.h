@@ -1,7 +1,7 @@
 #pragma once
-// One WebSocket connection, server side, on a QTcpSocket (a QSslSocket for wss): the opening
-// handshake, then whole text messages handed on as the UTF-8 bytes they arrived as, and frames
-// written straight to the socket. Our own framing (websocketframes.h) instead of QWebSocket,
+// One WebSocket connection, server side, on a ByteStream (our own over a plain TCP socket, or a
+// QSslSocket for wss): the opening handshake, then whole text messages handed on as the UTF-8 bytes they
+// arrived as, and frames queued on the stream. Our own framing (websocketframes.h) instead of QWebSocket,
 // which converted every message to UTF-16 and back and spent more on its signals than on the bytes.
 
 #include "clientlink.h"
@@ -12,6 +12,10 @@
 #include <functional>
 
 class QTcpSocket;
+
+namespace sb {
+class ByteStream;
+}
 
 namespace sb {
 
@@ -32,8 +36,10 @@ public:
     using BinaryHandler = std::function<void(const QByteArray &bytes)>;
     using ClosedHandler = std::function<void()>;
 
-    // Takes the socket over (it becomes a child of the link); the link deletes itself (later) once
-    // the socket is gone, after `closed` ran if the handshake had completed.
+    // Takes the stream (or a Qt socket, put in a QtByteStream) over: it becomes a child of the link.
+    // The link deletes itself (later) once the connection is gone, after `closed` ran if the
+    // handshake had completed.
+    WebSocketLink(ByteStream *stream, const Limits &limits, QObject *parent = nullptr);
     WebSocketLink(QTcpSocket *socket, const Limits &limits, QObject *parent = nullptr);
     ~WebSocketLink() override;
 
@@ -62,7 +68,7 @@ private:
     // Gone for good: `closed` runs once, if the service knew the link.
     void leave();
 
-    QTcpSocket *m_socket;
+    ByteStream *m_stream;
     const Limits m_limits;
     State m_state = State::Handshake;
     bool m_upgraded = false; // the handshake completed: the service knows this link

@@ -97,7 +97,6 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     int handled = 0;
     if (!(flags & QEventLoop::ExcludeSocketNotifiers)) {
         Activations due;
-        due.reserve(static_cast<std::size_t>(ready) + m_notEpollable.size());
         for (int i = 0; i < ready; ++i) {
             const int fd = events[i].data.fd;
             if (fd == m_wakeFd) {
@@ -118,7 +117,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             if (w.exception && (got & EPOLLPRI))
                 due.push_back(w.exception);
         }
-        due.insert(due.end(), m_notEpollable.begin(), m_notEpollable.end());
+        due.append(m_notEpollable.data(), static_cast<qsizetype>(m_notEpollable.size()));
         handled += activateNotifiers(due);
     } else {
         for (int i = 0; i < ready; ++i) {

@@ -10,6 +10,7 @@
 // own handler, a notifier or timer removed during a turn is not fired later in that turn.
 
 #include <QAbstractEventDispatcher>
+#include <QVarLengthArray>
 
 #include <atomic>
 #include <memory>
@@ -58,7 +59,9 @@ private:
         qint64 dueNs = 0;
         bool inHandler = false;
     };
-    using Activations = std::vector<QSocketNotifier *>;
+    // On the stack: a turn's list is never a heap allocation (one of a kilobyte or more would
+    // also make glibc consolidate its small free chunks, every turn).
+    using Activations = QVarLengthArray<QSocketNotifier *, 2 * 256>;
 
     static qint64 nowNs();
     void updateWatch(int fd, Watch &watch);

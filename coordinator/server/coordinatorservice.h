@@ -20,6 +20,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QVarLengthArray>
 #include <QSet>
 #include <QThreadPool>
 #include <QTimer>
@@ -151,7 +152,9 @@ private:
         bool sealed = false;
         bool failed = false;
         qint64 requestNs = 0; // steady clock: when the frame that started it came in (0: no frame)
-        std::vector<std::function<void(bool failed)>> outputs;
+        // In the round's own allocation for the usual few (an answer and the events of a message);
+        // growing a vector from one took two more allocations a message.
+        QVarLengthArray<std::function<void(bool failed)>, 4> outputs;
     };
 
     static const QHash<QString, Handler> &handlerTable();

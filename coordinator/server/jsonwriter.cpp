@@ -10,12 +10,34 @@
 namespace sb {
 
 namespace {
+
 const char kHex[] = "0123456789abcdef";
+
+// Buffers the thread's writers wrote into, kept for the next ones: a writer reserves for the worst
+// case (six bytes a unit), so a few hundred characters asked for a kilobyte or more, and a fresh
+// allocation that size is one glibc serves on its slow path (consolidating its small free chunks
+// first). Written text leaves in an allocation of its own size (take()).
+thread_local std::vector<QByteArray> t_spareBuffers;
+constexpr std::size_t kSpareBuffers = 8;
+constexpr qsizetype kKeptBufferBytes = 256 * 1024;
+
 } // namespace
 
 JsonWriter::JsonWriter(qsizetype reserve)
 {
-    m_out.resize(reserve);
+    if (!t_spareBuffers.empty()) {
+        m_out = std::move(t_spareBuffers.back());
+        t_spareBuffers.pop_back();
+    }
+    if (m_out.size() < reserve)
+        m_out.resize(reserve);
+}
+
+JsonWriter::~JsonWriter()
+{
+    // A buffer someone still shares (bytes() handed it out) is detached when written again.
+    if (m_out.capacity() <= kKeptBufferBytes && t_spareBuffers.size() < kSpareBuffers)
+        t_spareBuffers.push_back(std::move(m_out));
 }
 
 char *JsonWriter::room(qsizetype n)
@@ -40,9 +62,9 @@ const QByteArray &JsonWriter::bytes()
 
 QByteArray JsonWriter::take()
 {
-    m_out.resize(m_size);
+    QByteArray text(m_out.constData(), m_size);
     m_size = 0;
-    return std::move(m_out);
+    return text;
 }
 
 void JsonWriter::key(const char *key)

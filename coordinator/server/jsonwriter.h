@@ -17,8 +17,12 @@ class JsonWriter final
 {
 public:
     // `reserve`: room for the whole text, so that it is never moved while written. A string takes
-    // at most stringRoom() bytes (each UTF-16 unit escaped), the size its writing asks for.
+    // at most stringRoom() bytes (each UTF-16 unit escaped), the size its writing asks for. The
+    // room is in a buffer the thread's writers reuse; the text is copied out by take().
     explicit JsonWriter(qsizetype reserve = 256);
+    ~JsonWriter();
+    JsonWriter(const JsonWriter &) = delete;
+    JsonWriter &operator=(const JsonWriter &) = delete;
     static qsizetype stringRoom(const QString &s) { return 2 + 6 * s.size(); }
 
     // Keys are the protocol's own ASCII identifiers, written as given (never escaped).
@@ -34,7 +38,9 @@ public:
     // Bytes appended as they are: already JSON, or the start of a frame another part finishes.
     JsonWriter &raw(const char *text);
 
+    // The text; valid until the writer writes again or is gone.
     const QByteArray &bytes();
+    // The text in an allocation of its own size; the writer starts over.
     QByteArray take();
 
     // `s` as a JSON string (quoted, escaped, UTF-8). A lone surrogate is written as its \u escape,

@@ -30,6 +30,7 @@ private slots:
     void messageEventHead();
     void messageJsonMembers();
     void objectBuilder();
+    void buffersAreReusedSafely();
 };
 
 namespace {
@@ -84,6 +85,8 @@ void TestJsonWriter::strings()
     const QJsonValue back = parseOne(out, &error);
     QVERIFY2(back.isString(), qPrintable(error));
     QCOMPARE(back.toString(), text);
+    // The room asked for is enough.
+    QVERIFY(out.size() <= JsonWriter::stringRoom(text));
     // Where QJsonDocument gives well-formed UTF-8, the bytes read back as that text too.
     const QByteArray qt = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
     QCOMPARE(parseOne(qt.mid(1, qt.size() - 2), &error), parseOne(out, &error));
@@ -300,6 +303,34 @@ void TestJsonWriter::objectBuilder()
     QCOMPARE(object, QJsonDocument::fromJson(bytes.bytes()).object());
     QCOMPARE(object.value("inner").toObject().value("empty").toObject(), QJsonObject());
     QCOMPARE(object.value("after").toInteger(), qint64(9007199254740991));
+}
+
+void TestJsonWriter::buffersAreReusedSafely()
+{
+    QByteArray taken, shared;
+    {
+        JsonWriter w(4096);
+        w.beginObject().field("a", QStringLiteral("first")).endObject();
+        taken = w.take();
+    }
+    QCOMPARE(taken, QByteArray(R"({"a":"first"})"));
+    QVERIFY2(taken.capacity() < 64, qPrintable(QString::number(taken.capacity()))); // not the 4 KB room
+    {
+        JsonWriter w; // the buffer the first one used
+        w.beginObject().field("b", QStringLiteral("second")).endObject();
+        shared = w.bytes();
+    }
+    {
+        JsonWriter w; // and again, while `shared` still holds its text
+        JsonWriter inner; // two at once: each its own buffer
+        w.beginObject().field("c", QStringLiteral("third"));
+        inner.beginObject().field("d", QStringLiteral("fourth")).endObject();
+        w.endObject();
+        QCOMPARE(w.take(), QByteArray(R"({"c":"third"})"));
+        QCOMPARE(inner.take(), QByteArray(R"({"d":"fourth"})"));
+    }
+    QCOMPARE(taken, QByteArray(R"({"a":"first"})"));
+    QCOMPARE(shared, QByteArray(R"({"b":"second"})"));
 }
 
 QTEST_APPLESS_MAIN(TestJsonWriter)

@@ -1,12 +1,14 @@
 #include "loadworker.h"
 
+#include "loadconnection.h"
 #include "loadrun.h"
+#include "rawbytestream.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutexLocker>
-#include <QWebSocket>
 #include <cstdio>
+#include <cstring>
 
 namespace sb {
 
@@ -16,30 +18,33 @@ namespace {
 // with the server it measures, so every microsecond it spends per frame is taken from the server.
 // The bench's own message text contains no quotes, so these markers cannot appear inside it; the
 // few frames whose content matters (set-up replies, conversation.assigned) are parsed in full.
-bool has(const QString &text, QLatin1String marker)
+template<std::size_t N>
+bool has(QByteArrayView text, const char (&marker)[N])
 {
-    return text.indexOf(marker) >= 0;
+    return ::memmem(text.data(), size_t(text.size()), marker, N - 1) != nullptr;
 }
 
-const QLatin1String kEvent("\"event\":\"");
-const QLatin1String kMessageNew("\"event\":\"message.new\"");
-const QLatin1String kAssigned("\"event\":\"conversation.assigned\"");
-const QLatin1String kClosed("\"event\":\"conversation.closed\"");
-const QLatin1String kError("\"error\":{");
+const char kEvent[] = "\"event\":\"";
+const char kMessageNew[] = "\"event\":\"message.new\"";
+const char kAssigned[] = "\"event\":\"conversation.assigned\"";
+const char kClosed[] = "\"event\":\"conversation.closed\"";
+const char kError[] = "\"error\":{";
 
-QJsonObject parse(const QString &text)
+QJsonObject parse(QByteArrayView text)
 {
-    return QJsonDocument::fromJson(text.toUtf8()).object();
+    return QJsonDocument::fromJson(text.toByteArray()).object();
 }
 
 } // namespace
 
 LoadWorker::LoadWorker(LoadRun *run, int maxHandshakes, QObject *parent)
-    : QObject(parent), m_run(run), m_maxHandshakes(maxHandshakes), m_pacer(this)
+    : QObject(parent), m_run(run), m_maxHandshakes(maxHandshakes), m_flushes(new FlushQueue(this)),
+      m_pacer(this)
 {
-    m_framePrefix = QStringLiteral("{\"id\":");
-    m_frameSuffix =
-        QStringLiteral(",\"op\":\"customer.send\",\"args\":{\"text\":\"%1\"}}").arg(run->messageText);
+    m_framePrefix = "{\"id\":";
+    m_frameSuffix = QStringLiteral(",\"op\":\"customer.send\",\"args\":{\"text\":\"%1\"}}")
+                        .arg(run->messageText)
+                        .toUtf8();
     m_pacer.setTimerType(Qt::PreciseTimer);
     connect(&m_pacer, &QTimer::timeout, this, &LoadWorker::pace);
 }
@@ -96,23 +101,16 @@ void LoadWorker::openNext()
         m_toOpen.pop_front();
         ++m_handshaking;
         c->step = Step::Connecting;
-        c->socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-        QWebSocket *s = c->socket;
-        connect(s, &QWebSocket::connected, this, [this, c] { onConnected(c); });
-        connect(s, &QWebSocket::textMessageReceived, this,
-                [this, c](const QString &text) { onText(c, text); });
-        connect(s, &QWebSocket::disconnected, this, [this, c] {
+        c->socket = new LoadConnection(quint16(m_run->url.port()), m_flushes, this);
+        LoadConnection *s = c->socket;
+        s->onConnected = [this, c] { onConnected(c); };
+        s->onText = [this, c](QByteArrayView text) { onText(c, text); };
+        s->onClosed = [this, c] {
             if (c->step != Step::Ready)
                 setupDone(c, false);
             else
                 ++m_run->dropped;
-        });
-        // A refused or reset connection may report only an error, never `disconnected`.
-        connect(s, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, c] {
-            if (c->step != Step::Ready)
-                setupDone(c, false);
-        });
-        s->open(m_run->url);
+        };
     }
 }
 
@@ -150,17 +148,22 @@ void LoadWorker::request(Connection *c, const QString &op, const QJsonObject &ar
 {
     const QJsonObject frame{
         {QStringLiteral("id"), ++c->nextId}, {QStringLiteral("op"), op}, {QStringLiteral("args"), args}};
-    c->socket->sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    c->socket->sendText(QJsonDocument(frame).toJson(QJsonDocument::Compact));
 }
 
 void LoadWorker::sendMessage(Connection *c)
 {
     c->waiting = true;
     ++m_run->inFlight;
-    c->socket->sendTextMessage(m_framePrefix + QString::number(++c->nextId) + m_frameSuffix);
+    char digits[24];
+    const int n = std::snprintf(digits, sizeof digits, "%lld", static_cast<long long>(++c->nextId));
+    QByteArray frame;
+    frame.reserve(m_framePrefix.size() + n + m_frameSuffix.size());
+    frame.append(m_framePrefix).append(digits, n).append(m_frameSuffix);
+    c->socket->sendText(frame);
 }
 
-void LoadWorker::onText(Connection *c, const QString &text)
+void LoadWorker::onText(Connection *c, QByteArrayView text)
 {
     if (c->role != Role::Echo && has(text, kEvent)) {
         if (has(text, kMessageNew)) {
@@ -179,12 +182,13 @@ void LoadWorker::onText(Connection *c, const QString &text)
     onReply(c, text, c->role != Role::Echo && has(text, kError));
 }
 
-void LoadWorker::onReply(Connection *c, const QString &text, bool error)
+void LoadWorker::onReply(Connection *c, QByteArrayView text, bool error)
 {
     if (error) {
         ++m_run->errors;
         if (m_loggedErrors++ < 5)
-            std::fprintf(stderr, "bench_load: error reply: %s\n", qPrintable(text.left(300)));
+            std::fprintf(stderr, "bench_load: error reply: %s\n",
+                         text.first(qMin<qsizetype>(text.size(), 300)).toByteArray().constData());
     }
     switch (c->step) {
     case Step::Queued:
@@ -240,7 +244,7 @@ void LoadWorker::onReply(Connection *c, const QString &text, bool error)
         sendMessage(c);
 }
 
-void LoadWorker::onAssigned(Connection *c, const QString &text)
+void LoadWorker::onAssigned(Connection *c, QByteArrayView text)
 {
     const qint64 now = LoadRun::nowNs();
     ++m_run->assigned;
@@ -322,7 +326,6 @@ void LoadWorker::closeAll()
     m_idle.clear();
     for (const auto &c : m_connections) {
         if (c->socket) {
-            c->socket->disconnect(this);
             c->socket->abort();
             delete c->socket;
         }

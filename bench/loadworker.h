@@ -1,8 +1,10 @@
 #pragma once
 // One thread's share of the load benchmark's connections: customers, agents or plain senders
-// against the echo server, each a real QWebSocket, driven through set-up, paced arrivals and
-// sending as fast as the server acknowledges.
+// against the echo server, each a real WebSocket connection (LoadConnection), driven through
+// set-up, paced arrivals and sending as fast as the server acknowledges.
 
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
@@ -12,9 +14,11 @@
 #include <vector>
 
 class QJsonObject;
-class QWebSocket;
 
 namespace sb {
+
+class FlushQueue;
+class LoadConnection;
 
 struct LoadRun;
 
@@ -59,15 +63,15 @@ private:
         bool open = false;    // customers: a conversation of the latency phase is open
         bool counted = false; // counted in ready or failed
         qint64 nextId = 0;
-        QWebSocket *socket = nullptr;
+        LoadConnection *socket = nullptr;
     };
 
     void add(std::unique_ptr<Connection> c);
     void openNext();
     void onConnected(Connection *c);
-    void onText(Connection *c, const QString &text);
-    void onReply(Connection *c, const QString &text, bool error);
-    void onAssigned(Connection *c, const QString &text);
+    void onText(Connection *c, QByteArrayView text);
+    void onReply(Connection *c, QByteArrayView text, bool error);
+    void onAssigned(Connection *c, QByteArrayView text);
     void onClosed(Connection *c);
     void setupDone(Connection *c, bool ok);
     void request(Connection *c, const QString &op, const QJsonObject &args);
@@ -80,8 +84,9 @@ private:
     std::vector<std::unique_ptr<Connection>> m_connections;
     std::deque<Connection *> m_toOpen;
     std::deque<Connection *> m_idle; // customers that may open a new conversation
-    QString m_framePrefix;           // customer.send frames are prefix + id + suffix
-    QString m_frameSuffix;
+    FlushQueue *m_flushes;           // sends what each turn wrote, per connection in one call
+    QByteArray m_framePrefix;        // customer.send frames are prefix + id + suffix
+    QByteArray m_frameSuffix;
     int m_loggedErrors = 0;
 
     QTimer m_pacer;

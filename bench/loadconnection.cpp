@@ -18,7 +18,6 @@ namespace {
 // Any key does for a benchmark: the server only checks that the answer matches it.
 const char kUpgrade[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-constexpr qint64 kReadChunk = 16 * 1024;
 
 int connectTo(quint16 port)
 {
@@ -110,12 +109,7 @@ void LoadConnection::sendText(QByteArrayView text)
 
 void LoadConnection::onReadable()
 {
-    char chunk[kReadChunk];
-    qint64 n;
-    do {
-        n = m_stream->read(chunk, kReadChunk);
-        m_in.append(chunk, n);
-    } while (n == kReadChunk);
+    m_stream->readAvailable([this](const char *data, qint64 size) { m_in.append(data, size); });
     if (!m_open)
         readHandshake();
     if (m_open)

@@ -22,6 +22,21 @@ public:
     virtual qint64 read(char *into, qint64 max) = 0;
     virtual void write(const char *data, qint64 size) = 0;
     void write(const QByteArray &bytes) { write(bytes.constData(), bytes.size()); }
+    // Everything that has arrived, handed to `take(const char *, qint64)` in pieces read into the
+    // stack (nothing kept per connection).
+    template<typename Take>
+    void readAvailable(Take &&take)
+    {
+        char chunk[kReadChunk];
+        qint64 n;
+        do {
+            n = read(chunk, kReadChunk);
+            if (n > 0)
+                take(static_cast<const char *>(chunk), n);
+        } while (n == kReadChunk);
+    }
+    static constexpr qint64 kReadChunk = 16 * 1024;
+
     // Queued and not yet taken by the peer.
     virtual qint64 bytesToWrite() const = 0;
     // Sends what is queued now, as far as the socket takes it.

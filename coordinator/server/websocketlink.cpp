@@ -10,13 +10,6 @@ namespace sb {
 
 using namespace websocket;
 
-namespace {
-
-// Bytes are read off the stream in pieces this big (on the stack: nothing per connection).
-constexpr qint64 kReadChunk = 16 * 1024;
-
-} // namespace
-
 WebSocketLink::WebSocketLink(ByteStream *stream, const Limits &limits, QObject *parent)
     : QObject(parent), m_stream(stream), m_limits(limits), m_reader(limits.maxMessageBytes)
 {
@@ -103,12 +96,7 @@ void WebSocketLink::onReadyRead()
 
 bool WebSocketLink::readHandshake()
 {
-    char chunk[kReadChunk];
-    qint64 n;
-    do {
-        n = m_stream->read(chunk, kReadChunk);
-        m_request.append(chunk, n);
-    } while (n == kReadChunk);
+    m_stream->readAvailable([this](const char *data, qint64 size) { m_request.append(data, size); });
     const Handshake h = websocket::readHandshake(m_request.constData(), m_request.size());
     switch (h.status) {
     case Handshake::Incomplete:
@@ -134,12 +122,7 @@ bool WebSocketLink::readHandshake()
 
 void WebSocketLink::readFrames()
 {
-    char chunk[kReadChunk];
-    qint64 n;
-    do {
-        n = m_stream->read(chunk, kReadChunk);
-        m_reader.append(chunk, n);
-    } while (n == kReadChunk);
+    m_stream->readAvailable([this](const char *data, qint64 size) { m_reader.append(data, size); });
     FrameReader::Message message;
     while (m_state != State::Gone && m_reader.next(&message)) {
         switch (message.kind) {

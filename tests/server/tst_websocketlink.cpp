@@ -84,6 +84,32 @@ struct RawClient
     bool ok = false;
 };
 
+// A bare service (manual clock, its own directory) and a gateway in front of it on a loopback
+// port; stopped in that order when it goes.
+struct ServedGateway
+{
+    bool start(const std::optional<QSslConfiguration> &tls = std::nullopt)
+    {
+        service = startBareService(clock, dir.path(), &error);
+        if (!service)
+            return false;
+        gateway = std::make_unique<WebSocketGateway>(service.get());
+        return gateway->listen(QHostAddress::LocalHost, 0, &error, tls);
+    }
+    ~ServedGateway()
+    {
+        gateway.reset();
+        if (service)
+            service->stop();
+    }
+
+    QTemporaryDir dir;
+    ManualClock clock{QDateTime(QDate(2026, 12, 7), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch()};
+    QString error;
+    std::unique_ptr<CoordinatorService> service;
+    std::unique_ptr<WebSocketGateway> gateway;
+};
+
 quint16 closeCodeOf(const QByteArray &frame)
 {
     if (frame.size() < 4 || quint8(frame.at(0)) != 0x88)
@@ -331,13 +357,9 @@ void TestWebSocketLink::gatewayServesWss()
     tls.setLocalCertificate(cert);
     tls.setPrivateKey(key);
 
-    QTemporaryDir dir;
-    ManualClock clock(QDateTime(QDate(2026, 12, 7), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch());
-    QString error;
-    auto service = startBareService(clock, dir.path(), &error);
-    QVERIFY2(service, qPrintable(error));
-    auto gateway = std::make_unique<WebSocketGateway>(service.get());
-    QVERIFY2(gateway->listen(QHostAddress::LocalHost, 0, &error, tls), qPrintable(error));
+    ServedGateway served;
+    QVERIFY2(served.start(tls), qPrintable(served.error));
+    WebSocketGateway *gateway = served.gateway.get();
 
     QWebSocket client;
     QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
@@ -365,34 +387,26 @@ void TestWebSocketLink::gatewayServesWss()
 
     client.close();
     QVERIFY(QTest::qWaitFor([&] { return gateway->connectionCount() == 0; }, 5000));
-    gateway.reset();
-    service->stop();
 }
 
 // The gateway destroys its links when it goes; the service must have forgotten them by then, or
 // a round committed afterwards (stop() delivers every pending one) sends to a destroyed link.
 void TestWebSocketLink::stoppingGatewayTellsTheService()
 {
-    QTemporaryDir dir;
-    ManualClock clock(QDateTime(QDate(2026, 12, 7), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch());
-    QString error;
-    auto service = startBareService(clock, dir.path(), &error);
-    QVERIFY2(service, qPrintable(error));
-    auto gateway = std::make_unique<WebSocketGateway>(service.get());
-    QVERIFY2(gateway->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+    ServedGateway served;
+    QVERIFY2(served.start(), qPrintable(served.error));
     QWebSocket client;
     QStringList replies;
     connect(&client, &QWebSocket::textMessageReceived, [&](const QString &t) { replies << t; });
     QSignalSpy connected(&client, &QWebSocket::connected);
-    client.open(QUrl(QStringLiteral("ws://localhost:%1/").arg(gateway->port())));
+    client.open(QUrl(QStringLiteral("ws://localhost:%1/").arg(served.gateway->port())));
     QVERIFY(connected.wait(5000));
     client.sendTextMessage(QStringLiteral(R"({"id": 1, "op": "hello", "args": {"protocol": 1}})"));
     QVERIFY(QTest::qWaitFor([&] { return !replies.isEmpty(); }, 5000));
-    QCOMPARE(service->linkCount(), 1);
+    QCOMPARE(served.service->linkCount(), 1);
 
-    gateway.reset();
-    QCOMPARE(service->linkCount(), 0);
-    service->stop();
+    served.gateway.reset();
+    QCOMPARE(served.service->linkCount(), 0);
 }
 
 void TestWebSocketLink::tlsPairTriedBeforeServing()

@@ -407,7 +407,7 @@ void CoordinatorService::persistTouched()
 
 void CoordinatorService::scheduleTick()
 {
-    if (!m_options.driveTimers)
+    if (!m_options.driveTimers || !m_writer)
         return;
     qint64 due = m_engine ? m_engine->nextTimerMs() : -1;
     const qint64 grace = nextPresenceDeadline();
@@ -423,7 +423,9 @@ void CoordinatorService::scheduleTick()
 
 void CoordinatorService::tick()
 {
-    if (!m_engine)
+    // Not once stopped: the daemon stops the service before the gateway is gone, and a link
+    // closing then may ask for a presence deadline; nothing may be written any more.
+    if (!m_engine || !m_writer)
         return;
     beginRound();
     expirePresence(); // journaled as status inputs: timers due before them fire inside them

@@ -46,6 +46,7 @@ private slots:
     void secondDeskKeepsAgentOnline();
     void signingOutOfTheLastDeskStartsTheGrace();
     void restartGivesEveryoneTheGrace();
+    void deskLeavingAfterStopWritesNothing();
 
 private:
     void startService();
@@ -241,6 +242,19 @@ void TestPresence::dropAndStayAway()
     startService();
     QCOMPARE(statusOf(QStringLiteral("alice")), QStringLiteral("offline"));
     QCOMPARE(m_service->engine().conversation(conv)->agent, QStringLiteral("bob"));
+}
+
+// The daemon stops the service before its gateway goes, so links close on a stopped service: the
+// presence deadline that starts then must neither be written nor fire.
+void TestPresence::deskLeavingAfterStopWritesNothing()
+{
+    auto root = admin();
+    auto alice = desk(QStringLiteral("alice"));
+    QVERIFY(root->ok && alice->ok);
+    m_service->stop();
+    drop(alice);
+    advance(3 * kGraceMs); // the service's own timer would do this; nothing to do, nothing written
+    QCOMPARE(statusOf(QStringLiteral("alice")), QStringLiteral("online"));
 }
 
 void TestPresence::secondDeskKeepsAgentOnline()

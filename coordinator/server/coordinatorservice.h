@@ -20,10 +20,10 @@
 
 #include <QHash>
 #include <QObject>
-#include <QVarLengthArray>
 #include <QSet>
 #include <QThreadPool>
 #include <QTimer>
+#include <QVarLengthArray>
 #include <QVariant>
 #include <deque>
 #include <functional>
@@ -205,9 +205,9 @@ private:
     // For an event whose content is known only once its round commits (a message's id and number):
     // its number is taken now, in the order of decisions, and the event is filled in and sent later.
     quint64 reserveEvent(SessionState *session);
-    void fillEvent(const QString &tokenHash, quint64 seq, const QString &name, const QJsonObject &data);
-    // The same with the frame's head already made (see eventHead), shared by every recipient.
-    void fillEvent(const QString &tokenHash, quint64 seq, const QByteArray &head);
+    // Fills a reserved event in, its frame's head already made (see eventHead) and shared by every
+    // recipient, and sends it; nothing if the session is gone by then.
+    void fillEvent(const std::weak_ptr<SessionState> &session, quint64 seq, const QByteArray &head);
     // The event's frame up to its sequence number, encoded once for all the sessions it goes to.
     const QByteArray &eventHead(const QString &name, const QJsonObject &data);
     // Drops a session's oldest kept events beyond the replay limits.
@@ -342,7 +342,7 @@ private:
     // Hashed, not ordered: looked up on every frame and every event sent, and the session key is a
     // 43-character token hash (an ordered map compared those strings ~10 times per lookup).
     std::unordered_map<ClientLink *, LinkState> m_links;
-    std::unordered_map<QString, std::unique_ptr<SessionState>> m_sessions; // by token hash
+    std::unordered_map<QString, std::shared_ptr<SessionState>> m_sessions; // by token hash
     QMultiHash<QString, SessionState *> m_staffSessions;                   // by account id
     QMultiHash<QString, SessionState *> m_customerSessions;                // by customer id
     QHash<QString, Account> m_accounts;                                    // by id

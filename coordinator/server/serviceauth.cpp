@@ -42,7 +42,7 @@ SessionState *CoordinatorService::openSession(const QString &hash, const Session
     auto &slot = m_sessions[hash];
     if (slot)
         return slot.get();
-    slot = std::make_unique<SessionState>();
+    slot = std::make_shared<SessionState>();
     SessionState *s = slot.get();
     s->tokenHash = hash;
     s->expiresAt = row.expiresAt;

@@ -74,24 +74,24 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
     // The event's number is taken now, with the round's other events; its content (the stored id
     // and number) once the round has committed. A message that failed to store leaves its number
     // unused (see docs/PROTOCOL.md).
-    std::vector<std::pair<QString, quint64>> reserved;
+    std::vector<std::pair<std::weak_ptr<SessionState>, quint64>> reserved;
     // Walked in place: values() would copy each list out.
     for (const QString &a : std::as_const(staff)) {
         const auto [begin, end] = std::as_const(m_staffSessions).equal_range(a);
         for (auto it = begin; it != end; ++it)
-            reserved.emplace_back(it.value()->tokenHash, reserveEvent(it.value()));
+            reserved.emplace_back(it.value()->weak_from_this(), reserveEvent(it.value()));
     }
     if (!note && !customer.isEmpty()) {
         const auto [begin, end] = std::as_const(m_customerSessions).equal_range(customer);
         for (auto it = begin; it != end; ++it)
-            reserved.emplace_back(it.value()->tokenHash, reserveEvent(it.value()));
+            reserved.emplace_back(it.value()->weak_from_this(), reserveEvent(it.value()));
     }
     later([this, stored, reserved](bool failed) {
         if (failed || reserved.empty())
             return;
         const QByteArray head = messageEventHead(*stored);
-        for (const auto &[tokenHash, seq] : reserved)
-            fillEvent(tokenHash, seq, head);
+        for (const auto &[session, seq] : reserved)
+            fillEvent(session, seq, head);
     });
     if (!call)
         return;

@@ -167,12 +167,10 @@ void CoordinatorService::pushEvent(SessionState *s, const QString &name, const Q
     s->recent.emplace_back(seq, frame);
     s->recentBytes += frame.size();
     trimRecent(s);
-    const QString key = s->tokenHash;
-    auto send = [this, key, seq, frame](bool) {
-        auto it = m_sessions.find(key);
-        if (it == m_sessions.end() || !it->second->link)
+    auto send = [this, weak = s->weak_from_this(), seq, frame](bool) {
+        const std::shared_ptr<SessionState> session = weak.lock();
+        if (!session || !session->link)
             return;
-        SessionState *session = it->second.get();
         if (seq <= session->sentUpTo)
             return; // already sent by a resume
         session->sentUpTo = seq;
@@ -222,25 +220,19 @@ quint64 CoordinatorService::reserveEvent(SessionState *s)
     return seq;
 }
 
-void CoordinatorService::fillEvent(const QString &tokenHash, quint64 seq, const QString &name,
-                                   const QJsonObject &data)
+void CoordinatorService::fillEvent(const std::weak_ptr<SessionState> &session, quint64 seq,
+                                   const QByteArray &head)
 {
-    fillEvent(tokenHash, seq, eventHead(name, data));
-}
-
-void CoordinatorService::fillEvent(const QString &tokenHash, quint64 seq, const QByteArray &head)
-{
-    auto it = m_sessions.find(tokenHash);
-    if (it == m_sessions.end())
-        return;
-    SessionState *s = it->second.get();
+    const std::shared_ptr<SessionState> s = session.lock();
+    if (!s)
+        return; // forgotten (signed out, expired, revoked) since its number was taken
     const QByteArray frame = frameOf(head, seq);
     const auto place = std::lower_bound(s->recent.begin(), s->recent.end(), seq,
                                         [](const auto &e, quint64 n) { return e.first < n; });
     if (place != s->recent.end() && place->first == seq) {
         s->recentBytes += frame.size() - place->second.size();
         place->second = frame;
-        trimRecent(s);
+        trimRecent(s.get());
     }
     if (!s->link || seq <= s->sentUpTo)
         return;

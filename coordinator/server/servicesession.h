@@ -6,13 +6,16 @@
 
 #include <QByteArray>
 #include <deque>
+#include <memory>
 #include <utility>
 
 namespace sb {
 
 class ClientLink;
 
-struct SessionState
+// Held by the service's table of sessions; a round's outputs hold it weakly, so an event for a
+// session forgotten meanwhile goes nowhere, without looking the token up again.
+struct SessionState : std::enable_shared_from_this<SessionState>
 {
     enum Kind { Staff, Customer } kind = Staff;
     QString tokenHash;

@@ -222,18 +222,21 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
                              QStringLiteral("%1: %2").arg(QLatin1String(spec.name), message), request.id};
     };
     for (const FieldSpec &f : spec.fields) {
-        const QString name = QLatin1String(f.name);
+        // Every request goes through here: nothing is allocated for a field that is right.
+        const QLatin1String name(f.name);
         const QJsonValue v = request.args.value(name);
         if (v.isUndefined() || v.isNull()) {
             if (f.required)
                 return bad(QStringLiteral("\"%1\" is required").arg(name));
             continue;
         }
-        const QString wrongType = QStringLiteral("\"%1\" must be %2").arg(name, toString(f.type));
+        const auto wrongType = [&] {
+            return bad(QStringLiteral("\"%1\" must be %2").arg(QString(name), toString(f.type)));
+        };
         switch (f.type) {
         case FieldType::String: {
             if (!v.isString())
-                return bad(wrongType);
+                return wrongType();
             const qint64 n = v.toString().size();
             if (n < f.min || n > f.max)
                 return bad(QStringLiteral("\"%1\" must have %2 to %3 characters, not %4")
@@ -246,22 +249,22 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
         case FieldType::Integer: {
             const double d = v.toDouble();
             if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)))
-                return bad(wrongType);
+                return wrongType();
             if (d < static_cast<double>(f.min) || d > static_cast<double>(f.max))
                 return bad(QStringLiteral("\"%1\" must be from %2 to %3").arg(name).arg(f.min).arg(f.max));
             break;
         }
         case FieldType::Boolean:
             if (!v.isBool())
-                return bad(wrongType);
+                return wrongType();
             break;
         case FieldType::Object:
             if (!v.isObject())
-                return bad(wrongType);
+                return wrongType();
             break;
         case FieldType::StringArray: {
             if (!v.isArray())
-                return bad(wrongType);
+                return wrongType();
             const QJsonArray a = v.toArray();
             if (a.size() > f.max)
                 return bad(QStringLiteral("\"%1\" may hold at most %2 items").arg(name).arg(f.max));

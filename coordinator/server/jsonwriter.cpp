@@ -130,6 +130,14 @@ JsonWriter &JsonWriter::field(const char *k, bool value)
 
 JsonWriter &JsonWriter::field(const char *k, const QJsonValue &value)
 {
+    // Request ids (echoed in every answer) are whole numbers or strings: written in place.
+    if (value.isString())
+        return field(k, value.toString());
+    if (value.isDouble()) {
+        const double d = value.toDouble();
+        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0)
+            return field(k, static_cast<qint64>(d));
+    }
     key(k);
     QByteArray text;
     appendValue(text, value);

@@ -42,6 +42,7 @@ LoadConnection::LoadConnection(quint16 port, FlushQueue *flushes, QObject *paren
 {
     const int fd = connectTo(port);
     if (fd < 0) {
+        m_connectError = errno;
         QMetaObject::invokeMethod(this, &LoadConnection::close, Qt::QueuedConnection);
         return;
     }
@@ -68,6 +69,18 @@ void LoadConnection::close()
     m_open = false;
     if (onClosed)
         onClosed();
+}
+
+QString LoadConnection::failure() const
+{
+    if (m_connectError)
+        return QStringLiteral("connect: %1").arg(QString::fromLocal8Bit(std::strerror(m_connectError)));
+    if (!m_refusal.isEmpty())
+        return QStringLiteral("upgrade refused: %1").arg(QString::fromUtf8(m_refusal));
+    if (m_stream && m_stream->error())
+        return QString::fromLocal8Bit(std::strerror(m_stream->error()));
+    return m_open ? QStringLiteral("closed by the server")
+                  : QStringLiteral("closed by the server before the upgrade");
 }
 
 void LoadConnection::sendText(QByteArrayView text)
@@ -122,6 +135,7 @@ void LoadConnection::readHandshake()
     if (end < 0)
         return;
     if (!m_in.startsWith("HTTP/1.1 101 ")) {
+        m_refusal = m_in.left(m_in.indexOf("\r\n"));
         m_stream->abort();
         return; // `disconnected` closes it
     }

@@ -33,6 +33,8 @@ public:
     std::function<void()> onClosed;
 
     void sendText(QByteArrayView text);
+    // Why it closed before it was open (for the benchmark's report); empty while all is well.
+    QString failure() const;
     void abort();
 
 private:
@@ -47,6 +49,8 @@ private:
     bool m_open = false;
     bool m_closed = false;
     quint32 m_maskState;
+    int m_connectError = 0;
+    QByteArray m_refusal; // the status line of a refused upgrade
 };
 
 } // namespace sb

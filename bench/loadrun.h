@@ -37,6 +37,8 @@ struct LoadRun
     // Connection set-up.
     std::atomic<int> ready{0};
     std::atomic<int> failed{0};
+    // Failures by the step they happened in: connecting (and the upgrade), hello, sign-in, online.
+    std::atomic<int> failedAt[4] = {0, 0, 0, 0};
     std::atomic<int> dropped{0}; // closed after set-up, which a healthy run never sees
 
     // Sending: every customer (or echo connection) keeps one customer.send in flight while `sending`.

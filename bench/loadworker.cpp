@@ -129,6 +129,16 @@ void LoadWorker::setupDone(Connection *c, bool ok)
         ++m_run->ready;
     } else {
         ++m_run->failed;
+        const int step = c->step == Step::Hello    ? 1
+                         : c->step == Step::SignIn ? 2
+                         : c->step == Step::Online ? 3
+                                                   : 0;
+        ++m_run->failedAt[step];
+        if (m_loggedErrors++ < 5) {
+            static const char *const steps[] = {"connecting", "hello", "sign-in", "going online"};
+            std::fprintf(stderr, "bench_load: a connection failed while %s: %s\n", steps[step],
+                         c->socket ? qPrintable(c->socket->failure()) : "not started");
+        }
     }
     openNext();
 }

@@ -109,6 +109,7 @@ qint64 RawByteStream::read(char *into, qint64 max)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return 0;
+        m_error = n < 0 ? errno : 0;
         end(); // 0: the peer closed its side; or the connection broke
         return 0;
     }
@@ -148,6 +149,7 @@ void RawByteStream::flush()
             m_writeNotifier->setEnabled(true);
             return;
         }
+        m_error = errno;
         end(); // the connection broke (reset by the peer, most likely)
         return;
     }

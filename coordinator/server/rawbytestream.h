@@ -54,6 +54,8 @@ public:
     void abort() override;
     QString peerAddress() const override;
     bool isConnected() const override { return m_fd >= 0 && !m_ending; }
+    // What ended the connection: an errno value, 0 if the peer closed it or it was aborted.
+    int error() const { return m_error; }
 
 private:
     friend class FlushQueue;
@@ -72,6 +74,7 @@ private:
     bool m_closing = false;
     bool m_ending = false;
     bool m_readCalled = false;
+    int m_error = 0;
 };
 
 } // namespace sb

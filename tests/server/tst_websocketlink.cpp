@@ -7,6 +7,7 @@
 #include "websocketframes.h"
 #include "websocketlink.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,6 +20,8 @@
 #include <QTest>
 #include <QWebSocket>
 #include <QtEndian>
+
+#include <sys/resource.h>
 
 using namespace sb;
 
@@ -138,6 +141,7 @@ private slots:
     void goAwaySaysWhy();
     void gatewayServesWss();
     void stoppingGatewayTellsTheService();
+    void acceptingResumesAfterAnError();
     void tlsPairTriedBeforeServing();
 };
 
@@ -407,6 +411,33 @@ void TestWebSocketLink::stoppingGatewayTellsTheService()
 
     served.gateway.reset();
     QCOMPARE(served.service->linkCount(), 0);
+}
+
+// Qt's listener stops accepting for good after an accept() error other than "try again" (here:
+// no descriptors left); the gateway starts it again, so the port is not left deaf.
+void TestWebSocketLink::acceptingResumesAfterAnError()
+{
+    ServedGateway served;
+    QVERIFY2(served.start(), qPrintable(served.error));
+    rlimit before{};
+    QVERIFY(getrlimit(RLIMIT_NOFILE, &before) == 0);
+    QTcpSocket first;
+    first.connectToHost(QHostAddress::LocalHost, served.gateway->port()); // its descriptor exists now
+    // Nothing more may be opened: the gateway's accept() fails with EMFILE.
+    const rlim_t open =
+        rlim_t(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::System).size());
+    rlimit tight = before;
+    tight.rlim_cur = open - 1; // the listing itself held one more descriptor while it ran
+    QVERIFY(setrlimit(RLIMIT_NOFILE, &tight) == 0);
+    QTest::qWait(300);
+    const int acceptedWhileShort = served.gateway->connectionCount();
+    QVERIFY(setrlimit(RLIMIT_NOFILE, &before) == 0);
+    QCOMPARE(acceptedWhileShort, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(served.gateway->connectionCount(), 1, 5000);
+    // And the port goes on taking new connections.
+    QTcpSocket second;
+    second.connectToHost(QHostAddress::LocalHost, served.gateway->port());
+    QTRY_COMPARE_WITH_TIMEOUT(served.gateway->connectionCount(), 2, 5000);
 }
 
 void TestWebSocketLink::tlsPairTriedBeforeServing()

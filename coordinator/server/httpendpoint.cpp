@@ -1,5 +1,7 @@
 #include "httpendpoint.h"
 
+#include "acceptretry.h"
+
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -228,6 +230,7 @@ bool labelsValid(const Metric &metric)
 HttpEndpoint::HttpEndpoint(QObject *parent) : QObject(parent), m_server(new QTcpServer(this))
 {
     connect(m_server, &QTcpServer::newConnection, this, &HttpEndpoint::acceptConnections);
+    keepAccepting(m_server, QStringLiteral("HTTP"));
 }
 
 HttpEndpoint::~HttpEndpoint()

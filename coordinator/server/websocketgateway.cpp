@@ -1,5 +1,6 @@
 #include "websocketgateway.h"
 
+#include "acceptretry.h"
 #include "coordinatorservice.h"
 #include "protocol.h"
 #include "qtbytestream.h"
@@ -9,15 +10,12 @@
 #endif
 
 #include <QEventLoop>
-#include <QLoggingCategory>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 
 namespace sb {
-
-Q_LOGGING_CATEGORY(lcGateway, "switchboard.coordinator.gateway")
 
 // Accepts TCP connections: plain ones go to `plain` as descriptors when it is set, the others
 // become Qt sockets, TLS server sockets when configured. Nagle's algorithm is off: events go out
@@ -111,14 +109,7 @@ QString WebSocketGateway::tlsProblem(const QSslConfiguration &tls)
 
 WebSocketGateway::WebSocketGateway(CoordinatorService *service, QObject *parent)
     : QObject(parent), m_service(service)
-{
-    m_acceptRetry.setSingleShot(true);
-    m_acceptRetry.setInterval(100);
-    connect(&m_acceptRetry, &QTimer::timeout, this, [this] {
-        if (m_listener && m_listener->isListening())
-            m_listener->resumeAccepting();
-    });
-}
+{}
 
 WebSocketGateway::~WebSocketGateway()
 {
@@ -147,18 +138,7 @@ bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString
     // would turn most of them away to retry later.
     m_listener->setListenBacklogSize(4096);
     connect(m_listener.get(), &QTcpServer::newConnection, this, &WebSocketGateway::onConnection);
-    connect(m_listener.get(), &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
-        // Not from inside the listener's own handler, and not in a tight loop while descriptors
-        // are short: a tenth of a second later.
-        if (m_acceptRetry.isActive())
-            return;
-        if (!m_acceptWarned.isValid() || m_acceptWarned.elapsed() > 10000) {
-            qCWarning(lcGateway).noquote() << "cannot accept a connection:" << m_listener->errorString()
-                                           << "- trying again every 100 ms";
-            m_acceptWarned.start();
-        }
-        m_acceptRetry.start();
-    });
+    keepAccepting(m_listener.get(), QStringLiteral("WebSocket"));
     if (!m_listener->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(address.toString())

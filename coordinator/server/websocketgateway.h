@@ -3,11 +3,9 @@
 // (WebSocketLink; wss when a certificate is configured), become ClientLinks of the
 // CoordinatorService.
 
-#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 #include <QSslConfiguration>
-#include <QTimer>
 #include <memory>
 #include <optional>
 
@@ -48,10 +46,6 @@ private:
     CoordinatorService *m_service;
     std::unique_ptr<FlushQueue> m_flushes; // outlives the listener and the links under it
     std::unique_ptr<Listener> m_listener;
-    // Qt stops accepting after any error but "try again" (a connection reset while it waited in
-    // the queue, no descriptors left); this starts it again.
-    QTimer m_acceptRetry;
-    QElapsedTimer m_acceptWarned; // the log says so at most every 10 s
     int m_connections = 0;
 };
 

@@ -4,14 +4,17 @@
 
 #include "httpendpoint.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QMap>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
+
 #include <cmath>
 #include <limits>
+#include <sys/resource.h>
 
 using namespace sb;
 
@@ -102,6 +105,7 @@ class TestHttpEndpoint : public QObject
 private slots:
     void healthAnswersWithTheProvidersJson();
     void healthWithoutProviderIsOk();
+    void acceptingResumesAfterAnError();
     void unhealthyAnswers503_data();
     void unhealthyAnswers503();
 
@@ -163,6 +167,27 @@ void TestHttpEndpoint::healthAnswersWithTheProvidersJson()
     QCOMPARE(error.error, QJsonParseError::NoError);
     QCOMPARE(body.object(), status);
     QTRY_COMPARE(endpoint.connectionCount(), 0);
+}
+
+// QTcpServer stops accepting for good after an accept() error such as EMFILE; the endpoint starts
+// it again, so health checks do not find the port deaf.
+void TestHttpEndpoint::acceptingResumesAfterAnError()
+{
+    HttpEndpoint endpoint;
+    QVERIFY(start(endpoint));
+    rlimit before{};
+    QVERIFY(getrlimit(RLIMIT_NOFILE, &before) == 0);
+    QTcpSocket first;
+    first.connectToHost(QHostAddress::LocalHost, endpoint.port());
+    const rlim_t open =
+        rlim_t(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::System).size());
+    rlimit tight = before;
+    tight.rlim_cur = open - 1; // the listing itself held one more descriptor while it ran
+    QVERIFY(setrlimit(RLIMIT_NOFILE, &tight) == 0);
+    QTest::qWait(300); // accept() fails with EMFILE meanwhile
+    QVERIFY(setrlimit(RLIMIT_NOFILE, &before) == 0);
+    const Response r = get(endpoint.port(), "/health");
+    QCOMPARE(r.status, 200);
 }
 
 void TestHttpEndpoint::healthWithoutProviderIsOk()

@@ -16,6 +16,12 @@ namespace sb {
 
 namespace {
 
+#if defined(MSG_NOSIGNAL)
+constexpr int kSendFlags = MSG_NOSIGNAL; // a peer gone is an error to handle, not a SIGPIPE
+#else
+constexpr int kSendFlags = 0; // macOS: SO_NOSIGPIPE on the socket instead
+#endif
+
 // A queue that big is not kept once sent: an idle connection holds no more than this.
 constexpr qsizetype kKeptWriteCapacity = 64 * 1024;
 
@@ -69,6 +75,9 @@ RawByteStream::RawByteStream(qintptr descriptor, FlushQueue *flushes, QObject *p
     // peer's delayed ACK (up to 40 ms on Linux) while an earlier one is unacknowledged.
     const int one = 1;
     ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+#if defined(SO_NOSIGPIPE)
+    ::setsockopt(m_fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
     m_writeNotifier->setEnabled(false);
@@ -132,8 +141,8 @@ void RawByteStream::flush()
     if (m_fd < 0 || m_ending)
         return;
     while (m_sent < m_out.size()) {
-        const ssize_t n = ::send(m_fd, m_out.constData() + m_sent, static_cast<size_t>(m_out.size() - m_sent),
-                                 MSG_NOSIGNAL);
+        const ssize_t n =
+            ::send(m_fd, m_out.constData() + m_sent, static_cast<size_t>(m_out.size() - m_sent), kSendFlags);
         if (n > 0) {
             m_sent += n;
             continue;

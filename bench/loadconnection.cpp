@@ -1,6 +1,7 @@
 #include "loadconnection.h"
 
 #include "rawbytestream.h"
+#include "websocketframes.h"
 
 #include <QtEndian>
 
@@ -93,20 +94,10 @@ void LoadConnection::sendText(QByteArrayView text)
     m_maskState ^= m_maskState << 5;
     const quint32 key = m_maskState;
     const qsizetype n = text.size();
-    char header[14];
-    qsizetype h = 0;
-    header[h++] = char(0x81);
-    if (n < 126) {
-        header[h++] = char(0x80 | n);
-    } else if (n <= 0xffff) {
-        header[h++] = char(0x80 | 126);
-        qToBigEndian<quint16>(quint16(n), header + h);
-        h += 2;
-    } else {
-        header[h++] = char(0x80 | 127);
-        qToBigEndian<quint64>(quint64(n), header + h);
-        h += 8;
-    }
+    // The server's header with the mask bit set, and the key behind it.
+    char header[websocket::maxFrameHeaderBytes + 4];
+    qsizetype h = websocket::writeFrameHeader(header, websocket::Opcode::Text, n);
+    header[1] = char(header[1] | 0x80);
     char mask[4];
     std::memcpy(mask, &key, 4);
     std::memcpy(header + h, mask, 4);

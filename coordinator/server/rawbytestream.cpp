@@ -108,7 +108,7 @@ void RawByteStream::onReadable()
 qint64 RawByteStream::read(char *into, qint64 max)
 {
     m_readCalled = true;
-    if (m_fd < 0 || m_ending || max <= 0)
+    if (m_fd < 0 || max <= 0)
         return 0;
     for (;;) {
         const ssize_t n = ::recv(m_fd, into, static_cast<size_t>(max), 0);
@@ -126,7 +126,7 @@ qint64 RawByteStream::read(char *into, qint64 max)
 
 void RawByteStream::write(const char *data, qint64 size)
 {
-    if (m_fd < 0 || m_ending || m_closing || size <= 0)
+    if (m_fd < 0 || m_closing || size <= 0)
         return;
     m_out.append(data, size);
     // Waiting on the write notifier already, or already queued for this turn's flush.
@@ -138,7 +138,7 @@ void RawByteStream::write(const char *data, qint64 size)
 
 void RawByteStream::flush()
 {
-    if (m_fd < 0 || m_ending)
+    if (m_fd < 0)
         return;
     while (m_sent < m_out.size()) {
         const ssize_t n =
@@ -175,7 +175,7 @@ void RawByteStream::flush()
 
 void RawByteStream::closeWhenWritten()
 {
-    if (m_fd < 0 || m_ending)
+    if (m_fd < 0)
         return;
     m_closing = true;
     flush();
@@ -190,9 +190,8 @@ void RawByteStream::abort()
 
 void RawByteStream::end()
 {
-    if (m_ending)
-        return;
-    m_ending = true;
+    if (m_fd < 0)
+        return; // ended already
     closeDescriptor();
     // Never from inside a caller's read() or write(): the link may be in the middle of a frame.
     QMetaObject::invokeMethod(this, &ByteStream::disconnected, Qt::QueuedConnection);

@@ -53,14 +53,15 @@ public:
     void closeWhenWritten() override;
     void abort() override;
     QString peerAddress() const override;
-    bool isConnected() const override { return m_fd >= 0 && !m_ending; }
+    bool isConnected() const override { return m_fd >= 0; }
     // What ended the connection: an errno value, 0 if the peer closed it or it was aborted.
     int error() const { return m_error; }
 
 private:
     friend class FlushQueue;
     void onReadable();
-    // The connection is over: the descriptor is closed now, `disconnected` comes from the loop.
+    // The connection is over: the descriptor is closed now (m_fd is -1 from then on),
+    // `disconnected` comes from the loop.
     void end();
     void closeDescriptor();
 
@@ -72,7 +73,6 @@ private:
     qsizetype m_sent = 0;
     bool m_queued = false; // in m_flushes
     bool m_closing = false;
-    bool m_ending = false;
     bool m_readCalled = false;
     int m_error = 0;
 };

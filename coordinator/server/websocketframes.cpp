@@ -139,12 +139,6 @@ FrameReader::FrameReader(qsizetype maxMessageBytes) : m_maxMessageBytes(maxMessa
 
 void FrameReader::append(const char *data, qsizetype size)
 {
-    std::memcpy(prepare(size), data, size);
-    commit(size);
-}
-
-char *FrameReader::prepare(qsizetype size)
-{
     if (m_offset > 0 && m_offset == m_buffer.size()) {
         // Everything read. The room stays for the next message, unless one big message made it
         // large: thousands of idle connections would each keep what their biggest upload needed.
@@ -157,15 +151,7 @@ char *FrameReader::prepare(qsizetype size)
         m_buffer.remove(0, m_offset);
         m_offset = 0;
     }
-    m_preparedAt = m_buffer.size();
-    m_buffer.resize(m_preparedAt + size);
-    return m_buffer.data() + m_preparedAt;
-}
-
-void FrameReader::commit(qsizetype size)
-{
-    // prepare() made room for at least this much; keep only what arrived.
-    m_buffer.resize(m_preparedAt + size);
+    m_buffer.append(data, size);
 }
 
 bool FrameReader::fail(Message *message, CloseCode code, const QString &reason)

@@ -58,10 +58,6 @@ public:
 
     // The bytes go to the end of the buffer; call next() until it returns false.
     void append(const char *data, qsizetype size);
-    // Reserves room for `size` more bytes at the end of the buffer and returns where they go
-    // (a socket reads straight into it); commit() says how many arrived.
-    char *prepare(qsizetype size);
-    void commit(qsizetype size);
     bool next(Message *message);
 
     bool finished() const { return m_finished; }
@@ -77,7 +73,6 @@ private:
     const qsizetype m_maxMessageBytes;
     QByteArray m_buffer;
     qsizetype m_offset = 0;                         // where the unread bytes start
-    qsizetype m_preparedAt = 0;                     // where prepare()'s room starts
     QByteArray m_fragments;                         // a fragmented message so far
     Opcode m_fragmentOpcode = Opcode::Continuation; // Continuation: none under way
     bool m_finished = false;

@@ -1,9 +1,8 @@
 #include "websocketlink.h"
 
-#include "qtbytestream.h"
+#include "bytestream.h"
 #include "websockethandshake.h"
 
-#include <QTcpSocket>
 #include <QTimerEvent>
 
 namespace sb {
@@ -22,10 +21,6 @@ WebSocketLink::WebSocketLink(ByteStream *stream, const Limits &limits, QObject *
         this, stream->isConnected() ? &WebSocketLink::onReadyRead : &WebSocketLink::onDisconnected,
         Qt::QueuedConnection);
 }
-
-WebSocketLink::WebSocketLink(QTcpSocket *socket, const Limits &limits, QObject *parent)
-    : WebSocketLink(new QtByteStream(socket), limits, parent)
-{}
 
 WebSocketLink::~WebSocketLink() = default;
 

@@ -11,13 +11,9 @@
 #include <QObject>
 #include <functional>
 
-class QTcpSocket;
-
 namespace sb {
+
 class ByteStream;
-}
-
-namespace sb {
 
 class WebSocketLink final : public QObject, public ClientLink
 {
@@ -36,11 +32,10 @@ public:
     using BinaryHandler = std::function<void(const QByteArray &bytes)>;
     using ClosedHandler = std::function<void()>;
 
-    // Takes the stream (or a Qt socket, put in a QtByteStream) over: it becomes a child of the link.
+    // Takes the stream over: it becomes a child of the link.
     // The link deletes itself (later) once the connection is gone, after `closed` ran if the
     // handshake had completed.
     WebSocketLink(ByteStream *stream, const Limits &limits, QObject *parent = nullptr);
-    WebSocketLink(QTcpSocket *socket, const Limits &limits, QObject *parent = nullptr);
     ~WebSocketLink() override;
 
     void setHandlers(TextHandler text, BinaryHandler binary, ClosedHandler closed);

@@ -321,7 +321,7 @@ void TestJsonWriter::buffersAreReusedSafely()
         shared = w.bytes();
     }
     {
-        JsonWriter w; // and again, while `shared` still holds its text
+        JsonWriter w;     // and again, while `shared` still holds its text
         JsonWriter inner; // two at once: each its own buffer
         w.beginObject().field("c", QStringLiteral("third"));
         inner.beginObject().field("d", QStringLiteral("fourth")).endObject();

@@ -8,7 +8,7 @@ PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-websockets-dev qt6-charts-dev qt6-svg-dev
     qt6-httpserver-dev libqt6sql6-sqlite qt6-tools-dev qt6-l10n-tools qt6-tools-dev-tools
-    libsodium-dev qtkeychain-qt6-dev libsqlite3-dev qt6-translations-l10n
+    libsodium-dev qtkeychain-qt6-dev libsqlite3-dev qt6-translations-l10n libgoogle-perftools-dev
     dbus gnome-keyring
     xvfb xauth fonts-noto-cjk
 )

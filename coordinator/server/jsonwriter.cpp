@@ -6,6 +6,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sb {
 
@@ -211,7 +214,28 @@ char *JsonWriter::writeString(char *o, const QString &s)
         std::memcpy(o, e, sizeof e);
         o += sizeof e;
     };
+    // Eight plain characters at a time (printable ASCII but for '"' and '\\'), the run most text
+    // is made of: a block with anything else goes through the loop below, a unit at a time.
+    const char16_t *blockEnd = p;
     while (p < end) {
+#if defined(__SSE2__)
+        if (p >= blockEnd && end - p >= 8) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+            // Unsigned saturating differences: non-zero where a unit is above 0x7f or below 0x20.
+            const __m128i outside = _mm_or_si128(_mm_subs_epu16(v, _mm_set1_epi16(0x7f)),
+                                                 _mm_subs_epu16(_mm_set1_epi16(0x20), v));
+            const __m128i special = _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('"')),
+                                                 _mm_cmpeq_epi16(v, _mm_set1_epi16('\\')));
+            const __m128i plain = _mm_andnot_si128(special, _mm_cmpeq_epi16(outside, _mm_setzero_si128()));
+            if (_mm_movemask_epi8(plain) == 0xffff) {
+                _mm_storel_epi64(reinterpret_cast<__m128i *>(o), _mm_packus_epi16(v, v));
+                o += 8;
+                p += 8;
+                continue;
+            }
+            blockEnd = p + 8;
+        }
+#endif
         const char16_t u = *p++;
         if (u < 0x80) {
             if (u >= 0x20 && u != '"' && u != '\\') {

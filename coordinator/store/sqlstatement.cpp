@@ -77,9 +77,15 @@ void SqlStatement::bindValue(int index, const QString &text)
             sqlite3_bind_null(m_stmt, index + 1);
             return;
         }
-        m_texts[index] = text; // a reference, not a copy of the characters
-        sqlite3_bind_text16(m_stmt, index + 1, m_texts[index].utf16(), int(m_texts[index].size() * 2),
-                            SQLITE_STATIC);
+        // Bound as UTF-8, the database's encoding: text bound as UTF-16 is translated by SQLite a
+        // character at a time, which was an eighth of the writer's instructions per message. Qt
+        // encodes into this parameter's own buffer, which keeps its room from one bind to the next.
+        QByteArray &utf8 = m_bytes[index];
+        utf8.resize(m_utf8.requiredSpace(text.size()));
+        char *const end = m_utf8.appendToBuffer(utf8.data(), text);
+        utf8.resize(end - utf8.constData());
+        sqlite3_bind_text(m_stmt, index + 1, utf8.isEmpty() ? "" : utf8.constData(), int(utf8.size()),
+                          SQLITE_STATIC);
         return;
     }
 #endif

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringEncoder>
 #include <array>
 #include <memory>
 #include <optional>
@@ -62,8 +63,9 @@ private:
     sqlite3_stmt *m_stmt = nullptr;
     bool m_pendingRow = false; // exec() stepped onto a row next() has not returned yet
     // What the statement points into (bound without copying): kept alive here until rebound.
-    std::array<QString, kMaxParameters> m_texts;
     std::array<QByteArray, kMaxParameters> m_bytes;
+    // Stateless: a lone surrogate at the end of one value does not carry into the next.
+    QStringEncoder m_utf8{QStringConverter::Utf8, QStringConverter::Flag::Stateless};
     QString m_error;
     std::unique_ptr<QSqlQuery> m_query; // without SQLite's API
 };

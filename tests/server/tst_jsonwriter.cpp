@@ -74,6 +74,20 @@ void TestJsonWriter::strings_data()
     // Every unit at its longest (six bytes each), so the writer's room for the worst case is used up.
     QTest::newRow("only escapes") << QString(4000, QChar(0x01));
     QTest::newRow("long mixed") << QStringLiteral("中 \"x\"\n👍 \x02").repeated(3000);
+    // Plain text goes eight units at a time: each kind of unit that is not plain, at each place in
+    // and around a block, in texts of each length up to three blocks.
+    const char16_t notPlain[] = {'"', '\\', 0x1f, 0x00, 0x80, 0xe9, 0x4e2d, 0xd83d, 0xdc4d, 0xffff};
+    for (char16_t u : notPlain) {
+        for (int length = 1; length <= 24; ++length) {
+            for (int at = 0; at < length; ++at) {
+                QString text = QStringLiteral("abcdefghijklmnopqrstuvwx").left(length);
+                text[at] = QChar(u);
+                QTest::addRow("0x%x at %d of %d", unsigned(u), at, length) << text;
+            }
+        }
+    }
+    // Plain at the edges of what is plain: space, '!', '#', '[', ']', '~', DEL.
+    QTest::newRow("plain boundaries") << QStringLiteral(" !#[]~\x7f !#[]~\x7f !#[]~\x7f~");
 }
 
 void TestJsonWriter::strings()

@@ -37,6 +37,7 @@ private slots:
     void rolledBackWritesLeaveNoNumbers();
     void conversationGroupsAfterRollbacks();
     void statementsThroughTheExpectedApi();
+    void textOfEveryKindReadsBackAsWritten();
     void engineSnapshotsCoverTheJournalBeforeThem();
 
 private:
@@ -538,6 +539,44 @@ void TestStoreWriter::statementsThroughTheExpectedApi()
     QVERIFY(!SqlStatement::isNative(db));
 #endif
     StoreDatabase::close(db);
+}
+
+// Text is bound in UTF-8 (the database's encoding) through a buffer each parameter reuses: a long
+// text then a short one, characters outside the BMP, embedded NULs and empty strings must all read
+// back exactly, and an empty text stays '' (not NULL).
+void TestStoreWriter::textOfEveryKindReadsBackAsWritten()
+{
+    StoreWriter writer(path());
+    QString error;
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    seed(writer, QStringLiteral("t1"));
+    const QStringList bodies = {
+        QString(5000, QLatin1Char('x')),
+        QStringLiteral("short"),
+        QStringLiteral("你好，我想問中學英文課程"),
+        QString::fromUtf8("emoji \xF0\x9F\x98\x80 and \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"),
+        QStringLiteral("quote \" backslash \\ tab \t newline \n"),
+        QString::fromUtf16(u"nul\u0000inside", 10),
+        QString(),
+        QStringLiteral("after the empty one"),
+    };
+    int done = 0;
+    for (const QString &body : bodies)
+        writer.appendMessage(textMessage(QStringLiteral("t1"), body), [&](const WriteResult &r) {
+            QVERIFY2(r.ok, qPrintable(r.error));
+            ++done;
+        });
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(done, int(bodies.size()));
+    StoreReader reader;
+    QVERIFY2(reader.open(path(), &error), qPrintable(error));
+    const QList<Message> stored = reader.messagesAfter(QStringLiteral("t1"), 0, 100);
+    QCOMPARE(stored.size(), bodies.size());
+    for (int i = 0; i < bodies.size(); ++i) {
+        QCOMPARE(stored[i].body, bodies[i].isNull() ? QStringLiteral("") : bodies[i]);
+        QVERIFY(!stored[i].body.isNull());
+        QCOMPARE(stored[i].conversationId, QStringLiteral("t1"));
+    }
 }
 
 void TestStoreWriter::engineSnapshotsCoverTheJournalBeforeThem()

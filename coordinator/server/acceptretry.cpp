@@ -10,7 +10,7 @@ namespace sb {
 
 Q_LOGGING_CATEGORY(lcAccept, "switchboard.coordinator.accept")
 
-void keepAccepting(QTcpServer *server, const QString &what)
+void keepAccepting(QTcpServer *server, const QString &what, quint64 *errors)
 {
     auto *retry = new QTimer(server);
     retry->setSingleShot(true);
@@ -20,7 +20,9 @@ void keepAccepting(QTcpServer *server, const QString &what)
             server->resumeAccepting();
     });
     auto warned = std::make_shared<QElapsedTimer>();
-    QObject::connect(server, &QTcpServer::acceptError, server, [server, retry, warned, what] {
+    QObject::connect(server, &QTcpServer::acceptError, server, [server, retry, warned, what, errors] {
+        if (errors)
+            ++*errors;
         // Not from inside the server's own handler, and not in a tight loop while descriptors are
         // short: a tenth of a second later.
         if (retry->isActive())

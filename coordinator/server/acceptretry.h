@@ -10,7 +10,8 @@ class QTcpServer;
 
 namespace sb {
 
-// `what` names the port in the log ("WebSocket", "HTTP").
-void keepAccepting(QTcpServer *server, const QString &what);
+// `what` names the port in the log ("WebSocket", "HTTP"). `errors`, if given, counts the failures
+// (for /metrics); it must outlive the server.
+void keepAccepting(QTcpServer *server, const QString &what, quint64 *errors = nullptr);
 
 } // namespace sb

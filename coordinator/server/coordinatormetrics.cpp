@@ -38,6 +38,10 @@ QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSoc
                sample("switchboard_connections",
                       "Open connections, those still in their WebSocket handshake included", Metric::Gauge,
                       gateway.connectionCount()),
+               sample("switchboard_accept_errors_total",
+                      "Connections the WebSocket port failed to accept (no descriptors left, reset while "
+                      "queued); it tries again 100 ms later",
+                      Metric::Counter, double(gateway.acceptErrors())),
                sample("switchboard_sessions", "Signed-in sessions held in memory", Metric::Gauge,
                       service.sessionCount()),
                sample("switchboard_requests_total", "Requests received", Metric::Counter, double(s.requests)),

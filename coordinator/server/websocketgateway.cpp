@@ -138,7 +138,7 @@ bool WebSocketGateway::listen(const QHostAddress &address, quint16 port, QString
     // would turn most of them away to retry later.
     m_listener->setListenBacklogSize(4096);
     connect(m_listener.get(), &QTcpServer::newConnection, this, &WebSocketGateway::onConnection);
-    keepAccepting(m_listener.get(), QStringLiteral("WebSocket"));
+    keepAccepting(m_listener.get(), QStringLiteral("WebSocket"), &m_acceptErrors);
     if (!m_listener->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(address.toString())

@@ -36,6 +36,8 @@ public:
     void close();
     // Open TCP connections, those still in their WebSocket handshake included.
     int connectionCount() const;
+    // accept() failures on the port since start (each retried 100 ms later: acceptretry.h).
+    quint64 acceptErrors() const { return m_acceptErrors; }
 
 private:
     class Listener;
@@ -47,6 +49,7 @@ private:
     std::unique_ptr<FlushQueue> m_flushes; // outlives the listener and the links under it
     std::unique_ptr<Listener> m_listener;
     int m_connections = 0;
+    quint64 m_acceptErrors = 0;
 };
 
 } // namespace sb

@@ -38,6 +38,7 @@ const QStringList kNames = {
     "switchboard_store_commit_ms",
     "switchboard_store_commit_ms",
     "switchboard_connections",
+    "switchboard_accept_errors_total",
     "switchboard_sessions",
     "switchboard_requests_total",
     "switchboard_errors_total",
@@ -97,6 +98,7 @@ void TestCoordinatorMetrics::samplesFollowTheService()
         names << m.name;
     QCOMPARE(names, kNames);
     QCOMPARE(valueOf(metrics, "switchboard_connections"), 0.0);
+    QCOMPARE(valueOf(metrics, "switchboard_accept_errors_total"), 0.0);
     {
         WsClient customer(gateway->port());
         QVERIFY(customer.ok_(QStringLiteral("hello"), {{"protocol", 1}}).contains("protocol"));

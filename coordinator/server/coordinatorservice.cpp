@@ -212,7 +212,8 @@ void CoordinatorService::reconcileRows()
     // between them leaves the journal ahead of the rows: a conversation the engine opened with no
     // row (its customer's next message would open another), or one it closed still reading open
     // (the next message would reuse its id). Such rows are written again from the engine, as one
-    // round, before any request is served.
+    // round, committed before any request is served (the writer may split a round's writes over two
+    // commits, and a reader must not see half the repair).
     QSet<QString> live;
     for (const QString &agent : m_engine->agentIds()) {
         for (const QString &id : m_engine->conversationsOf(agent))
@@ -250,6 +251,8 @@ void CoordinatorService::reconcileRows()
     beginRound();
     persistTouched();
     endRound();
+    if (!m_writer->flush(30000))
+        qCWarning(lcService) << "the repaired conversation rows were not committed within 30 s";
 }
 
 bool CoordinatorService::needsSetup() const

@@ -95,6 +95,7 @@ struct Result
     // The coordinator's own view of the same window (/metrics): request in to answer out, and
     // one group commit. -1 when the metrics could not be read.
     double requestP50Ms = -1, requestP99Ms = -1, commitP50Ms = -1, commitP99Ms = -1;
+    qint64 slowTurns = 0; // turns of the coordinator's loop over 50 ms during the arrivals
     // throughput
     double durablePerSecond = 0;
     double deliveredPerSecond = 0;
@@ -458,6 +459,8 @@ void runCoordinator(const Options &o, const QString &dir, Result &r)
 
     // Latency at a paced arrival rate; agents close what they get so capacity never runs out.
     run.agentsClose = true;
+    const QString slowTurnsMetric = QStringLiteral("switchboard_loop_slow_turns_total");
+    const double slowTurns0 = LoadProcess::metric(httpPort, slowTurnsMetric);
     const qint64 arrivals0 = run.arrivals;
     const qint64 startNs = LoadRun::nowNs();
     workers.each([&](LoadWorker *w) { w->startArrivals(o.rate / workers.size()); });
@@ -495,6 +498,7 @@ void runCoordinator(const Options &o, const QString &dir, Result &r)
     r.requestP99Ms = quantile("switchboard_request_latency_ms", "0.99");
     r.commitP50Ms = quantile("switchboard_store_commit_ms", "0.5");
     r.commitP99Ms = quantile("switchboard_store_commit_ms", "0.99");
+    r.slowTurns = qint64(LoadProcess::metric(httpPort, slowTurnsMetric) - slowTurns0);
     run.agentsClose = false;
 
     // Throughput: every customer opens a conversation and keeps writing into it.
@@ -572,15 +576,17 @@ void printTables(const std::vector<Result> &results, const Options &o)
     std::printf("\nArrival to agent: new conversations paced at %.0f/s; first customer.send sent -> "
                 "conversation.assigned received\n",
                 o.rate);
-    std::printf("(inside: the coordinator's request-in to answer-out and its group commits, latest 8,192 "
-                "of each)\n");
-    std::printf("%11s %11s %9s %9s %8s %8s %8s %12s %12s %11s %11s\n", "connections", "arrivals/s",
+    std::printf(
+        "(inside: the coordinator's request-in to answer-out and its group commits, latest 8,192 "
+        "of each; slow turns: its event loop's turns over 50 ms meanwhile, logged in coordinator.log)\n");
+    std::printf("%11s %11s %9s %9s %8s %8s %8s %12s %12s %11s %11s %11s\n", "connections", "arrivals/s",
                 "measured", "missed", "p50 ms", "p99 ms", "max ms", "inside p50", "inside p99", "commit p50",
-                "commit p99");
+                "commit p99", "slow turns");
     for (const Result &r : results)
-        std::printf("%11d %11.0f %9lld %9lld %8.2f %8.2f %8.2f %12.2f %12.2f %11.2f %11.2f\n", r.connections,
-                    r.arrivalsPerSecond, qlonglong(r.samples), qlonglong(r.missed), r.p50Ms, r.p99Ms, r.maxMs,
-                    r.requestP50Ms, r.requestP99Ms, r.commitP50Ms, r.commitP99Ms);
+        std::printf("%11d %11.0f %9lld %9lld %8.2f %8.2f %8.2f %12.2f %12.2f %11.2f %11.2f %11lld\n",
+                    r.connections, r.arrivalsPerSecond, qlonglong(r.samples), qlonglong(r.missed), r.p50Ms,
+                    r.p99Ms, r.maxMs, r.requestP50Ms, r.requestP99Ms, r.commitP50Ms, r.commitP99Ms,
+                    qlonglong(r.slowTurns));
     std::printf("\nResident memory (VmRSS) of the servers\n");
     std::printf("%11s %12s %13s %11s %14s %11s %14s %13s\n", "connections", "coord. base", "signed in MB",
                 "KB/conn", "after load MB", "KB/conn", "echo conn. MB", "echo KB/conn");

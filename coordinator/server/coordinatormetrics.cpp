@@ -1,13 +1,34 @@
 #include "coordinatormetrics.h"
 
 #include "coordinatorservice.h"
+#include "epolldispatcher.h"
 #include "websocketgateway.h"
 
 namespace sb {
 
+namespace {
+struct LoopTurns
+{
+    quint64 slowTurns = 0;
+    qint64 longestUs = 0;
+};
+// This thread's loop, when it is our epoll dispatcher (the daemon's and the hosted coordinator's).
+LoopTurns loopTurns()
+{
+#if defined(__linux__)
+    if (const auto *loop = dynamic_cast<const EpollEventDispatcher *>(QAbstractEventDispatcher::instance())) {
+        const EpollEventDispatcher::TurnStats t = loop->turnStats();
+        return {t.slowTurns, t.longest.totalUs()};
+    }
+#endif
+    return {};
+}
+} // namespace
+
 QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSocketGateway &gateway)
 {
     const CoordinatorService::Stats s = service.stats();
+    const auto turns = loopTurns();
     const WalCheckpointer::Stats wal = service.storeCheckpoints();
     const RoutingEngine &e = service.engine();
     const auto sample = [](const char *name, const char *help, Metric::Type type, double value) {
@@ -42,6 +63,13 @@ QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSoc
                       "Connections the WebSocket port failed to accept (no descriptors left, reset while "
                       "queued); it tries again 100 ms later",
                       Metric::Counter, double(gateway.acceptErrors())),
+               sample("switchboard_loop_turn_ms_max",
+                      "Longest turn of the connections' event loop since start, ms: every request on it "
+                      "waited behind that turn (0 where the loop is Qt's own)",
+                      Metric::Gauge, double(turns.longestUs) / 1000.0),
+               sample("switchboard_loop_slow_turns_total",
+                      "Turns of the connections' event loop over 50 ms (each logged, at most every 10 s)",
+                      Metric::Counter, double(turns.slowTurns)),
                sample("switchboard_sessions", "Signed-in sessions held in memory", Metric::Gauge,
                       service.sessionCount()),
                sample("switchboard_requests_total", "Requests received", Metric::Counter, double(s.requests)),

@@ -1,6 +1,7 @@
 #include "epolldispatcher.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTimerEvent>
 #include <QtGlobal>
@@ -23,6 +24,8 @@ namespace sb {
 namespace {
 
 constexpr int kEventsPerTurn = 256; // more ready descriptors are reported on the next turn
+
+Q_LOGGING_CATEGORY(lcLoop, "switchboard.coordinator.loop")
 
 QSocketNotifier *&slotOf(QSocketNotifier *notifier, QSocketNotifier *&read, QSocketNotifier *&write,
                          QSocketNotifier *&exception)
@@ -75,7 +78,16 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     // Wake-ups consumed before the posted events are sent: one posted from now on writes the
     // eventfd again, so the wait below cannot sleep through it.
     drainWakeUps();
+    Turn turn;
+    qint64 mark = nowNs();
+    const auto lap = [&mark] {
+        const qint64 now = nowNs();
+        const qint64 us = (now - mark) / 1000;
+        mark = now;
+        return us;
+    };
     QCoreApplication::sendPostedEvents();
+    turn.postedUs = lap();
 
     const bool canWait =
         (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.load(std::memory_order_relaxed);
@@ -91,8 +103,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         ready = 0; // EINTR: a signal arrived; the turn goes on with timers and posted events
     if (timeoutMs != 0)
         emit awake();
-    if (m_interrupted.load(std::memory_order_relaxed))
+    mark = nowNs(); // the wait is not the turn's work
+    if (m_interrupted.load(std::memory_order_relaxed)) {
+        noteTurn(turn);
         return false;
+    }
 
     int handled = 0;
     if (!(flags & QEventLoop::ExcludeSocketNotifiers)) {
@@ -118,16 +133,48 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
                 due.push_back(w.exception);
         }
         due.append(m_notEpollable.data(), static_cast<qsizetype>(m_notEpollable.size()));
-        handled += activateNotifiers(due);
+        turn.sockets = activateNotifiers(due);
+        handled += turn.sockets;
     } else {
         for (int i = 0; i < ready; ++i) {
             if (events[i].data.fd == m_wakeFd)
                 drainWakeUps();
         }
     }
-    if (!(flags & QEventLoop::X11ExcludeTimers))
-        handled += fireTimers();
+    turn.socketsUs = lap();
+    if (!(flags & QEventLoop::X11ExcludeTimers)) {
+        turn.timers = fireTimers();
+        handled += turn.timers;
+    }
+    turn.timersUs = lap();
+    noteTurn(turn);
     return handled > 0;
+}
+
+void EpollEventDispatcher::noteTurn(const Turn &turn)
+{
+    // A turn that runs a nested loop (a handler waiting in exec()) includes the nested turns.
+    ++m_turnStats.turns;
+    const qint64 us = turn.totalUs();
+    if (us > m_turnStats.longest.totalUs())
+        m_turnStats.longest = turn;
+    if (us <= qint64(m_slowTurnMs) * 1000)
+        return;
+    ++m_turnStats.slowTurns;
+    const qint64 now = nowNs();
+    if (m_lastSlowLogNs != 0 && now - m_lastSlowLogNs < 10'000'000'000LL)
+        return;
+    m_lastSlowLogNs = now;
+    qCWarning(lcLoop).noquote() << QStringLiteral(
+                                       "a turn of the event loop took %1 ms (posted events %2 ms; %3 "
+                                       "sockets %4 ms; %5 timers %6 ms): every request on this thread "
+                                       "waited behind it")
+                                       .arg(us / 1000.0, 0, 'f', 1)
+                                       .arg(turn.postedUs / 1000.0, 0, 'f', 1)
+                                       .arg(turn.sockets)
+                                       .arg(turn.socketsUs / 1000.0, 0, 'f', 1)
+                                       .arg(turn.timers)
+                                       .arg(turn.timersUs / 1000.0, 0, 'f', 1);
 }
 
 int EpollEventDispatcher::activateNotifiers(Activations &due)

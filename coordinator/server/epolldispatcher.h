@@ -8,6 +8,11 @@
 // Semantics follow Qt's dispatchers: level-triggered notifiers (a readable socket is reported
 // again until it is read), each due timer fired at most once per turn and never from inside its
 // own handler, a notifier or timer removed during a turn is not fired later in that turn.
+//
+// It also times its turns (four clock readings a turn): every request on the thread waits behind
+// the turn in progress, so one long turn is a latency spike for all of them. The longest turn and
+// its parts are kept for /metrics, and a turn over the slow-turn limit (50 ms) is logged, at most
+// every 10 s, with where its time went.
 
 #include <QAbstractEventDispatcher>
 #include <QVarLengthArray>
@@ -42,6 +47,32 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    // The longest turn since start, in parts: posted events, socket notifiers, timers. A turn is
+    // the work between two waits; time spent waiting is not counted.
+    struct Turn
+    {
+        qint64 postedUs = 0;
+        qint64 socketsUs = 0;
+        qint64 timersUs = 0;
+        int sockets = 0; // notifiers activated
+        int timers = 0;  // timers fired
+        qint64 totalUs() const { return postedUs + socketsUs + timersUs; }
+    };
+    struct TurnStats
+    {
+        quint64 turns = 0;
+        quint64 slowTurns = 0; // over slowTurnMs()
+        Turn longest;
+    };
+    TurnStats turnStats() const { return m_turnStats; }
+    int slowTurnMs() const { return m_slowTurnMs; }
+    // A new limit also logs the next slow turn whenever it comes.
+    void setSlowTurnMs(int ms)
+    {
+        m_slowTurnMs = ms;
+        m_lastSlowLogNs = 0;
+    }
+
 private:
     // The notifiers of one file descriptor and the events epoll watches for it.
     struct Watch
@@ -70,6 +101,7 @@ private:
     int timeToNextTimerMs() const;
     int activateNotifiers(Activations &due);
     int fireTimers();
+    void noteTurn(const Turn &turn);
 
     int m_epoll = -1;
     int m_wakeFd = -1;
@@ -80,6 +112,9 @@ private:
     std::vector<Activations *> m_activating;        // lists being activated (turns can nest)
     std::unordered_map<int, Timer> m_timers;        // by timer id
     std::set<std::pair<qint64, int>> m_timersByDue; // (due, id)
+    TurnStats m_turnStats;
+    int m_slowTurnMs = 50;
+    qint64 m_lastSlowLogNs = 0; // steady clock; 0: never
 };
 #endif
 

@@ -39,6 +39,8 @@ const QStringList kNames = {
     "switchboard_store_commit_ms",
     "switchboard_connections",
     "switchboard_accept_errors_total",
+    "switchboard_loop_turn_ms_max",
+    "switchboard_loop_slow_turns_total",
     "switchboard_sessions",
     "switchboard_requests_total",
     "switchboard_errors_total",

@@ -9,6 +9,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -79,6 +80,7 @@ private slots:
     void postsAndQuitFromAnotherThread();
     void deleteLaterDeletes();
     void tcpThroughQt();
+    void slowTurnsTimedByTheirParts();
 };
 
 void TestEpollDispatcher::installedForTheMainThread()
@@ -352,6 +354,82 @@ void TestEpollDispatcher::tcpThroughQt()
     QCOMPARE(received, QByteArray(4 << 20, 'A'));
     client.disconnectFromHost();
     QTRY_COMPARE(accepted->state(), QAbstractSocket::UnconnectedState);
+}
+
+namespace {
+// Busy for `ms` milliseconds of the thread's own time (a sleep would be the same to the turn's
+// clock, but this is what a slow handler looks like).
+void busyFor(int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms) {
+    }
+}
+} // namespace
+
+// A handler that keeps the loop is counted as a slow turn, and the turn's time lands in the part
+// that ran it: a timer, a socket notifier, a posted event; quick turns are counted and not slow.
+void TestEpollDispatcher::slowTurnsTimedByTheirParts()
+{
+    auto *dispatcher = dynamic_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    QVERIFY(dispatcher);
+    const int limit = dispatcher->slowTurnMs();
+    dispatcher->setSlowTurnMs(40); // the handlers below take 60-120 ms; an idle turn, far less
+    const EpollEventDispatcher::TurnStats before = dispatcher->turnStats();
+
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("a turn of the event loop took")));
+    bool fired = false;
+    QTimer::singleShot(1, Qt::PreciseTimer, [&] { // a timer (a 0 ms single shot is a posted event)
+        busyFor(60);
+        fired = true;
+    });
+    QTRY_VERIFY(fired);
+    const EpollEventDispatcher::TurnStats afterTimer = dispatcher->turnStats();
+    QCOMPARE(afterTimer.slowTurns, before.slowTurns + 1);
+    QVERIFY(afterTimer.turns > before.turns);
+    QVERIFY2(afterTimer.longest.timersUs >= 60000, qPrintable(QString::number(afterTimer.longest.timersUs)));
+    QCOMPARE(afterTimer.longest.timers, 1);
+    QVERIFY(afterTimer.longest.totalUs() >= afterTimer.longest.timersUs);
+
+    // Longer, in a socket notifier (the second slow turn within 10 s is counted, not logged).
+    SocketPair pair;
+    QVERIFY(pair.ok);
+    QSocketNotifier reader(pair.fd[0], QSocketNotifier::Read);
+    bool read = false;
+    connect(&reader, &QSocketNotifier::activated, this, [&] {
+        pair.take();
+        busyFor(90);
+        read = true;
+    });
+    QVERIFY(pair.send('x'));
+    QTRY_VERIFY(read);
+    const EpollEventDispatcher::TurnStats afterSocket = dispatcher->turnStats();
+    QCOMPARE(afterSocket.slowTurns, before.slowTurns + 2);
+    QVERIFY2(afterSocket.longest.socketsUs >= 90000,
+             qPrintable(QString::number(afterSocket.longest.socketsUs)));
+    QVERIFY(afterSocket.longest.sockets >= 1);
+
+    // Longer still, in a posted event.
+    bool posted = false;
+    QMetaObject::invokeMethod(
+        this,
+        [&] {
+            busyFor(120);
+            posted = true;
+        },
+        Qt::QueuedConnection);
+    QTRY_VERIFY(posted);
+    const EpollEventDispatcher::TurnStats afterPost = dispatcher->turnStats();
+    QCOMPARE(afterPost.slowTurns, before.slowTurns + 3);
+    QVERIFY2(afterPost.longest.postedUs >= 120000, qPrintable(QString::number(afterPost.longest.postedUs)));
+
+    // Quick turns are turns, not slow ones.
+    for (int i = 0; i < 5; ++i)
+        QCoreApplication::processEvents();
+    QCOMPARE(dispatcher->turnStats().slowTurns, afterPost.slowTurns);
+    QVERIFY(dispatcher->turnStats().turns >= afterPost.turns + 5);
+    dispatcher->setSlowTurnMs(limit);
 }
 
 int main(int argc, char *argv[])

@@ -30,6 +30,7 @@
 #include <QTemporaryDir>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -66,7 +67,11 @@ public:
             ++*repliesSeen;
         if (frame.startsWith("{\"error\""))
             ++errors;
-        last = frame;
+        // Copied into our own buffer: holding a reference to the frame would keep the service's
+        // reused JSON buffer shared, and its next writer would pay for a fresh one (the daemon's
+        // links copy the bytes out as well).
+        last.resize(frame.size());
+        std::memcpy(last.data(), frame.constData(), size_t(frame.size()));
     }
     QString peerAddress() const override { return QStringLiteral("127.0.0.1"); }
 

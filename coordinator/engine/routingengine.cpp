@@ -815,4 +815,18 @@ std::optional<ConversationInfo> RoutingEngine::conversation(const QString &id) c
     return info;
 }
 
+std::optional<ConversationParties> RoutingEngine::parties(const QString &id) const
+{
+    const int ci = m_convIndex.value(id, -1);
+    if (ci < 0)
+        return std::nullopt;
+    const Conv &c = m_convs[ci];
+    ConversationParties p;
+    p.customer = m_customers[c.customer].id;
+    p.agent = c.agent >= 0 ? m_agents[c.agent].id : QString();
+    for (int ai : c.invited)
+        p.invited << m_agents[ai].id;
+    return p;
+}
+
 } // namespace sb

@@ -54,6 +54,15 @@ struct ConversationInfo
     qint64 arrivedAt = 0;
 };
 
+// Who follows a conversation's messages: a subset of ConversationInfo, cheap enough for the path
+// every message takes (conversation() builds the whole picture, its groups and skills included).
+struct ConversationParties
+{
+    QString customer;
+    QString agent; // empty when none
+    QStringList invited;
+};
+
 struct AgentInfo
 {
     QString id;
@@ -117,6 +126,7 @@ public:
     qint64 nextTimerMs() const;
 
     std::optional<ConversationInfo> conversation(const QString &id) const;
+    std::optional<ConversationParties> parties(const QString &id) const;
     std::optional<AgentInfo> agent(const QString &id) const;
     QueueStatus queueStatus(const QString &conversation) const;
     // Waiting conversations of a group, in queue order.

@@ -54,7 +54,7 @@ void CoordinatorService::appendMessage(Call *call, const Message &message)
                                     m_lastMessages.erase(it);
                             }));
     ++m_stats.messagesPersisted;
-    const auto info = m_engine->conversation(message.conversationId);
+    const auto info = m_engine->parties(message.conversationId);
     QStringList staff;
     if (info) {
         if (!info->agent.isEmpty())

@@ -1815,6 +1815,14 @@ void TestRoutingEngine::invite()
     QCOMPARE(h.agentInfo(QStringLiteral("e")).openConversations, 0);
     QCOMPARE(h.engine.conversation(QStringLiteral("q1"))->invited, QStringList{"e"});
     QCOMPARE(h.agentOf(QStringLiteral("q1")), QStringLiteral("a")); // the owner does not change
+    // The parties every message goes to: the same answer as the whole picture, and none for an
+    // unknown conversation.
+    const auto parties = h.engine.parties(QStringLiteral("q1"));
+    QVERIFY(parties);
+    QCOMPARE(parties->customer, QStringLiteral("cu1"));
+    QCOMPARE(parties->agent, QStringLiteral("a"));
+    QCOMPARE(parties->invited, QStringList{"e"});
+    QVERIFY(!h.engine.parties(QStringLiteral("nobody")));
     OK(h.engine.agentMessage(QStringLiteral("q1"), QStringLiteral("e"),
                              true)); // a private note between agents
     OK(h.engine.agentMessage(QStringLiteral("q1"), QStringLiteral("e")));

@@ -87,7 +87,7 @@ struct Result
     // set-up
     double connectSeconds = 0;
     int failed = 0;
-    int failedAt[4] = {0, 0, 0, 0}; // connecting, hello, sign-in, online
+    int failedAt[LoadRun::SetupSteps] = {}; // by step (LoadRun::SetupStep)
     // latency
     double arrivalsPerSecond = 0;
     qint64 arrivals = 0, missed = 0, samples = 0;
@@ -446,7 +446,7 @@ void runCoordinator(const Options &o, const QString &dir, Result &r)
     connectAll(run, agents + customers, 60000 + customers * 20);
     r.connectSeconds = double(connecting.elapsed()) / 1000;
     r.failed = agents + customers - run.ready;
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < LoadRun::SetupSteps; ++i)
         r.failedAt[i] = run.failedAt[i];
     if (run.ready != agents + customers) {
         r.error = QStringLiteral("only %1 of %2 connections were set up")
@@ -601,11 +601,17 @@ void printTables(const std::vector<Result> &results, const Options &o)
     for (const Result &r : results) {
         if (!r.error.isEmpty())
             std::printf("\n%d connections: %s\n", r.connections, qPrintable(r.error));
-        if (r.failed || r.echoFailed || r.dropped)
-            std::printf("%d connections: %d failed to set up (while connecting %d, hello %d, sign-in %d, "
-                        "going online %d), %d echo connections failed, %lld dropped\n",
-                        r.connections, r.failed, r.failedAt[0], r.failedAt[1], r.failedAt[2], r.failedAt[3],
-                        r.echoFailed, qlonglong(r.dropped));
+        if (r.failed || r.echoFailed || r.dropped) {
+            QStringList steps;
+            for (int i = 0; i < LoadRun::SetupSteps; ++i)
+                steps << QStringLiteral("%1 %2")
+                             .arg(QLatin1String(LoadRun::kSetupStepNames[i]))
+                             .arg(r.failedAt[i]);
+            std::printf(
+                "%d connections: %d failed to set up (while %s), %d echo connections failed, %lld dropped\n",
+                r.connections, r.failed, qPrintable(steps.join(QStringLiteral(", "))), r.echoFailed,
+                qlonglong(r.dropped));
+        }
     }
 
     std::printf("\nTargets\n");

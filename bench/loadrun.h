@@ -37,8 +37,11 @@ struct LoadRun
     // Connection set-up.
     std::atomic<int> ready{0};
     std::atomic<int> failed{0};
-    // Failures by the step they happened in: connecting (and the upgrade), hello, sign-in, online.
-    std::atomic<int> failedAt[4] = {0, 0, 0, 0};
+    // Failures by the step they happened in (connecting includes the upgrade).
+    enum SetupStep { Connecting, Hello, SignIn, GoingOnline, SetupSteps };
+    static constexpr const char *kSetupStepNames[SetupSteps] = {"connecting", "hello", "sign-in",
+                                                                "going online"};
+    std::atomic<int> failedAt[SetupSteps] = {};
     std::atomic<int> dropped{0}; // closed after set-up, which a healthy run never sees
 
     // Sending: every customer (or echo connection) keeps one customer.send in flight while `sending`.

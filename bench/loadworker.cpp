@@ -129,16 +129,15 @@ void LoadWorker::setupDone(Connection *c, bool ok)
         ++m_run->ready;
     } else {
         ++m_run->failed;
-        const int step = c->step == Step::Hello    ? 1
-                         : c->step == Step::SignIn ? 2
-                         : c->step == Step::Online ? 3
-                                                   : 0;
+        const LoadRun::SetupStep step = c->step == Step::Hello    ? LoadRun::Hello
+                                        : c->step == Step::SignIn ? LoadRun::SignIn
+                                        : c->step == Step::Online ? LoadRun::GoingOnline
+                                                                  : LoadRun::Connecting;
         ++m_run->failedAt[step];
-        if (m_loggedErrors++ < 5) {
-            static const char *const steps[] = {"connecting", "hello", "sign-in", "going online"};
-            std::fprintf(stderr, "bench_load: a connection failed while %s: %s\n", steps[step],
+        if (m_loggedErrors++ < 5)
+            std::fprintf(stderr, "bench_load: a connection failed while %s: %s\n",
+                         LoadRun::kSetupStepNames[step],
                          c->socket ? qPrintable(c->socket->failure()) : "not started");
-        }
     }
     openNext();
 }

@@ -777,12 +777,18 @@ void RoutingEngine::emitDecision(Decision &d)
         m_sink(d);
 }
 
-std::optional<ConversationInfo> RoutingEngine::conversation(const QString &id) const
+const Conv *RoutingEngine::findConversation(const QString &id) const
 {
     const int ci = m_convIndex.value(id, -1);
-    if (ci < 0)
+    return ci < 0 ? nullptr : &m_convs[ci];
+}
+
+std::optional<ConversationInfo> RoutingEngine::conversation(const QString &id) const
+{
+    const Conv *found = findConversation(id);
+    if (!found)
         return std::nullopt;
-    const Conv &c = m_convs[ci];
+    const Conv &c = *found;
     ConversationInfo info;
     info.id = c.id;
     info.customer = m_customers[c.customer].id;
@@ -817,14 +823,13 @@ std::optional<ConversationInfo> RoutingEngine::conversation(const QString &id) c
 
 std::optional<ConversationParties> RoutingEngine::parties(const QString &id) const
 {
-    const int ci = m_convIndex.value(id, -1);
-    if (ci < 0)
+    const Conv *c = findConversation(id);
+    if (!c)
         return std::nullopt;
-    const Conv &c = m_convs[ci];
     ConversationParties p;
-    p.customer = m_customers[c.customer].id;
-    p.agent = c.agent >= 0 ? m_agents[c.agent].id : QString();
-    for (int ai : c.invited)
+    p.customer = m_customers[c->customer].id;
+    p.agent = c->agent >= 0 ? m_agents[c->agent].id : QString();
+    for (int ai : c->invited)
         p.invited << m_agents[ai].id;
     return p;
 }

@@ -171,6 +171,7 @@ private:
     int customerFor(const QString &id);
     int channelFor(const QString &id);
     int newConversation(const QString &id, int customer, int channel);
+    const Conv *findConversation(const QString &id) const; // null if unknown
     void freeConversation(int ci);
     const CompiledRule *matchRule(const Conv &c, const QString &text) const;
     void applyRule(Conv &c, const CompiledRule *rule, const QString &text);

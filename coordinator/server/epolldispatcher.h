@@ -47,8 +47,8 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
-    // The longest turn since start, in parts: posted events, socket notifiers, timers. A turn is
-    // the work between two waits; time spent waiting is not counted.
+    // One turn's time in parts: posted events, socket notifiers, timers. A turn is the work
+    // between two waits; time spent waiting is not counted.
     struct Turn
     {
         qint64 postedUs = 0;
@@ -62,7 +62,7 @@ public:
     {
         quint64 turns = 0;
         quint64 slowTurns = 0; // over slowTurnMs()
-        Turn longest;
+        Turn longest;          // since start
     };
     TurnStats turnStats() const { return m_turnStats; }
     int slowTurnMs() const { return m_slowTurnMs; }

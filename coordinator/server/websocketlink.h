@@ -1,8 +1,9 @@
 #pragma once
 // One WebSocket connection, server side, on a ByteStream (our own over a plain TCP socket, or a
-// QSslSocket for wss): the opening handshake, then whole text messages handed on as the UTF-8 bytes they
-// arrived as, and frames queued on the stream. Our own framing (websocketframes.h) instead of QWebSocket,
-// which converted every message to UTF-16 and back and spent more on its signals than on the bytes.
+// QSslSocket for wss): the opening handshake, then whole text messages handed on as the UTF-8
+// bytes they arrived as, and frames queued on the stream. Our own framing (websocketframes.h)
+// instead of QWebSocket, which converted every message to UTF-16 and back and spent more on its
+// signals than on the bytes.
 
 #include "clientlink.h"
 #include "websocketframes.h"

@@ -8,6 +8,8 @@
 #include "wsclient.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -176,17 +178,31 @@ void TestCoordinatorHost::httpEndpointAndUrls()
         QVERIFY(!QHostAddress(u.host()).isLoopback());
     }
     // The health endpoint answers from the worker thread.
-    QTcpSocket http;
-    http.connectToHost(QHostAddress::LocalHost, host.httpPort());
-    QVERIFY(http.waitForConnected(3000));
-    http.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-    QByteArray response;
-    for (int i = 0; i < 300 && !response.contains("needsSetup"); ++i) {
-        QTest::qWait(10);
-        response += http.readAll();
-    }
-    QVERIFY2(response.startsWith("HTTP/1.1 200"), response.constData());
-    QVERIFY(response.contains("\"needsSetup\":true"));
+    const auto get = [&host](const char *path, const char *until) {
+        QTcpSocket http;
+        http.connectToHost(QHostAddress::LocalHost, host.httpPort());
+        if (!http.waitForConnected(3000))
+            return QByteArray();
+        http.write(QByteArray("GET ") + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        QByteArray response;
+        for (int i = 0; i < 300 && !response.contains(until); ++i) {
+            QTest::qWait(10);
+            response += http.readAll();
+        }
+        return response;
+    };
+    const QByteArray health = get("/health", "needsSetup");
+    QVERIFY2(health.startsWith("HTTP/1.1 200"), health.constData());
+    QVERIFY(health.contains("\"needsSetup\":true"));
+#if defined(__linux__)
+    // The worker thread runs the epoll dispatcher, and /metrics reads that loop's turns (it has
+    // turned: it just served /health).
+    const QByteArray metrics = get("/metrics", "switchboard_loop_slow_turns_total ");
+    static const QRegularExpression longest(QStringLiteral("\nswitchboard_loop_turn_ms_max ([0-9.e+-]+)"));
+    const QRegularExpressionMatch m = longest.match(QString::fromUtf8(metrics));
+    QVERIFY2(m.hasMatch(), metrics.constData());
+    QVERIFY2(m.captured(1).toDouble() > 0, metrics.constData());
+#endif
     host.stop();
     // A host bound to loopback only offers no LAN address.
     o.address = QHostAddress::LocalHost;

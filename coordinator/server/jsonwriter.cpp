@@ -16,6 +16,13 @@ namespace {
 
 const char kHex[] = "0123456789abcdef";
 
+// A whole number in the range where doubles are exact: written as an integer, as QJsonDocument
+// writes it.
+bool wholeNumber(double d)
+{
+    return std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0;
+}
+
 // Buffers the thread's writers wrote into, kept for the next ones: a writer reserves for the worst
 // case (six bytes a unit), so a few hundred characters asked for a kilobyte or more, and a fresh
 // allocation that size is one glibc serves on its slow path (consolidating its small free chunks
@@ -136,11 +143,8 @@ JsonWriter &JsonWriter::field(const char *k, const QJsonValue &value)
     // Request ids (echoed in every answer) are whole numbers or strings: written in place.
     if (value.isString())
         return field(k, value.toString());
-    if (value.isDouble()) {
-        const double d = value.toDouble();
-        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0)
-            return field(k, static_cast<qint64>(d));
-    }
+    if (value.isDouble() && wholeNumber(value.toDouble()))
+        return field(k, static_cast<qint64>(value.toDouble()));
     key(k);
     QByteArray text;
     appendValue(text, value);
@@ -177,9 +181,8 @@ void JsonWriter::appendValue(QByteArray &out, const QJsonValue &value)
         out.append("null");
         return;
     case QJsonValue::Double: {
-        // Whole numbers in the range where doubles are exact, as QJsonDocument writes them.
         const double d = value.toDouble();
-        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) {
+        if (wholeNumber(d)) {
             out.append(QByteArray::number(static_cast<qint64>(d)));
             return;
         }

@@ -33,8 +33,11 @@ class WalCheckpointer final
 public:
     struct Options
     {
-        int stepFrames = 1000;   // wake the background pass each time the log grew by this much
-        int resetFrames = 16000; // past this the writer completes a pass itself (4 KiB pages: 64 MB)
+        // Wake the background pass each time the log grew by this much. A pass copies each page
+        // once however many frames of it the log holds since the last one, so a longer step
+        // copies a page that many commits changed (an active conversation's index page) once.
+        int stepFrames = 8000;
+        int resetFrames = 32000; // past this the writer completes a pass itself (4 KiB pages: 128 MB)
     };
 
     struct Stats

@@ -307,7 +307,7 @@ void CoordinatorService::authResume(Call &call)
     // kept (or the coordinator restarted), the client is told to take a fresh snapshot.
     bool reset = false;
     if (lastSeq + 1 < s->nextSeq) {
-        reset = s->recent.empty() || s->recent.front().first > lastSeq + 1;
+        reset = s->recent.empty() || s->recent.front().seq > lastSeq + 1;
     } else if (lastSeq >= s->nextSeq) {
         // The client saw numbers this process never gave: numbering continues after them.
         reset = lastSeq > 0;
@@ -328,9 +328,9 @@ void CoordinatorService::authResume(Call &call)
         auto it = m_sessions.find(key);
         if (failed || !linkAlive(link, serial) || it == m_sessions.end())
             return;
-        for (const auto &e : it->second->recent) {
-            if (e.first >= from && e.first <= upTo && !e.second.isEmpty())
-                link->send(e.second);
+        for (const SessionState::Kept &e : it->second->recent) {
+            if (e.seq >= from && e.seq <= upTo && !e.head.isEmpty())
+                link->sendEvent(e.head, e.seq);
         }
     });
 }

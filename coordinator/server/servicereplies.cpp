@@ -4,13 +4,12 @@
 #include "coordinatorservice.h"
 
 #include "envelope.h"
+#include "eventframe.h"
 #include "jsonwriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <algorithm>
-#include <charconv>
-#include <cstring>
 
 namespace sb {
 
@@ -116,21 +115,6 @@ void writeMessage(Writer &w, const char *key, const Message &m)
         .endObject();
 }
 
-QByteArray frameOf(const QByteArray &head, quint64 seq)
-{
-    // One allocation and two copies: QByteArray::number and each append were calls of their own,
-    // about 1,300 instructions per event sent.
-    char digits[24];
-    const char *end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
-    const qsizetype n = end - digits;
-    QByteArray frame(head.size() + n + 1, Qt::Uninitialized);
-    char *o = frame.data();
-    std::memcpy(o, head.constData(), head.size());
-    std::memcpy(o + head.size(), digits, n);
-    o[head.size() + n] = '}';
-    return frame;
-}
-
 } // namespace
 
 const QByteArray &CoordinatorService::eventHead(const QString &name, const QJsonObject &data)
@@ -154,20 +138,22 @@ void CoordinatorService::trimRecent(SessionState *s) const
                              : m_options.replayBytes;
     while (!s->recent.empty() &&
            (static_cast<qint64>(s->recent.size()) > m_options.replayEvents || s->recentBytes > bytes)) {
-        s->recentBytes -= s->recent.front().second.size();
+        if (!s->recent.front().head.isEmpty())
+            s->recentBytes -= eventFrameSize(s->recent.front().head, s->recent.front().seq);
         s->recent.pop_front();
     }
 }
 
 void CoordinatorService::pushEvent(SessionState *s, const QString &name, const QJsonObject &data)
 {
-    // Numbered now (so the order is the order of decisions), sent when the round completes.
+    // Numbered now (so the order is the order of decisions), sent when the round completes. The
+    // head is shared with the fan-out's other recipients: the kept event and the send hold it.
     const quint64 seq = s->nextSeq++;
-    const QByteArray frame = frameOf(eventHead(name, data), seq);
-    s->recent.emplace_back(seq, frame);
-    s->recentBytes += frame.size();
+    const QByteArray head = eventHead(name, data);
+    s->recent.push_back({seq, head});
+    s->recentBytes += eventFrameSize(head, seq);
     trimRecent(s);
-    auto send = [this, weak = s->weak_from_this(), seq, frame](bool) {
+    auto send = [this, weak = s->weak_from_this(), seq, head](bool) {
         const std::shared_ptr<SessionState> session = weak.lock();
         if (!session || !session->link)
             return;
@@ -175,7 +161,7 @@ void CoordinatorService::pushEvent(SessionState *s, const QString &name, const Q
             return; // already sent by a resume
         session->sentUpTo = seq;
         ++m_stats.eventsPushed;
-        session->link->send(frame);
+        session->link->sendEvent(head, seq);
     };
     if (m_round)
         later(send);
@@ -192,9 +178,9 @@ void CoordinatorService::endSession(const QString &tokenHash, const QString &rea
     if (ClientLink *link = s->link) {
         // Sent to the connection itself when the round completes: the session is gone by then.
         const QByteArray frame =
-            frameOf(eventHead(QStringLiteral("session.ended"),
-                              {{QLatin1String("reason"), reason}, {QLatin1String("message"), message}}),
-                    s->nextSeq++);
+            eventFrame(eventHead(QStringLiteral("session.ended"),
+                                 {{QLatin1String("reason"), reason}, {QLatin1String("message"), message}}),
+                       s->nextSeq++);
         const auto state = m_links.find(link);
         const quint64 serial = state != m_links.end() ? state->second.serial : 0;
         auto send = [this, link, serial, frame](bool) {
@@ -213,9 +199,9 @@ quint64 CoordinatorService::reserveEvent(SessionState *s)
 {
     // Numbering at commit time instead would give this event a number above those of later rounds
     // already numbered, and it would go out first: the client would see those as stale and the
-    // session would skip them (sentUpTo). An empty frame holds the place until fillEvent().
+    // session would skip them (sentUpTo). An empty head holds the place until fillEvent().
     const quint64 seq = s->nextSeq++;
-    s->recent.emplace_back(seq, QByteArray());
+    s->recent.push_back({seq, QByteArray()});
     trimRecent(s);
     return seq;
 }
@@ -226,19 +212,20 @@ void CoordinatorService::fillEvent(const std::weak_ptr<SessionState> &session, q
     const std::shared_ptr<SessionState> s = session.lock();
     if (!s)
         return; // forgotten (signed out, expired, revoked) since its number was taken
-    const QByteArray frame = frameOf(head, seq);
     const auto place = std::lower_bound(s->recent.begin(), s->recent.end(), seq,
-                                        [](const auto &e, quint64 n) { return e.first < n; });
-    if (place != s->recent.end() && place->first == seq) {
-        s->recentBytes += frame.size() - place->second.size();
-        place->second = frame;
+                                        [](const SessionState::Kept &e, quint64 n) { return e.seq < n; });
+    if (place != s->recent.end() && place->seq == seq) {
+        if (!place->head.isEmpty())
+            s->recentBytes -= eventFrameSize(place->head, seq);
+        s->recentBytes += eventFrameSize(head, seq);
+        place->head = head;
         trimRecent(s.get());
     }
     if (!s->link || seq <= s->sentUpTo)
         return;
     s->sentUpTo = seq;
     ++m_stats.eventsPushed;
-    s->link->send(frame);
+    s->link->sendEvent(head, seq);
 }
 
 void CoordinatorService::pushToAccount(const QString &accountId, const QString &name, const QJsonObject &data)

@@ -7,7 +7,6 @@
 #include <QByteArray>
 #include <deque>
 #include <memory>
-#include <utility>
 
 namespace sb {
 
@@ -28,10 +27,17 @@ struct SessionState : std::enable_shared_from_this<SessionState>
     QString channel; // the channel the customer writes from
 
     quint64 nextSeq = 1;
-    quint64 sentUpTo = 0;                              // the last event sent on the current link
-    std::deque<std::pair<quint64, QByteArray>> recent; // the latest events, oldest first
-    qint64 recentBytes = 0;                            // the sizes of their frames, summed
-    ClientLink *link = nullptr;                        // the connection it is attached to, if any
+    quint64 sentUpTo = 0; // the last event sent on the current link
+    // An event kept for a resume: its number and its head, shared with the event's other
+    // recipients (eventframe.h); an empty head holds the place of one not filled in yet.
+    struct Kept
+    {
+        quint64 seq = 0;
+        QByteArray head;
+    };
+    std::deque<Kept> recent;    // the latest events, oldest first
+    qint64 recentBytes = 0;     // the sizes of their frames, summed
+    ClientLink *link = nullptr; // the connection it is attached to, if any
 };
 
 } // namespace sb

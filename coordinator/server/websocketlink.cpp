@@ -40,16 +40,30 @@ void WebSocketLink::send(const QByteArray &utf8)
 {
     if (m_state != State::Open)
         return;
-    writeFrame(Opcode::Text, utf8.constData(), utf8.size());
+    writeFrame(Opcode::Text, {QByteArrayView(utf8)});
 }
 
-void WebSocketLink::writeFrame(Opcode opcode, const char *data, qsizetype size)
+void WebSocketLink::sendEvent(const QByteArray &head, quint64 seq)
+{
+    if (m_state != State::Open)
+        return;
+    char tail[21];
+    const int n = eventSeqDigits(seq, tail);
+    tail[n] = '}';
+    writeFrame(Opcode::Text, {QByteArrayView(head), QByteArrayView(tail, n + 1)});
+}
+
+void WebSocketLink::writeFrame(Opcode opcode, std::initializer_list<QByteArrayView> payload)
 {
     // Header and payload go into the socket's buffer (no allocation for the frame); the event
     // loop sends everything queued for the socket in one system call.
+    qsizetype size = 0;
+    for (QByteArrayView piece : payload)
+        size += piece.size();
     char header[maxFrameHeaderBytes];
     m_stream->write(header, writeFrameHeader(header, opcode, size));
-    m_stream->write(data, size);
+    for (QByteArrayView piece : payload)
+        m_stream->write(piece.data(), piece.size());
     if (m_state == State::Open && m_stream->bytesToWrite() > m_limits.maxUnsentBytes) {
         // Not from inside send(): the service may be in the middle of a round that names us.
         m_state = State::Closing;
@@ -131,7 +145,7 @@ void WebSocketLink::readFrames()
             break;
         case FrameReader::Message::Ping:
             if (m_state == State::Open)
-                writeFrame(Opcode::Pong, message.payload.constData(), message.payload.size());
+                writeFrame(Opcode::Pong, {QByteArrayView(message.payload)});
             break;
         case FrameReader::Message::Pong:
         case FrameReader::Message::None:

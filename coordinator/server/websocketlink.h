@@ -11,6 +11,7 @@
 #include <QBasicTimer>
 #include <QObject>
 #include <functional>
+#include <initializer_list>
 
 namespace sb {
 
@@ -43,6 +44,8 @@ public:
 
     // A text frame; `utf8` must be UTF-8 (the service's frames are).
     void send(const QByteArray &utf8) override;
+    // The head and the number go into the socket's buffer as they are, without a joined copy.
+    void sendEvent(const QByteArray &head, quint64 seq) override;
     QString peerAddress() const override;
 
     // The coordinator is going: a close frame (1001) and whatever is queued are written now, as
@@ -59,7 +62,8 @@ private:
     void onReadyRead();
     bool readHandshake();
     void readFrames();
-    void writeFrame(websocket::Opcode opcode, const char *data, qsizetype size);
+    // One frame whose payload is the pieces one after the other.
+    void writeFrame(websocket::Opcode opcode, std::initializer_list<QByteArrayView> payload);
     void onDisconnected();
     // Gone for good: `closed` runs once, if the service knew the link.
     void leave();

@@ -4,6 +4,7 @@
 
 #include "clientframe.h"
 #include "descriptorlimit.h"
+#include "eventframe.h"
 #include "qtbytestream.h"
 #include "testservice.h"
 #include "websocketframes.h"
@@ -21,6 +22,7 @@
 #include <QTest>
 #include <QWebSocket>
 #include <QtEndian>
+#include <limits>
 
 using namespace sb;
 
@@ -138,6 +140,7 @@ private slots:
     void silentConnectionTimesOut();
     void slowReaderIsClosedLater();
     void goAwaySaysWhy();
+    void eventFramesOnTheWire();
     void gatewayServesWss();
     void stoppingGatewayTellsTheService();
     void acceptingResumesAfterAnError();
@@ -346,6 +349,39 @@ void TestWebSocketLink::goAwaySaysWhy()
                                                "last words")));
     QCOMPARE(closeCodeOf(raw.received.mid(12)), quint16(1001));
     QVERIFY(raw.received.contains("stopping"));
+}
+
+void TestWebSocketLink::eventFramesOnTheWire()
+{
+    // The joined frame first: the head, the number, the brace.
+    const QByteArray head = "{\"event\":\"x\",\"data\":{},\"seq\":";
+    QCOMPARE(eventFrame(head, 42), head + "42}");
+    QCOMPARE(eventFrame(head, 0), head + "0}");
+    QCOMPARE(eventFrame(head, std::numeric_limits<quint64>::max()), head + "18446744073709551615}");
+    QCOMPARE(eventFrameSize(head, 1234), eventFrame(head, 1234).size());
+
+    // A link writes the pieces into its socket: the same bytes as sending the joined frame, at
+    // each length encoding (7 bits up to 125, 16 bits up to 65,535, then 64 bits).
+    EchoServer pieces, joined;
+    RawClient a(pieces.port()), b(joined.port());
+    QVERIFY(a.ok && a.upgrade() && b.ok && b.upgrade());
+    QVERIFY(QTest::qWaitFor([&] { return pieces.last && pieces.last->isOpen(); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return joined.last && joined.last->isOpen(); }, 5000));
+    // 125 bytes (the longest 7-bit length), 126 (the shortest 16-bit), 65,534, and 70,010 (64-bit).
+    const QList<QByteArray> heads = {head, QByteArray(123, 'h'), QByteArray(124, 'h'), QByteArray(65531, 'h'),
+                                     QByteArray(70000, 'h')};
+    const QList<quint64> seqs = {1, 1, 9, 99, 123456789};
+    qsizetype payload = 0;
+    for (qsizetype i = 0; i < heads.size(); ++i) {
+        pieces.last->sendEvent(heads[i], seqs[i]);
+        joined.last->send(eventFrame(heads[i], seqs[i]));
+        payload += eventFrameSize(heads[i], seqs[i]);
+    }
+    QVERIFY(b.waitForBytes(payload + 2 + 2 + 4 + 4 + 10));
+    QVERIFY(a.waitForBytes(b.received.size()));
+    QCOMPARE(a.received.size(), b.received.size());
+    QVERIFY(a.received == b.received);
+    QVERIFY(a.received.startsWith("\x81" + QByteArray(1, char(head.size() + 2)) + head + "1}"));
 }
 
 void TestWebSocketLink::gatewayServesWss()

@@ -112,6 +112,8 @@ void CoordinatorHost::Worker::close()
     // New connections first, so nobody arrives during the rest; then the service commits what is
     // pending and answers those waiting while their connections are still open; only then go the
     // connections (destroying the gateway), and last the service, which the gateway calls into.
+    // All in this one turn of the thread's loop, which no request waits behind any more.
+    excuseLoopTurn();
     if (http)
         http->close();
     if (gateway)

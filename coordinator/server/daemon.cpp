@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "coordinatormetrics.h"
 #include "coordinatorservice.h"
+#include "epolldispatcher.h"
 #include "httpendpoint.h"
 #include "signalwatcher.h"
 #include "websocketgateway.h"
@@ -108,6 +109,9 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
     QObject::connect(&stopWatcher, &SignalWatcher::stopRequested, qApp, [&](int number) {
         out << "switchboard-coordinator: signal " << number << ", stopping\n";
         out.flush();
+        // The whole ordered stop runs in this one turn; no request waits behind it, so it is not
+        // logged or counted as a slow turn.
+        excuseLoopTurn();
         gateway.close();
         service.stop();
         QCoreApplication::quit();

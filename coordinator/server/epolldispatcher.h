@@ -72,6 +72,10 @@ public:
         m_slowTurnMs = ms;
         m_lastSlowLogNs = 0;
     }
+    // The turn in progress is not one that requests wait behind (an ordered stop, run from one
+    // signal's handler): it counts as a turn, but neither as the longest nor as a slow one. Turns
+    // of a loop nested inside it still count as usual.
+    void excuseTurn() { m_excusedDepth = m_depth; }
 
 private:
     // The notifiers of one file descriptor and the events epoll watches for it.
@@ -113,6 +117,8 @@ private:
     std::unordered_map<int, Timer> m_timers;        // by timer id
     std::set<std::pair<qint64, int>> m_timersByDue; // (due, id)
     TurnStats m_turnStats;
+    int m_depth = 0;        // processEvents() calls in progress on this thread (loops nest)
+    int m_excusedDepth = 0; // the depth of the turn excuseTurn() was called in; 0: none
     int m_slowTurnMs = 50;
     qint64 m_lastSlowLogNs = 0; // steady clock; 0: never
 };
@@ -121,5 +127,8 @@ private:
 // The dispatcher for a coordinator's thread: epoll on Linux, unless SWITCHBOARD_EVENT_LOOP=qt asks
 // for Qt's own (for comparison); null means Qt's default.
 QAbstractEventDispatcher *makeCoordinatorEventDispatcher();
+
+// EpollEventDispatcher::excuseTurn() on this thread's loop, if it is ours; otherwise nothing.
+void excuseLoopTurn();
 
 } // namespace sb

@@ -81,6 +81,7 @@ private slots:
     void deleteLaterDeletes();
     void tcpThroughQt();
     void slowTurnsTimedByTheirParts();
+    void excusedTurnIsNeitherSlowNorLongest();
 };
 
 void TestEpollDispatcher::installedForTheMainThread()
@@ -429,6 +430,66 @@ void TestEpollDispatcher::slowTurnsTimedByTheirParts()
         QCoreApplication::processEvents();
     QCOMPARE(dispatcher->turnStats().slowTurns, afterPost.slowTurns);
     QVERIFY(dispatcher->turnStats().turns >= afterPost.turns + 5);
+    dispatcher->setSlowTurnMs(limit);
+}
+
+void TestEpollDispatcher::excusedTurnIsNeitherSlowNorLongest()
+{
+    auto *dispatcher = dynamic_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    QVERIFY(dispatcher);
+    const int limit = dispatcher->slowTurnMs();
+    dispatcher->setSlowTurnMs(40);
+    const EpollEventDispatcher::TurnStats before = dispatcher->turnStats();
+
+    // An ordered stop: one long turn, excused from inside it. Longer than any turn so far.
+    const qint64 longest = std::max<qint64>(before.longest.totalUs() / 1000, 40);
+    bool stopped = false;
+    QMetaObject::invokeMethod(
+        this,
+        [&] {
+            excuseLoopTurn();
+            busyFor(int(longest) + 60);
+            stopped = true;
+        },
+        Qt::QueuedConnection);
+    QTRY_VERIFY(stopped);
+    const EpollEventDispatcher::TurnStats afterStop = dispatcher->turnStats();
+    QVERIFY(afterStop.turns > before.turns); // a turn all the same
+    QCOMPARE(afterStop.slowTurns, before.slowTurns);
+    QCOMPARE(afterStop.longest.totalUs(), before.longest.totalUs());
+
+    // A loop nested in an excused turn: its own slow turn counts, the excused one still does not.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("a turn of the event loop took")));
+    bool nestedDone = false;
+    QMetaObject::invokeMethod(
+        this,
+        [&] {
+            excuseLoopTurn();
+            QEventLoop nested;
+            QTimer::singleShot(1, Qt::PreciseTimer, [&] {
+                busyFor(60);
+                nested.quit();
+            });
+            nested.exec();
+            busyFor(60);
+            nestedDone = true;
+        },
+        Qt::QueuedConnection);
+    QTRY_VERIFY(nestedDone);
+    const EpollEventDispatcher::TurnStats afterNested = dispatcher->turnStats();
+    QCOMPARE(afterNested.slowTurns, afterStop.slowTurns + 1);
+
+    // The excuse ends with its turn: the next slow turn counts.
+    bool later = false;
+    QMetaObject::invokeMethod(
+        this,
+        [&] {
+            busyFor(60);
+            later = true;
+        },
+        Qt::QueuedConnection);
+    QTRY_VERIFY(later);
+    QCOMPARE(dispatcher->turnStats().slowTurns, afterNested.slowTurns + 1);
     dispatcher->setSlowTurnMs(limit);
 }
 

@@ -97,7 +97,7 @@ bool CoordinatorHost::Worker::open(const CoordinatorHost::Options &options, QStr
                                {QLatin1String("connections"), gateway->connectionCount()},
                                {QLatin1String("needsSetup"), service->needsSetup()}};
         });
-        http->setMetricsProvider([this] { return coordinatorMetrics(*service, *gateway); });
+        http->setMetricsProvider([this] { return coordinatorMetrics(*service, *gateway, *http); });
         if (!http->listen(options.address, *options.httpPort, &why)) {
             *error = QStringLiteral("health and metrics: %1")
                          .arg(explainListenFailure(options.address, *options.httpPort, why));

@@ -25,7 +25,8 @@ LoopTurns loopTurns()
 }
 } // namespace
 
-QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSocketGateway &gateway)
+QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSocketGateway &gateway,
+                                 const HttpEndpoint &http)
 {
     const CoordinatorService::Stats s = service.stats();
     const auto turns = loopTurns();
@@ -63,6 +64,9 @@ QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSoc
                       "Connections the WebSocket port failed to accept (no descriptors left, reset while "
                       "queued); it tries again 100 ms later",
                       Metric::Counter, double(gateway.acceptErrors())),
+               sample("switchboard_http_accept_errors_total",
+                      "Connections the health and metrics port failed to accept; it tries again 100 ms later",
+                      Metric::Counter, double(http.acceptErrors())),
                sample("switchboard_loop_turn_ms_max",
                       "Longest turn of the connections' event loop since start, ms: every request on it "
                       "waited behind that turn (0 where the loop is Qt's own)",

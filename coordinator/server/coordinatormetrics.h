@@ -12,6 +12,7 @@ class CoordinatorService;
 class WebSocketGateway;
 
 // Reads the service's counters and the engine's gauges; call it on the service's thread.
-QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSocketGateway &gateway);
+QList<Metric> coordinatorMetrics(const CoordinatorService &service, const WebSocketGateway &gateway,
+                                 const HttpEndpoint &http);
 
 } // namespace sb

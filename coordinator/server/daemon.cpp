@@ -99,7 +99,7 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
                                {QLatin1String("connections"), gateway.connectionCount()},
                                {QLatin1String("needsSetup"), service.needsSetup()}};
         });
-        http.setMetricsProvider([&] { return coordinatorMetrics(service, gateway); });
+        http.setMetricsProvider([&] { return coordinatorMetrics(service, gateway, http); });
         if (!http.listen(options.address, options.httpPort, &error)) {
             err << "switchboard-coordinator: " << error << '\n';
             return 1;

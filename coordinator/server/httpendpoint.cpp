@@ -230,7 +230,7 @@ bool labelsValid(const Metric &metric)
 HttpEndpoint::HttpEndpoint(QObject *parent) : QObject(parent), m_server(new QTcpServer(this))
 {
     connect(m_server, &QTcpServer::newConnection, this, &HttpEndpoint::acceptConnections);
-    keepAccepting(m_server, QStringLiteral("HTTP"));
+    keepAccepting(m_server, QStringLiteral("HTTP"), &m_acceptErrors);
 }
 
 HttpEndpoint::~HttpEndpoint()

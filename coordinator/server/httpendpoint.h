@@ -67,6 +67,9 @@ public:
     int idleTimeout() const;
 
     int connectionCount() const;
+    // Connections the port failed to accept (no descriptors left, reset while queued); each time
+    // it tries again 100 ms later.
+    quint64 acceptErrors() const { return m_acceptErrors; }
 
     // The Prometheus text exposition (format 0.0.4) of the samples; public for tests and tools.
     static QByteArray renderMetrics(const QList<Metric> &metrics);
@@ -95,6 +98,7 @@ private:
     std::function<QList<Metric>()> m_metricsProvider;
     int m_idleTimeoutMs = kDefaultIdleTimeoutMs;
     QHash<QTcpSocket *, Connection> m_connections;
+    quint64 m_acceptErrors = 0;
 };
 
 } // namespace sb

@@ -39,6 +39,7 @@ const QStringList kNames = {
     "switchboard_store_commit_ms",
     "switchboard_connections",
     "switchboard_accept_errors_total",
+    "switchboard_http_accept_errors_total",
     "switchboard_loop_turn_ms_max",
     "switchboard_loop_slow_turns_total",
     "switchboard_sessions",
@@ -94,19 +95,21 @@ void TestCoordinatorMetrics::samplesFollowTheService()
     std::unique_ptr<WebSocketGateway> gateway;
     QString error;
     QVERIFY2(startTestService(clock, options, kSite, service, gateway, &error), qPrintable(error));
-    QList<Metric> metrics = coordinatorMetrics(*service, *gateway);
+    HttpEndpoint http; // not listening: its count is still read
+    QList<Metric> metrics = coordinatorMetrics(*service, *gateway, http);
     QStringList names;
     for (const Metric &m : metrics)
         names << m.name;
     QCOMPARE(names, kNames);
     QCOMPARE(valueOf(metrics, "switchboard_connections"), 0.0);
     QCOMPARE(valueOf(metrics, "switchboard_accept_errors_total"), 0.0);
+    QCOMPARE(valueOf(metrics, "switchboard_http_accept_errors_total"), 0.0);
     {
         WsClient customer(gateway->port());
         QVERIFY(customer.ok_(QStringLiteral("hello"), {{"protocol", 1}}).contains("protocol"));
         QVERIFY(customer.ok_(QStringLiteral("customer.start"), {{"channel", "web"}}).contains("token"));
         QVERIFY(customer.ok_(QStringLiteral("customer.send"), {{"text", "hi"}}).contains("id"));
-        metrics = coordinatorMetrics(*service, *gateway);
+        metrics = coordinatorMetrics(*service, *gateway, http);
         QCOMPARE(valueOf(metrics, "switchboard_connections"), 1.0);
         QCOMPARE(valueOf(metrics, "switchboard_sessions"), 1.0);
         QCOMPARE(valueOf(metrics, "switchboard_requests_total"), 3.0);

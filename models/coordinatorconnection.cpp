@@ -4,6 +4,7 @@
 #include "errorcode.h"
 #include "protocol.h"
 
+#include <QSslConfiguration>
 #include <QWebSocket>
 
 namespace sb {
@@ -94,12 +95,14 @@ void CoordinatorConnection::open()
 {
     dropSocket();
     m_helloDone = false;
+    m_untrusted = {};
     m_socket = std::make_unique<QWebSocket>(QString(), QWebSocketProtocol::VersionLatest);
     m_socket->setMaxAllowedIncomingFrameSize(2 * protocol::Limits::maxFrameBytes);
     m_socket->setMaxAllowedIncomingMessageSize(2 * protocol::Limits::maxFrameBytes);
     connect(m_socket.get(), &QWebSocket::connected, this, &CoordinatorConnection::onConnected);
     connect(m_socket.get(), &QWebSocket::disconnected, this, &CoordinatorConnection::onDisconnected);
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this, &CoordinatorConnection::onText);
+    connect(m_socket.get(), &QWebSocket::sslErrors, this, &CoordinatorConnection::onSslErrors);
     // A failed connection attempt reports an error without a disconnect on some Qt versions.
     connect(m_socket.get(), QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError) {
@@ -116,6 +119,44 @@ void CoordinatorConnection::dropSocket()
     m_socket->disconnect(this);
     m_socket->abort();
     m_socket.release()->deleteLater();
+}
+
+void CoordinatorConnection::onSslErrors(const QList<QSslError> &errors)
+{
+    QSslCertificate certificate;
+    for (const QSslError &e : errors) {
+        if (!e.certificate().isNull()) {
+            certificate = e.certificate();
+            break;
+        }
+    }
+    if (certificate.isNull())
+        certificate = m_socket->sslConfiguration().peerCertificate();
+    const QString fingerprint = certificateFingerprint(certificate);
+    if (!m_trustedFingerprint.isEmpty() && fingerprint == m_trustedFingerprint && pinnableErrors(errors)) {
+        m_socket->ignoreSslErrors(errors);
+        return;
+    }
+    // Refused: the handshake fails and onDisconnected() says why.
+    m_untrusted = describeUntrusted(certificate, errors, m_trustedFingerprint);
+}
+
+QString CoordinatorConnection::untrustedMessage() const
+{
+    const QString at = m_url.toDisplayString();
+    if (!m_untrusted.pinnable)
+        return tr("The coordinator at %1 presents a certificate that cannot be accepted (%2).")
+            .arg(at, m_untrusted.errors);
+    if (!m_untrusted.trustedBefore.isEmpty())
+        return tr("The coordinator at %1 presents a different certificate from the one this computer "
+                  "trusted before. It may have been renewed, or someone may be intercepting the "
+                  "connection: trust the new one only if its SHA-256 fingerprint is the one your "
+                  "administrator gives you.\n%2")
+            .arg(at, fingerprintInLines(m_untrusted.fingerprint));
+    return tr("No authority this computer trusts vouches for the certificate of the coordinator at %1 "
+              "(%2). Trust it only if its SHA-256 fingerprint is the one your administrator gives you "
+              "(switchboard-coordinator prints it when it starts).\n%3")
+        .arg(at, m_untrusted.errors, fingerprintInLines(m_untrusted.fingerprint));
 }
 
 void CoordinatorConnection::onConnected()
@@ -224,6 +265,19 @@ void CoordinatorConnection::onDisconnected()
 {
     const QString why = m_socket ? m_socket->errorString() : QString();
     dropSocket();
+    if (!m_untrusted.isNull() && (m_state == State::Connecting || m_state == State::Reconnecting)) {
+        // Not a network failure: retrying would meet the same certificate.
+        m_retry.stop();
+        const QString message = untrustedMessage();
+        if (m_state == State::Reconnecting) {
+            loseSession(message, QStringLiteral("untrusted-certificate"));
+            return;
+        }
+        failPending(QStringLiteral("offline"), message);
+        setState(State::Disconnected);
+        emit signInFailed(QStringLiteral("untrusted-certificate"), message);
+        return;
+    }
     if (m_state == State::Connecting) {
         failPending(QStringLiteral("offline"), why);
         setState(State::Disconnected);

@@ -2,6 +2,8 @@
 // A desk's connection to a coordinator: one WebSocket speaking docs/PROTOCOL.md. It matches replies
 // to requests, drops events it has already seen, and after a drop reconnects and resumes by itself.
 
+#include "certificatetrust.h"
+
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
@@ -61,6 +63,14 @@ public:
     quint64 lastSeq() const { return m_lastSeq; }
     // Delays between reconnection attempts (they double up to the maximum).
     void setReconnectDelays(int firstMs, int maxMs);
+    // A wss certificate no authority on this computer vouches for is accepted only when its
+    // SHA-256 fingerprint is this one (certificatetrust.h); empty: none is. Applies to the next
+    // connection and every reconnection after it.
+    void setTrustedFingerprint(const QString &fingerprint) { m_trustedFingerprint = fingerprint; }
+    QString trustedFingerprint() const { return m_trustedFingerprint; }
+    // The certificate the last attempt refused (signInFailed with "untrusted-certificate"); null
+    // when it refused none.
+    UntrustedCertificate untrustedCertificate() const { return m_untrusted; }
 
 signals:
     void stateChanged(sb::CoordinatorConnection::State state);
@@ -71,7 +81,9 @@ signals:
     void probed(bool needsSetup);
     // The session ended on the server's side: expired or revoked while reconnecting, or ended
     // by the coordinator (session.ended: the account was disabled or given a new password).
-    // `reason` is session.ended's stable code ("disabled", "password-changed"), empty otherwise.
+    // `reason` is session.ended's stable code ("disabled", "password-changed"),
+    // "untrusted-certificate" when a reconnection met a certificate it may not accept, empty
+    // otherwise.
     void sessionLost(const QString &message, const QString &reason);
     void eventReceived(const QString &name, const QJsonObject &data);
 
@@ -85,6 +97,8 @@ private:
 
     void open();
     void onConnected();
+    void onSslErrors(const QList<QSslError> &errors);
+    QString untrustedMessage() const;
     void onDisconnected();
     void onText(const QString &text);
     void onHello(const Reply &reply);
@@ -106,6 +120,8 @@ private:
     QString m_password;
     QString m_displayName;
     QString m_token;
+    QString m_trustedFingerprint;
+    UntrustedCertificate m_untrusted;
     QJsonObject m_account;
     quint64 m_lastSeq = 0;
     qint64 m_nextId = 0;

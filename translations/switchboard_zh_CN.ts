@@ -207,6 +207,22 @@
         <source>The connection dropped before the answer came.</source>
         <translation>收到响应之前连接已断开。</translation>
     </message>
+    <message>
+        <source>The coordinator at %1 presents a certificate that cannot be accepted (%2).</source>
+        <translation>位于 %1 的协调服务器提供的证书无法接受（%2）。</translation>
+    </message>
+    <message>
+        <source>The coordinator at %1 presents a different certificate from the one this computer trusted before. It may have been renewed, or someone may be intercepting the connection: trust the new one only if its SHA-256 fingerprint is the one your administrator gives you.
+%2</source>
+        <translation>位于 %1 的协调服务器提供的证书与本机之前信任的不同。证书可能已更新，也可能有人正在截获连接：只有当新证书的 SHA-256 指纹与管理员提供的一致时，才可信任它。
+%2</translation>
+    </message>
+    <message>
+        <source>No authority this computer trusts vouches for the certificate of the coordinator at %1 (%2). Trust it only if its SHA-256 fingerprint is the one your administrator gives you (switchboard-coordinator prints it when it starts).
+%3</source>
+        <translation>位于 %1 的协调服务器的证书未经本机信任的任何机构认证（%2）。只有当其 SHA-256 指纹与管理员提供的一致时，才可信任它（switchboard-coordinator 启动时会打印该指纹）。
+%3</translation>
+    </message>
 </context>
 <context>
     <name>sb::CustomerPanel</name>
@@ -835,6 +851,14 @@
     <message>
         <source>This computer is the coordinator, but it has no network address colleagues can reach: only this desk can connect.</source>
         <translation>本机已作为协调服务器运行，但没有同事可以访问的网络地址：只有本工作台能够连接。</translation>
+    </message>
+    <message>
+        <source>&amp;Trust this certificate</source>
+        <translation>信任此证书(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Trust the new certificate</source>
+        <translation>信任新证书(&amp;T)</translation>
     </message>
 </context>
 <context>

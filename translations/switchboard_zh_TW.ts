@@ -207,6 +207,22 @@
         <source>The connection dropped before the answer came.</source>
         <translation>收到回應之前連線已中斷。</translation>
     </message>
+    <message>
+        <source>The coordinator at %1 presents a certificate that cannot be accepted (%2).</source>
+        <translation>位於 %1 的協調伺服器提供的憑證無法接受（%2）。</translation>
+    </message>
+    <message>
+        <source>The coordinator at %1 presents a different certificate from the one this computer trusted before. It may have been renewed, or someone may be intercepting the connection: trust the new one only if its SHA-256 fingerprint is the one your administrator gives you.
+%2</source>
+        <translation>位於 %1 的協調伺服器提供的憑證與本機先前信任的不同。憑證可能已更新，也可能有人正在攔截連線：只有在新憑證的 SHA-256 指紋與管理員提供的一致時，才可信任它。
+%2</translation>
+    </message>
+    <message>
+        <source>No authority this computer trusts vouches for the certificate of the coordinator at %1 (%2). Trust it only if its SHA-256 fingerprint is the one your administrator gives you (switchboard-coordinator prints it when it starts).
+%3</source>
+        <translation>位於 %1 的協調伺服器的憑證未經本機信任的任何機構認證（%2）。只有在其 SHA-256 指紋與管理員提供的一致時，才可信任它（switchboard-coordinator 啟動時會列印該指紋）。
+%3</translation>
+    </message>
 </context>
 <context>
     <name>sb::CustomerPanel</name>
@@ -835,6 +851,14 @@
     <message>
         <source>This computer is the coordinator, but it has no network address colleagues can reach: only this desk can connect.</source>
         <translation>本機已作為協調伺服器執行，但沒有同事可以連線的網路位址：只有本工作台能夠連線。</translation>
+    </message>
+    <message>
+        <source>&amp;Trust this certificate</source>
+        <translation>信任此憑證(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Trust the new certificate</source>
+        <translation>信任新憑證(&amp;T)</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "preferences.h"
 
 #include <QSettings>
+#include <QUrl>
 
 namespace sb {
 
@@ -30,6 +31,30 @@ void Preferences::save() const
     s.setValue(QStringLiteral("ui/language"), language);
     s.setValue(QStringLiteral("ui/theme"), theme);
     s.setValue(QStringLiteral("ui/sound"), sound);
+}
+
+namespace {
+QString trustKey(const QUrl &coordinator)
+{
+    // One per host and port: a certificate belongs to the server at that address, whatever path.
+    return QStringLiteral("trustedCertificates/%1 %2")
+        .arg(coordinator.host().toLower())
+        .arg(coordinator.port(coordinator.scheme() == QLatin1String("wss") ? 443 : 80));
+}
+} // namespace
+
+QString Preferences::trustedCertificate(const QUrl &coordinator)
+{
+    return QSettings().value(trustKey(coordinator)).toString();
+}
+
+void Preferences::setTrustedCertificate(const QUrl &coordinator, const QString &fingerprint)
+{
+    QSettings s;
+    if (fingerprint.isEmpty())
+        s.remove(trustKey(coordinator));
+    else
+        s.setValue(trustKey(coordinator), fingerprint);
 }
 
 } // namespace sb

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+class QUrl;
+
 namespace sb {
 
 struct Preferences
@@ -19,6 +21,11 @@ struct Preferences
 
     static Preferences load();
     void save() const;
+
+    // The SHA-256 fingerprint of the certificate the agent chose to trust for this coordinator's
+    // host and port (certificatetrust.h); empty when none was.
+    static QString trustedCertificate(const QUrl &coordinator);
+    static void setTrustedCertificate(const QUrl &coordinator, const QString &fingerprint);
 };
 
 } // namespace sb

@@ -27,7 +27,7 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
       m_password(new QLineEdit(this)), m_remember(new QCheckBox(tr("&Remember me on this computer"), this)),
       m_setup(new QWidget(this)), m_setupText(new QLabel(this)), m_displayName(new QLineEdit(this)),
       m_confirm(new QLineEdit(this)), m_error(new QLabel(this)), m_status(new QLabel(this)),
-      m_signIn(new QPushButton(tr("&Sign in"), this))
+      m_signIn(new QPushButton(tr("&Sign in"), this)), m_trust(new QPushButton(this))
 {
     setWindowTitle(tr("Sign in to Switchboard"));
     auto *title = new QLabel(tr("Switchboard"), this);
@@ -47,6 +47,8 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #d03030;"));
     m_error->setVisible(false);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse); // the fingerprint, to compare
+    m_trust->setVisible(false);
     m_status->setForegroundRole(QPalette::PlaceholderText);
     m_setupText->setWordWrap(true);
     m_setupText->setText(tr("This coordinator is new. Create its first administrator: choose a user name "
@@ -84,6 +86,7 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     layout->addLayout(form);
     layout->addWidget(m_setup);
     layout->addWidget(m_error);
+    layout->addWidget(m_trust, 0, Qt::AlignLeft);
     layout->addWidget(m_status);
     layout->addWidget(buttons);
     setMinimumWidth(440);
@@ -110,11 +113,8 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     connect(buttons, &QDialogButtonBox::rejected, this, &SignInDialog::reject);
     connect(connection, &CoordinatorConnection::probed, this, &SignInDialog::onProbed);
     connect(connection, &CoordinatorConnection::signedIn, this, &SignInDialog::onSignedIn);
-    connect(connection, &CoordinatorConnection::signInFailed, this,
-            [this](const QString &, const QString &message) {
-                setBusy(false);
-                showError(message);
-            });
+    connect(connection, &CoordinatorConnection::signInFailed, this, &SignInDialog::onSignInFailed);
+    connect(m_trust, &QPushButton::clicked, this, &SignInDialog::trustCertificate);
 }
 
 QString SignInDialog::errorText() const
@@ -161,9 +161,32 @@ QUrl SignInDialog::targetUrl() const
     return QUrl(text);
 }
 
+void SignInDialog::onSignInFailed(const QString &code, const QString &message)
+{
+    setBusy(false);
+    showError(message);
+    const UntrustedCertificate u = m_connection->untrustedCertificate();
+    if (code != QLatin1String("untrusted-certificate") || u.isNull() || !u.pinnable)
+        return;
+    m_trust->setText(u.trustedBefore.isEmpty() ? tr("&Trust this certificate")
+                                               : tr("&Trust the new certificate"));
+    m_trust->setVisible(true);
+    growToFit();
+}
+
+void SignInDialog::trustCertificate()
+{
+    const UntrustedCertificate u = m_connection->untrustedCertificate();
+    if (u.isNull())
+        return;
+    Preferences::setTrustedCertificate(m_connection->url(), u.fingerprint);
+    submit();
+}
+
 void SignInDialog::submit()
 {
     m_error->setVisible(false);
+    m_trust->setVisible(false);
     if (m_login->text().trimmed().isEmpty() || m_password->text().isEmpty()) {
         showError(tr("Enter your user name and password."));
         return;
@@ -198,12 +221,14 @@ void SignInDialog::submit()
             showError(tr("Enter your name as customers and colleagues should see it."));
             return;
         }
+        m_connection->setTrustedFingerprint(Preferences::trustedCertificate(url));
         setBusy(true, tr("Creating the administrator…"));
         m_connection->setUp(url, m_login->text().trimmed(), m_password->text(),
                             m_displayName->text().trimmed());
         return;
     }
     setBusy(true, tr("Connecting to %1…").arg(url.toDisplayString()));
+    m_connection->setTrustedFingerprint(Preferences::trustedCertificate(url));
     m_connection->probe(url);
 }
 
@@ -262,6 +287,17 @@ void SignInDialog::showError(const QString &message)
 {
     m_error->setText(message);
     m_error->setVisible(true);
+    growToFit();
+}
+
+void SignInDialog::growToFit()
+{
+    // A long message (a certificate's fingerprint) wraps onto more lines than the dialog has room
+    // for: it grows downwards at its present width rather than cutting the last lines off.
+    layout()->activate();
+    const int needed = layout()->totalHeightForWidth(width());
+    if (needed > height())
+        resize(width(), needed);
 }
 
 void SignInDialog::showSetup(bool show)

@@ -36,6 +36,8 @@ public:
     QSpinBox *portBox() const { return m_port; }
     QString hostInfo() const;
     QPushButton *signInButton() const { return m_signIn; }
+    // Shown when the coordinator's certificate was refused and the agent may trust it.
+    QPushButton *trustButton() const { return m_trust; }
     QString errorText() const;
     bool settingUp() const;
 
@@ -53,6 +55,9 @@ private:
     void onHostToggled(bool host);
     void onProbed(bool needsSetup);
     void onSignedIn();
+    void growToFit();
+    void onSignInFailed(const QString &code, const QString &message);
+    void trustCertificate();
     QUrl targetUrl() const;
 
     CoordinatorConnection *m_connection;
@@ -73,6 +78,7 @@ private:
     QLabel *m_error;
     QLabel *m_status;
     QPushButton *m_signIn;
+    QPushButton *m_trust;
 };
 
 } // namespace sb

@@ -200,6 +200,8 @@ void DesktopApp::signInDirectly()
         });
         return;
     }
+    // A self-signed certificate the agent trusted in the sign-in dialog is trusted here too.
+    m_desk->connection()->setTrustedFingerprint(Preferences::trustedCertificate(m_options.connectUrl));
     m_desk->connection()->signIn(m_options.connectUrl, m_options.login, password);
 }
 

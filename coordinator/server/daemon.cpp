@@ -9,6 +9,7 @@
 #include "websocketgateway.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
@@ -122,6 +123,12 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
         out << ", health and metrics on http://" << options.address.toString() << ':' << http.port()
             << "/health /metrics";
     out << "; store " << service.storePath() << '\n';
+    if (tls) {
+        // What a desk shows when no authority it trusts vouches for the certificate (a site's
+        // self-signed one): agents compare it before trusting it (models/certificatetrust.h).
+        out << "switchboard-coordinator: certificate SHA-256 fingerprint "
+            << tls->localCertificate().digest(QCryptographicHash::Sha256).toHex(':').toUpper() << '\n';
+    }
     if (service.needsSetup())
         out << "switchboard-coordinator: no administrator yet: the first client to send auth.setup creates "
                "one\n";

@@ -3,6 +3,8 @@
 // stops cleanly on SIGTERM; a key that is not the certificate's own, or files it cannot read,
 // stop it before it listens, with status 2 and the reason.
 
+#include "testtls.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -62,6 +64,10 @@ void TestDaemonTls::matchingPairServesWss()
                              15000);
     QVERIFY2(match.hasMatch(), output.constData());
     const QString port = match.captured(1);
+    // The fingerprint a desk shows for a certificate nobody vouches for, to compare with.
+    const QByteArray fingerprint =
+        QByteArray("certificate SHA-256 fingerprint ") + kTestCertFingerprint + '\n';
+    QTRY_VERIFY2_WITH_TIMEOUT((output += daemon.readAll()).contains(fingerprint), output.constData(), 5000);
 
     QFile certFile(data("test-cert.pem"));
     QVERIFY(certFile.open(QIODevice::ReadOnly));

@@ -20,6 +20,7 @@
 #include "messagemodel.h"
 #include "preferencesdialog.h"
 #include "quickreplymodel.h"
+#include "screenshots.h"
 #include "signindialog.h"
 #include "storewriter.h"
 #include "testservice.h"
@@ -65,15 +66,6 @@ const char kSite[] = R"({
 })";
 const QString kPassword = QStringLiteral("correct horse battery");
 const QString kRefund = QStringLiteral("Your refund is on its way and arrives within 3 working days.");
-
-void save(QWidget *w, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("SB_SCREENSHOTS_DIR");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    w->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
-}
 
 // Runs `f` on the modal dialog of type T as soon as it is open and ready (`ready` says so).
 template<typename T>
@@ -187,7 +179,7 @@ void TestDeskFlow::firstRunSetup()
     QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
     // A new coordinator: the dialog asks for the first administrator.
     QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 5000);
-    save(&dialog, QStringLiteral("first-run"));
+    saveScreenshot(&dialog, QStringLiteral("first-run"));
     QTest::keyClicks(dialog.displayNameEdit(), QStringLiteral("Site Admin"));
     QTest::keyClicks(dialog.confirmEdit(), QStringLiteral("short"));
     QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
@@ -276,7 +268,7 @@ void TestDeskFlow::dayAtTheDesk()
         dialog.loginEdit()->setText(QStringLiteral("alice"));
         dialog.passwordEdit()->clear();
         QTest::keyClicks(dialog.passwordEdit(), kPassword);
-        save(&dialog, QStringLiteral("sign-in") + suffix);
+        saveScreenshot(&dialog, QStringLiteral("sign-in") + suffix);
         QTest::keyClick(dialog.passwordEdit(), Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 5000);
     }
@@ -365,7 +357,7 @@ void TestDeskFlow::dayAtTheDesk()
              int(ChatMessage::Kind::Note));
     QCOMPARE(customer.waitEvent("message.new", seen, 300), -1);
     window.action(QStringLiteral("note"))->trigger();
-    save(&window, QStringLiteral("inbox") + suffix);
+    saveScreenshot(&window, QStringLiteral("inbox") + suffix);
 
     // Transfer to bob through the picker.
     bob.ok_("status.set", {{"status", "online"}});
@@ -374,7 +366,7 @@ void TestDeskFlow::dayAtTheDesk()
                            [&](AgentPicker *p) {
                                pickerShown = true;
                                pickAgent(p, QStringLiteral("bob"));
-                               save(p, QStringLiteral("transfer") + suffix);
+                               saveScreenshot(p, QStringLiteral("transfer") + suffix);
                                p->accept();
                            });
     const int bobEvents = static_cast<int>(bob.events.size());
@@ -516,7 +508,7 @@ void TestDeskFlow::switchLanguageLive()
     QVERIFY(chinese.contains(QCoreApplication::translate("sb::CustomerPanel", "Previous tickets")));
     QCOMPARE(desk.openConversationId(), conv);
     QCOMPARE(composer->toPlainText(), QStringLiteral("a draft in progress"));
-    save(&window, QStringLiteral("language-switched-zh_CN"));
+    saveScreenshot(&window, QStringLiteral("language-switched-zh_CN"));
 
     choosePreferredLanguage(window, QStringLiteral("en"));
     QTRY_COMPARE(shownTexts(window), english);

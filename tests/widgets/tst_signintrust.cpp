@@ -1,0 +1,145 @@
+// The sign-in dialog against a wss coordinator whose certificate is self-signed: it shows the
+// certificate's fingerprint with a button to trust it, remembers the choice for that address and
+// signs in; a different certificate later at the same address is shown as a change, never trusted
+// silently. Offscreen, against a real coordinator on loopback. SB_SCREENSHOTS_DIR saves pictures.
+
+#include "certificatetrust.h"
+#include "clock.h"
+#include "deskclient.h"
+#include "preferences.h"
+#include "screenshots.h"
+#include "signindialog.h"
+#include "testservice.h"
+#include "testtls.h"
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sb;
+
+namespace {
+
+const QString kFirst = QString::fromLatin1(kTestCertFingerprint);
+const QString kSecond = QString::fromLatin1(kTestCert2Fingerprint);
+
+} // namespace
+
+class TestSignInTrust : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void trustOnFirstUseThenAChange();
+
+private:
+    bool serve(const char *cert, const char *key, quint16 port);
+    // A dialog with the address and a login filled in, sign-in clicked.
+    void submit(SignInDialog &dialog, const QUrl &url);
+
+    QTemporaryDir m_dir;
+    ManualClock m_clock{1764000000000};
+    std::unique_ptr<CoordinatorService> m_service;
+    std::unique_ptr<WebSocketGateway> m_gateway;
+};
+
+void TestSignInTrust::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+    QString error;
+    m_service = startBareService(m_clock, m_dir.path(), &error);
+    QVERIFY2(m_service, qPrintable(error));
+}
+
+void TestSignInTrust::cleanupTestCase()
+{
+    m_gateway.reset();
+    if (m_service)
+        m_service->stop();
+}
+
+bool TestSignInTrust::serve(const char *cert, const char *key, quint16 port)
+{
+    QString error;
+    m_gateway = std::make_unique<WebSocketGateway>(m_service.get());
+    if (!m_gateway->listen(QHostAddress::LocalHost, port, &error, testServerTls(cert, key))) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    return true;
+}
+
+void TestSignInTrust::submit(SignInDialog &dialog, const QUrl &url)
+{
+    dialog.addressEdit()->setText(url.toString());
+    dialog.loginEdit()->setText(QStringLiteral("root"));
+    dialog.passwordEdit()->setText(QStringLiteral("a long enough password"));
+    QTest::mouseClick(dialog.signInButton(), Qt::LeftButton);
+}
+
+void TestSignInTrust::trustOnFirstUseThenAChange()
+{
+    QVERIFY(serve("test-cert.pem", "test-key.pem", 0));
+    const quint16 port = m_gateway->port();
+    const QUrl url(QStringLiteral("wss://127.0.0.1:%1").arg(port));
+    {
+        DeskClient desk;
+        SignInDialog dialog(desk.connection(), nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        submit(dialog, url);
+        // Refused, with the fingerprint to compare and the button to trust it.
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.trustButton()->isVisible(), 10000);
+        QVERIFY2(dialog.errorText().contains(fingerprintInLines(kFirst)), qPrintable(dialog.errorText()));
+        QCOMPARE(dialog.trustButton()->text(), QStringLiteral("&Trust this certificate"));
+        QVERIFY(Preferences::trustedCertificate(url).isEmpty()); // nothing remembered yet
+        saveScreenshot(&dialog, QStringLiteral("sign-in-untrusted-certificate"));
+
+        // Trusted: remembered for this address, and the sign-in goes on (a new coordinator asks
+        // for its first administrator).
+        QTest::mouseClick(dialog.trustButton(), Qt::LeftButton);
+        QCOMPARE(Preferences::trustedCertificate(url), kFirst);
+        QVERIFY(!dialog.trustButton()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 10000);
+        QVERIFY(dialog.errorText().isEmpty());
+    }
+    {
+        // Next time, at the same address: trusted without asking.
+        DeskClient desk;
+        SignInDialog dialog(desk.connection(), nullptr);
+        dialog.show();
+        submit(dialog, url);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 10000);
+        QVERIFY(!dialog.trustButton()->isVisible());
+    }
+
+    // The coordinator comes back with another certificate: shown as a change, not trusted.
+    m_gateway.reset();
+    QVERIFY(serve("test-cert-2.pem", "test-key-2.pem", port));
+    DeskClient desk;
+    SignInDialog dialog(desk.connection(), nullptr);
+    dialog.show();
+    submit(dialog, url);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.trustButton()->isVisible(), 10000);
+    QVERIFY2(dialog.errorText().contains(QStringLiteral("different certificate")) &&
+                 dialog.errorText().contains(fingerprintInLines(kSecond)),
+             qPrintable(dialog.errorText()));
+    QCOMPARE(dialog.trustButton()->text(), QStringLiteral("&Trust the new certificate"));
+    QCOMPARE(Preferences::trustedCertificate(url), kFirst);
+    QVERIFY(!dialog.settingUp());
+    saveScreenshot(&dialog, QStringLiteral("sign-in-changed-certificate"));
+    QTest::mouseClick(dialog.trustButton(), Qt::LeftButton);
+    QCOMPARE(Preferences::trustedCertificate(url), kSecond);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 10000);
+}
+
+QTEST_MAIN(TestSignInTrust)
+#include "tst_signintrust.moc"

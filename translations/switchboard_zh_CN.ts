@@ -726,6 +726,18 @@
         <source>&amp;Theme:</source>
         <translation>主题(&amp;T)：</translation>
     </message>
+    <message>
+        <source>&amp;Forget them</source>
+        <translation>全部忘记(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Trusted certificates:</source>
+        <translation>已信任的证书：</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
 </context>
 <context>
     <name>sb::QuickReplyPicker</name>

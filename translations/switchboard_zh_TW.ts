@@ -726,6 +726,18 @@
         <source>&amp;Theme:</source>
         <translation>主題(&amp;T)：</translation>
     </message>
+    <message>
+        <source>&amp;Forget them</source>
+        <translation>全部忘記(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Trusted certificates:</source>
+        <translation>已信任的憑證：</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>無</translation>
+    </message>
 </context>
 <context>
     <name>sb::QuickReplyPicker</name>

@@ -34,18 +34,39 @@ void Preferences::save() const
 }
 
 namespace {
+const QString kTrustGroup = QStringLiteral("trustedCertificates");
+
 QString trustKey(const QUrl &coordinator)
 {
-    // One per host and port: a certificate belongs to the server at that address, whatever path.
-    return QStringLiteral("trustedCertificates/%1 %2")
-        .arg(coordinator.host().toLower())
-        .arg(coordinator.port(coordinator.scheme() == QLatin1String("wss") ? 443 : 80));
+    // One per host and port ("host port"): a certificate belongs to the server at that address,
+    // whatever the path.
+    return kTrustGroup + QStringLiteral("/%1 %2")
+                             .arg(coordinator.host().toLower())
+                             .arg(coordinator.port(coordinator.scheme() == QLatin1String("wss") ? 443 : 80));
 }
 } // namespace
 
 QString Preferences::trustedCertificate(const QUrl &coordinator)
 {
     return QSettings().value(trustKey(coordinator)).toString();
+}
+
+QStringList Preferences::trustedCertificateAddresses()
+{
+    QSettings s;
+    s.beginGroup(kTrustGroup);
+    QStringList addresses;
+    for (const QString &key : s.childKeys()) {
+        const qsizetype space = key.lastIndexOf(QLatin1Char(' '));
+        addresses << (space < 0 ? key : key.left(space) + QLatin1Char(':') + key.mid(space + 1));
+    }
+    addresses.sort();
+    return addresses;
+}
+
+void Preferences::forgetTrustedCertificates()
+{
+    QSettings().remove(kTrustGroup);
 }
 
 void Preferences::setTrustedCertificate(const QUrl &coordinator, const QString &fingerprint)

@@ -3,6 +3,7 @@
 // hosts the coordinator, and the agent's choices of language, theme and sound.
 
 #include <QString>
+#include <QStringList>
 
 class QUrl;
 
@@ -26,6 +27,9 @@ struct Preferences
     // host and port (certificatetrust.h); empty when none was.
     static QString trustedCertificate(const QUrl &coordinator);
     static void setTrustedCertificate(const QUrl &coordinator, const QString &fingerprint);
+    // "host:port" of every address with a trusted certificate, sorted.
+    static QStringList trustedCertificateAddresses();
+    static void forgetTrustedCertificates();
 };
 
 } // namespace sb

@@ -8,13 +8,17 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QMessageBox>
+#include <QPushButton>
 
 namespace sb {
 
 PreferencesDialog::PreferencesDialog(QWidget *parent)
     : QDialog(parent), m_language(new QComboBox(this)), m_theme(new QComboBox(this)),
-      m_sound(new QCheckBox(tr("Play a &sound when a conversation is assigned to me"), this))
+      m_sound(new QCheckBox(tr("Play a &sound when a conversation is assigned to me"), this)),
+      m_trusted(new QLabel(this)), m_forget(new QPushButton(tr("&Forget them"), this))
 {
     setWindowTitle(tr("Preferences"));
     m_language->addItem(tr("System language"), QString());
@@ -34,10 +38,28 @@ PreferencesDialog::PreferencesDialog(QWidget *parent)
     form->addRow(tr("&Language:"), m_language);
     form->addRow(tr("&Theme:"), m_theme);
     form->addRow(m_sound);
+    // At once, not at OK: a certificate trusted by mistake should stop being trusted now.
+    m_trusted->setWordWrap(true);
+    auto *trustRow = new QHBoxLayout;
+    trustRow->addWidget(m_trusted, 1);
+    trustRow->addWidget(m_forget);
+    form->addRow(tr("Trusted certificates:"), trustRow);
+    showTrusted();
+    connect(m_forget, &QPushButton::clicked, this, [this] {
+        Preferences::forgetTrustedCertificates();
+        showTrusted();
+    });
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &PreferencesDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &PreferencesDialog::reject);
+}
+
+void PreferencesDialog::showTrusted()
+{
+    const QStringList addresses = Preferences::trustedCertificateAddresses();
+    m_trusted->setText(addresses.isEmpty() ? tr("None") : addresses.join(QLatin1String(", ")));
+    m_forget->setEnabled(!addresses.isEmpty());
 }
 
 bool PreferencesDialog::soundEnabled() const

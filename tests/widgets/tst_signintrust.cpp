@@ -1,18 +1,21 @@
 // The sign-in dialog against a wss coordinator whose certificate is self-signed: it shows the
 // certificate's fingerprint with a button to trust it, remembers the choice for that address and
 // signs in; a different certificate later at the same address is shown as a change, never trusted
-// silently. Offscreen, against a real coordinator on loopback. SB_SCREENSHOTS_DIR saves pictures.
+// silently, and the preferences forget it again. Offscreen, against a real coordinator on loopback.
+// SB_SCREENSHOTS_DIR saves pictures.
 
 #include "certificatetrust.h"
 #include "clock.h"
 #include "deskclient.h"
 #include "preferences.h"
+#include "preferencesdialog.h"
 #include "screenshots.h"
 #include "signindialog.h"
 #include "testservice.h"
 #include "testtls.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -37,6 +40,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void trustOnFirstUseThenAChange();
+    void forgottenInPreferences();
 
 private:
     bool serve(const char *cert, const char *key, quint16 port);
@@ -47,6 +51,7 @@ private:
     ManualClock m_clock{1764000000000};
     std::unique_ptr<CoordinatorService> m_service;
     std::unique_ptr<WebSocketGateway> m_gateway;
+    QUrl m_url; // the coordinator's, once serving
 };
 
 void TestSignInTrust::initTestCase()
@@ -90,6 +95,7 @@ void TestSignInTrust::trustOnFirstUseThenAChange()
     QVERIFY(serve("test-cert.pem", "test-key.pem", 0));
     const quint16 port = m_gateway->port();
     const QUrl url(QStringLiteral("wss://127.0.0.1:%1").arg(port));
+    m_url = url;
     {
         DeskClient desk;
         SignInDialog dialog(desk.connection(), nullptr);
@@ -139,6 +145,34 @@ void TestSignInTrust::trustOnFirstUseThenAChange()
     QTest::mouseClick(dialog.trustButton(), Qt::LeftButton);
     QCOMPARE(Preferences::trustedCertificate(url), kSecond);
     QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 10000);
+}
+
+void TestSignInTrust::forgottenInPreferences()
+{
+    // A certificate trusted by mistake is forgotten from the preferences, at once.
+    QVERIFY(!Preferences::trustedCertificate(m_url).isEmpty());
+    {
+        PreferencesDialog prefs;
+        prefs.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&prefs));
+        QCOMPARE(prefs.trustedLabel()->text(), QStringLiteral("127.0.0.1:%1").arg(m_url.port()));
+        QVERIFY(prefs.forgetButton()->isEnabled());
+        saveScreenshot(&prefs, QStringLiteral("preferences-trusted-certificates"));
+        QTest::mouseClick(prefs.forgetButton(), Qt::LeftButton);
+        QVERIFY(Preferences::trustedCertificate(m_url).isEmpty());
+        QVERIFY(Preferences::trustedCertificateAddresses().isEmpty());
+        QCOMPARE(prefs.trustedLabel()->text(), QStringLiteral("None"));
+        QVERIFY(!prefs.forgetButton()->isEnabled());
+        prefs.reject(); // forgotten all the same
+    }
+    QVERIFY(Preferences::trustedCertificate(m_url).isEmpty());
+    // The next sign-in asks again.
+    DeskClient desk;
+    SignInDialog dialog(desk.connection(), nullptr);
+    dialog.show();
+    submit(dialog, m_url);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.trustButton()->isVisible(), 10000);
+    QCOMPARE(dialog.trustButton()->text(), QStringLiteral("&Trust this certificate"));
 }
 
 QTEST_MAIN(TestSignInTrust)

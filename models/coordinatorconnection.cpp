@@ -123,15 +123,7 @@ void CoordinatorConnection::dropSocket()
 
 void CoordinatorConnection::onSslErrors(const QList<QSslError> &errors)
 {
-    QSslCertificate certificate;
-    for (const QSslError &e : errors) {
-        if (!e.certificate().isNull()) {
-            certificate = e.certificate();
-            break;
-        }
-    }
-    if (certificate.isNull())
-        certificate = m_socket->sslConfiguration().peerCertificate();
+    const QSslCertificate certificate = certificateOf(errors, m_socket->sslConfiguration().peerCertificate());
     const QString fingerprint = certificateFingerprint(certificate);
     if (!m_trustedFingerprint.isEmpty() && fingerprint == m_trustedFingerprint && pinnableErrors(errors)) {
         m_socket->ignoreSslErrors(errors);

@@ -33,7 +33,7 @@ void DemoSetup::start()
         finish(QStringLiteral("cannot reach the coordinator at %1: %2").arg(m_options.url.toString(), why));
     };
     m_timeout.start(m_options.timeoutMs);
-    m_peer->open(m_options.url);
+    m_peer->open(m_options.url, m_options.trustedFingerprint);
 }
 
 void DemoSetup::signIn(bool setup)

@@ -28,6 +28,7 @@ public:
         int timeoutMs = 20000;           // for the whole set-up
         // Created with quickreply.save when the coordinator has none yet (demoQuickReplies()).
         QJsonArray quickReplies = {};
+        QString trustedFingerprint = {}; // as WireTraffic::Options::trustedFingerprint
     };
 
     explicit DemoSetup(const Options &options, QObject *parent = nullptr);

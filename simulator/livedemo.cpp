@@ -12,7 +12,8 @@ constexpr qint64 kMaxSleepMs = 1000;
 LiveDemo::LiveDemo(const SiteConfig &site, const TrafficProfile &profile, double speed, bool explainDecisions,
                    QTextStream &out, QObject *parent)
     : QObject(parent), m_site(site), m_profile(profile), m_explain(explainDecisions), m_out(out),
-      m_clock(QDateTime::currentMSecsSinceEpoch(), speed), m_engine(m_clock), m_zone(site.routing.timeZone.toUtf8())
+      m_clock(QDateTime::currentMSecsSinceEpoch(), speed), m_engine(m_clock),
+      m_zone(site.routing.timeZone.toUtf8())
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -33,7 +34,8 @@ bool LiveDemo::start(QString *error)
         m_sim->onDecision(d);
     });
     m_out << "switchboard: demo site with " << m_site.agents.size() << " agents in " << m_site.groups.size()
-          << " groups; simulated customers write in about " << qRound(m_profile.arrivalsPerHour) << " times an hour.\n"
+          << " groups; simulated customers write in about " << qRound(m_profile.arrivalsPerHour)
+          << " times an hour.\n"
           << "Press Ctrl+C to stop.\n";
     m_out.flush();
     m_sinceStatus.start();
@@ -55,8 +57,13 @@ QString LiveDemo::statusLine() const
     for (const auto &a : m_site.agents) {
         const auto info = m_engine.agent(a.id);
         if (info)
-            agents += QStringLiteral(" %1 %2/%3%4").arg(a.id).arg(info->countedLoad).arg(info->maxConcurrent)
-                          .arg(info->status == AgentStatus::Online ? QString() : QLatin1Char('(') + toString(info->status) + QLatin1Char(')'));
+            agents += QStringLiteral(" %1 %2/%3%4")
+                          .arg(a.id)
+                          .arg(info->countedLoad)
+                          .arg(info->maxConcurrent)
+                          .arg(info->status == AgentStatus::Online
+                                   ? QString()
+                                   : QLatin1Char('(') + toString(info->status) + QLatin1Char(')'));
     }
     const qint64 p50 = m_summary.waitPercentileMs(50), p90 = m_summary.waitPercentileMs(90);
     return QStringLiteral("-- %1 waiting, %2 open, %3 served, wait p50 %4 s p90 %5 s |%6")

@@ -75,7 +75,12 @@ int runLive(const QUrl &url, const WireTraffic::Options &options, const std::opt
     });
     status.start(10000);
 
-    DemoSetup setup({url, admin.value_or(Credentials()), QStringLiteral("Administrator"), options.agents});
+    DemoSetup::Options setupOptions;
+    setupOptions.url = url;
+    setupOptions.admin = admin.value_or(Credentials());
+    setupOptions.agents = options.agents;
+    setupOptions.trustedFingerprint = options.trustedFingerprint;
+    DemoSetup setup(setupOptions);
     QObject::connect(&setup, &DemoSetup::done, app, [&] {
         out << stamp() << "  set-up done: " << setup.prepared().size() << " agents given a password";
         if (!setup.hadPassword().isEmpty())
@@ -85,6 +90,10 @@ int runLive(const QUrl &url, const WireTraffic::Options &options, const std::opt
     });
     QObject::connect(&setup, &DemoSetup::failed, app, [&](const QString &error) {
         err << "switchboard-sim: " << error << '\n';
+        if (error.contains(QLatin1String("SHA-256 fingerprint is")))
+            err << "switchboard-sim: if that is your coordinator's (switchboard-coordinator prints it when "
+                   "it "
+                   "starts), pass it with --trust-fingerprint\n";
         quit(1);
     });
     out << "switchboard-sim: simulated traffic against " << url.toString() << " at "
@@ -154,8 +163,16 @@ int runSimCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
     const QCommandLineOption forOption(QStringLiteral("for"),
                                        QStringLiteral("With --live: stop after this many seconds."),
                                        QStringLiteral("seconds"));
+    const QCommandLineOption trustOption(
+        QStringLiteral("trust-fingerprint"),
+        QStringLiteral(
+            "With --live wss://: accept the coordinator's certificate, though nobody this computer "
+            "trusts vouches for it (a self-signed one), if its SHA-256 fingerprint is this one "
+            "(switchboard-coordinator prints it when it starts)."),
+        QStringLiteral("AB:CD:..."));
     parser.addOptions({siteOption, outOption, startOption, hoursOption, rateOption, seedOption});
-    parser.addOptions({liveOption, agentsOption, setupOption, speedOption, channelsOption, forOption});
+    parser.addOptions(
+        {liveOption, agentsOption, setupOption, speedOption, channelsOption, forOption, trustOption});
     if (!parser.parse(arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -172,6 +189,7 @@ int runSimCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
         }
         WireTraffic::Options options;
         options.url = url;
+        options.trustedFingerprint = parser.value(trustOption).trimmed().toUpper();
         bool okRate = false, okSpeed = false, okSeed = false, okFor = true;
         options.arrivalsPerMinute =
             parser.isSet(rateOption) ? parser.value(rateOption).toDouble(&okRate) / 60.0 : 2;

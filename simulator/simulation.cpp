@@ -15,8 +15,10 @@ QString quoted(QString text)
 }
 } // namespace
 
-Simulation::Simulation(RoutingEngine &engine, const SiteConfig &site, const TrafficProfile &profile, qint64 startMs)
-    : m_engine(engine), m_profile(profile), m_rng(profile.seed), m_now(startMs), m_messages(sampleOpeningMessages())
+Simulation::Simulation(RoutingEngine &engine, const SiteConfig &site, const TrafficProfile &profile,
+                       qint64 startMs)
+    : m_engine(engine), m_profile(profile), m_rng(profile.seed), m_now(startMs),
+      m_messages(sampleOpeningMessages())
 {
     for (const auto &c : site.channels)
         m_channels << c.id;
@@ -53,7 +55,8 @@ void Simulation::schedule(qint64 at, Action action, const QString &conversation,
 void Simulation::record(const QString &line)
 {
     if (m_recorder)
-        m_recorder(QDateTime::fromMSecsSinceEpoch(m_now, Qt::UTC).toString(Qt::ISODateWithMs) + QLatin1Char(' ') + line);
+        m_recorder(QDateTime::fromMSecsSinceEpoch(m_now, Qt::UTC).toString(Qt::ISODateWithMs) +
+                   QLatin1Char(' ') + line);
 }
 
 QString Simulation::pickCustomer()
@@ -80,8 +83,9 @@ void Simulation::onDecision(const Decision &d)
     case DecisionKind::Transferred: {
         m_holder.insert(d.conversation, d.agent);
         std::bernoulli_distribution slow(m_profile.slowReplyShare);
-        const qint64 delay = slow(m_rng) ? secondsBetween(m_profile.replyMaxSeconds * 3, m_profile.replyMaxSeconds * 6)
-                                         : secondsBetween(m_profile.replyMinSeconds, m_profile.replyMaxSeconds);
+        const qint64 delay =
+            slow(m_rng) ? secondsBetween(m_profile.replyMaxSeconds * 3, m_profile.replyMaxSeconds * 6)
+                        : secondsBetween(m_profile.replyMinSeconds, m_profile.replyMaxSeconds);
         schedule(d.at + delay, Action::AgentReply, d.conversation, d.agent);
         break;
     }
@@ -124,7 +128,8 @@ void Simulation::perform(qint64 now, const Pending &p)
         const QString channel = channelFor();
         const QString text = m_messages[std::uniform_int_distribution<int>(0, m_messages.size() - 1)(m_rng)];
         m_open.insert(conv);
-        m_exchangesLeft.insert(conv, std::uniform_int_distribution<int>(m_profile.exchangesMin, m_profile.exchangesMax)(m_rng));
+        m_exchangesLeft.insert(
+            conv, std::uniform_int_distribution<int>(m_profile.exchangesMin, m_profile.exchangesMax)(m_rng));
         m_customerOf.insert(conv, {customer, channel});
         record(QStringLiteral("message %1 %2 %3 %4").arg(conv, customer, channel, quoted(text)));
         m_engine.customerMessage(conv, customer, channel, text);
@@ -145,7 +150,8 @@ void Simulation::perform(qint64 now, const Pending &p)
             schedule(now + 600000, Action::AgentClose, p.conversation, p.agent);
         } else if (left > 0) {
             --left;
-            schedule(now + secondsBetween(m_profile.customerThinkMinSeconds, m_profile.customerThinkMaxSeconds),
+            schedule(now +
+                         secondsBetween(m_profile.customerThinkMinSeconds, m_profile.customerThinkMaxSeconds),
                      Action::CustomerMessage, p.conversation);
         } else {
             schedule(now + secondsBetween(10, 60), Action::AgentClose, p.conversation, p.agent);
@@ -156,12 +162,13 @@ void Simulation::perform(qint64 now, const Pending &p)
         if (!m_open.contains(p.conversation))
             break;
         const auto who = m_customerOf.value(p.conversation);
-        record(QStringLiteral("message %1 %2 %3 %4").arg(p.conversation, who.first, who.second, quoted(QStringLiteral("..."))));
+        record(QStringLiteral("message %1 %2 %3 %4")
+                   .arg(p.conversation, who.first, who.second, quoted(QStringLiteral("..."))));
         m_engine.customerMessage(p.conversation, who.first, who.second, QStringLiteral("..."));
         const QString holder = m_holder.value(p.conversation);
         if (!holder.isEmpty())
-            schedule(now + secondsBetween(m_profile.replyMinSeconds, m_profile.replyMaxSeconds), Action::AgentReply,
-                     p.conversation, holder);
+            schedule(now + secondsBetween(m_profile.replyMinSeconds, m_profile.replyMaxSeconds),
+                     Action::AgentReply, p.conversation, holder);
         break;
     }
     case Action::AgentClose:
@@ -181,7 +188,8 @@ void Simulation::perform(qint64 now, const Pending &p)
         if (info && info->status == AgentStatus::Online) {
             record(QStringLiteral("status %1 away").arg(p.agent));
             m_engine.setAgentStatus(p.agent, AgentStatus::Away);
-            schedule(now + secondsBetween(m_profile.awayMinSeconds, m_profile.awayMaxSeconds), Action::Return, QString(), p.agent);
+            schedule(now + secondsBetween(m_profile.awayMinSeconds, m_profile.awayMaxSeconds), Action::Return,
+                     QString(), p.agent);
         }
         schedule(now + exponentialMs(m_profile.awayPerAgentHour), Action::Break, QString(), p.agent);
         break;

@@ -40,7 +40,8 @@ private:
         QString conversation;
         QString agent;
     };
-    void schedule(qint64 at, Action action, const QString &conversation = QString(), const QString &agent = QString());
+    void schedule(qint64 at, Action action, const QString &conversation = QString(),
+                  const QString &agent = QString());
     void perform(qint64 now, const Pending &p);
     qint64 secondsBetween(int minSeconds, int maxSeconds);
     qint64 exponentialMs(double perHour);
@@ -60,7 +61,7 @@ private:
     QStringList m_knownCustomers;
     QStringList m_messages;
     QHash<QString, int> m_exchangesLeft; // conversation -> customer follow-ups still to come
-    QHash<QString, QString> m_holder; // conversation -> agent who has it
+    QHash<QString, QString> m_holder;    // conversation -> agent who has it
     QSet<QString> m_open;
     QHash<QString, std::pair<QString, QString>> m_customerOf; // conversation -> (customer, channel)
     Recorder m_recorder;

@@ -1,8 +1,10 @@
 #include "wiretraffic.h"
 
+#include "certificatetrust.h"
 #include "protocol.h"
 
 #include <QJsonArray>
+#include <QSslConfiguration>
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -110,6 +112,7 @@ bool isRace(const Incoming &r)
 WireTraffic::Peer::Peer(QObject *parent) : QObject(parent)
 {
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &Peer::received);
+    connect(&m_socket, &QWebSocket::sslErrors, this, &Peer::onSslErrors);
     connect(&m_socket, &QWebSocket::connected, this, [this] {
         call(QStringLiteral("hello"),
              {{QLatin1String("protocol"), protocol::kVersion},
@@ -134,15 +137,14 @@ WireTraffic::Peer::Peer(QObject *parent) : QObject(parent)
             return;
         m_closing = true;
         if (onClosed)
-            onClosed(m_socket.errorString());
+            onClosed(closedWhy());
     });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
         if (m_closing)
             return;
         m_closing = true; // once
         m_ready = false;
-        const QString why =
-            m_socket.closeReason().isEmpty() ? m_socket.errorString() : m_socket.closeReason();
+        const QString why = m_socket.closeReason().isEmpty() ? closedWhy() : m_socket.closeReason();
         if (onClosed)
             onClosed(why);
     });
@@ -156,10 +158,38 @@ WireTraffic::Peer::~Peer()
     m_socket.abort();
 }
 
-void WireTraffic::Peer::open(const QUrl &url)
+void WireTraffic::Peer::open(const QUrl &url, const QString &trustedFingerprint)
 {
     m_closing = false;
+    m_trustedFingerprint = trustedFingerprint;
+    m_refusal.clear();
     m_socket.open(url);
+}
+
+void WireTraffic::Peer::onSslErrors(const QList<QSslError> &errors)
+{
+    const UntrustedCertificate u = describeUntrusted(
+        certificateOf(errors, m_socket.sslConfiguration().peerCertificate()), errors, m_trustedFingerprint);
+    if (!m_trustedFingerprint.isEmpty() && u.trustedBefore.isEmpty() && u.pinnable) {
+        m_socket.ignoreSslErrors(errors);
+        return;
+    }
+    if (!u.pinnable)
+        m_refusal = QStringLiteral("the coordinator's certificate cannot be accepted (%1)").arg(u.errors);
+    else if (!u.trustedBefore.isEmpty())
+        m_refusal =
+            QStringLiteral("the coordinator's certificate is not the one trusted: its SHA-256 fingerprint "
+                           "is %1, not %2")
+                .arg(u.fingerprint, u.trustedBefore);
+    else
+        m_refusal =
+            QStringLiteral("the coordinator's certificate is not trusted (%1); its SHA-256 fingerprint is %2")
+                .arg(u.errors, u.fingerprint);
+}
+
+QString WireTraffic::Peer::closedWhy() const
+{
+    return m_refusal.isEmpty() ? m_socket.errorString() : m_refusal;
 }
 
 void WireTraffic::Peer::call(const QString &op, const QJsonObject &args, Reply done)
@@ -258,7 +288,7 @@ void WireTraffic::Customer::start()
         m_traffic->complain(QStringLiteral("%1 lost the connection: %2").arg(m_visitor.name, why));
         leave(true);
     };
-    m_peer->open(m_traffic->m_options.url);
+    m_peer->open(m_traffic->m_options.url, m_traffic->m_options.trustedFingerprint);
 }
 
 void WireTraffic::Customer::stop()
@@ -532,7 +562,7 @@ void WireTraffic::Agent::connectPeer()
                 connectPeer();
         });
     };
-    m_peer->open(m_traffic->m_options.url);
+    m_peer->open(m_traffic->m_options.url, m_traffic->m_options.trustedFingerprint);
 }
 
 void WireTraffic::Agent::signedIn(const QJsonObject &result)

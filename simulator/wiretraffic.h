@@ -37,7 +37,10 @@ class WireTraffic final : public QObject
 public:
     struct Options
     {
-        QUrl url;                     // ws://host:port of the coordinator
+        QUrl url; // ws://host:port of the coordinator
+        // A wss certificate that nobody this computer trusts vouches for (a site's self-signed
+        // one) is accepted when its SHA-256 fingerprint is this one (certificatetrust.h).
+        QString trustedFingerprint;
         double arrivalsPerMinute = 2; // new customers per simulated minute
         int openingArrivals = 0;      // customers at the door when traffic starts (a second apart)
         double speed = 1;             // people think, type and wait this many times faster
@@ -134,8 +137,9 @@ public:
     explicit Peer(QObject *parent = nullptr);
     ~Peer() override;
 
-    // Connects and says hello; onReady follows when the coordinator accepted it.
-    void open(const QUrl &url);
+    // Connects and says hello; onReady follows when the coordinator accepted it. A certificate
+    // nobody vouches for is accepted only with this SHA-256 fingerprint (certificatetrust.h).
+    void open(const QUrl &url, const QString &trustedFingerprint = QString());
     // Sends a request; `done` gets its result or error.
     void call(const QString &op, const QJsonObject &args = {}, Reply done = {});
     void close();
@@ -148,12 +152,16 @@ public:
 
 private:
     void received(const QString &text);
+    void onSslErrors(const QList<QSslError> &errors);
+    QString closedWhy() const;
 
     QWebSocket m_socket;
     qint64 m_nextId = 0;
     std::map<qint64, Reply> m_pending;
     bool m_ready = false;
     bool m_closing = false;
+    QString m_trustedFingerprint;
+    QString m_refusal; // why the certificate was not accepted, if it was not
 };
 
 } // namespace sb

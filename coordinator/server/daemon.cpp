@@ -1,5 +1,6 @@
 #include "daemon.h"
 
+#include "certificatetrust.h"
 #include "clock.h"
 #include "coordinatormetrics.h"
 #include "coordinatorservice.h"
@@ -9,7 +10,6 @@
 #include "websocketgateway.h"
 
 #include <QCoreApplication>
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
@@ -125,9 +125,9 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
     out << "; store " << service.storePath() << '\n';
     if (tls) {
         // What a desk shows when no authority it trusts vouches for the certificate (a site's
-        // self-signed one): agents compare it before trusting it (models/certificatetrust.h).
+        // self-signed one): agents compare it before trusting it (protocol/certificatetrust.h).
         out << "switchboard-coordinator: certificate SHA-256 fingerprint "
-            << tls->localCertificate().digest(QCryptographicHash::Sha256).toHex(':').toUpper() << '\n';
+            << certificateFingerprint(tls->localCertificate()) << '\n';
     }
     if (service.needsSetup())
         out << "switchboard-coordinator: no administrator yet: the first client to send auth.setup creates "

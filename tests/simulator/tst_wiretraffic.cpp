@@ -8,6 +8,7 @@
 #include "demosetup.h"
 #include "demosite.h"
 #include "storereader.h"
+#include "testtls.h"
 #include "websocketgateway.h"
 #include "wiretraffic.h"
 
@@ -46,6 +47,7 @@ private slots:
     void trafficFlowsOverTheWire();
     void embeddedHostWithLiveTraffic();
     void openingArrivalsComeAtOnce();
+    void wssWithATrustedFingerprint();
 
 private:
     QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_gateway->port())); }
@@ -304,6 +306,59 @@ void TestWireTraffic::openingArrivalsComeAtOnce()
     QTest::qWait(600);
     QCOMPARE(traffic.stats().customersArrived, 3); // and no more
     traffic.stop();
+}
+
+void TestWireTraffic::wssWithATrustedFingerprint()
+{
+    // The coordinator speaks wss with a self-signed certificate.
+    m_gateway = std::make_unique<WebSocketGateway>(m_service.get());
+    QString error;
+    QVERIFY2(
+        m_gateway->listen(QHostAddress::LocalHost, 0, &error, testServerTls("test-cert.pem", "test-key.pem")),
+        qPrintable(error));
+    const QUrl wss(QStringLiteral("wss://127.0.0.1:%1").arg(m_gateway->port()));
+    DemoSetup::Options o;
+    o.url = wss;
+    o.admin = {QStringLiteral("root"), kPassword};
+    o.agents = demoAgents();
+
+    // Nobody vouches for it: refused, with the fingerprint to compare.
+    {
+        DemoSetup setup(o);
+        QVERIFY(!runSetup(setup, &error));
+        QVERIFY2(error.contains(QStringLiteral("SHA-256 fingerprint is %1").arg(kTestCertFingerprint)),
+                 qPrintable(error));
+    }
+    // Another fingerprint given: refused, saying which is which.
+    o.trustedFingerprint = QString::fromLatin1(kTestCert2Fingerprint);
+    {
+        DemoSetup setup(o);
+        QVERIFY(!runSetup(setup, &error));
+        QVERIFY2(
+            error.contains(QStringLiteral("is %1, not %2").arg(kTestCertFingerprint, kTestCert2Fingerprint)),
+            qPrintable(error));
+    }
+    // Its own fingerprint: set up, and traffic flows.
+    o.trustedFingerprint = QString::fromLatin1(kTestCertFingerprint);
+    {
+        DemoSetup setup(o);
+        QVERIFY2(runSetup(setup, &error), qPrintable(error));
+    }
+    WireTraffic::Options options;
+    options.url = wss;
+    options.trustedFingerprint = QString::fromLatin1(kTestCertFingerprint);
+    options.speed = 300;
+    options.openingArrivals = 3;
+    options.agents = demoAgents();
+    WireTraffic traffic(options);
+    QStringList problems;
+    connect(&traffic, &WireTraffic::problem, this, [&](const QString &line) { problems << line; });
+    traffic.start();
+    QTRY_VERIFY_WITH_TIMEOUT(traffic.stats().customerMessages >= 3 && traffic.stats().agentReplies >= 1,
+                             10000);
+    traffic.stop();
+    for (const QString &p : std::as_const(problems))
+        QVERIFY2(!p.contains(QLatin1String("certificate")), qPrintable(p));
 }
 
 QTEST_GUILESS_MAIN(TestWireTraffic)

@@ -13,6 +13,15 @@ QString certificateFingerprint(const QSslCertificate &certificate)
     return QString::fromLatin1(digest.toHex(':').toUpper());
 }
 
+QSslCertificate certificateOf(const QList<QSslError> &errors, const QSslCertificate &peer)
+{
+    for (const QSslError &e : errors) {
+        if (!e.certificate().isNull())
+            return e.certificate();
+    }
+    return peer;
+}
+
 QString fingerprintInLines(const QString &fingerprint)
 {
     // 32 pairs of "XX:" less the last colon: the first line ends after the sixteenth pair.

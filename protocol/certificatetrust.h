@@ -1,9 +1,10 @@
 #pragma once
-// Trust on first use for a coordinator whose certificate no authority on this computer vouches for
-// (a site's self-signed one): the agent compares the certificate's SHA-256 fingerprint with the one
-// switchboard-coordinator prints when it starts, and the desk remembers it for that address. From
-// then on that certificate, and only that one, is accepted there, as an SSH client remembers a
-// host's key.
+// How a wss coordinator is known, for the clients that meet it (the desk, switchboard-sim) and the
+// daemon that prints it. Trust on first use for a coordinator whose certificate no authority on
+// this computer vouches for (a site's self-signed one): the agent compares the certificate's
+// SHA-256 fingerprint with the one switchboard-coordinator prints when it starts, and the desk
+// remembers it for that address. From then on that certificate, and only that one, is accepted
+// there, as an SSH client remembers a host's key.
 
 #include <QDateTime>
 #include <QList>
@@ -15,6 +16,9 @@ namespace sb {
 
 // "AB:CD:…": the SHA-256 of the certificate's DER encoding, in pairs of upper-case hex digits.
 QString certificateFingerprint(const QSslCertificate &certificate);
+
+// The certificate the errors are about (the first one they name), else `peer`.
+QSslCertificate certificateOf(const QList<QSslError> &errors, const QSslCertificate &peer);
 
 // The fingerprint on two lines of sixteen pairs, to compare by eye in a narrow window.
 QString fingerprintInLines(const QString &fingerprint);

@@ -123,14 +123,11 @@ void CoordinatorConnection::dropSocket()
 
 void CoordinatorConnection::onSslErrors(const QList<QSslError> &errors)
 {
-    const QSslCertificate certificate = certificateOf(errors, m_socket->sslConfiguration().peerCertificate());
-    const QString fingerprint = certificateFingerprint(certificate);
-    if (!m_trustedFingerprint.isEmpty() && fingerprint == m_trustedFingerprint && pinnableErrors(errors)) {
+    m_untrusted =
+        judgeCertificate(errors, m_socket->sslConfiguration().peerCertificate(), m_trustedFingerprint);
+    // Refused unless accepted here: the handshake then fails and onDisconnected() says why.
+    if (m_untrusted.isNull())
         m_socket->ignoreSslErrors(errors);
-        return;
-    }
-    // Refused: the handshake fails and onDisconnected() says why.
-    m_untrusted = describeUntrusted(certificate, errors, m_trustedFingerprint);
 }
 
 QString CoordinatorConnection::untrustedMessage() const

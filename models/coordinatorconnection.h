@@ -67,7 +67,6 @@ public:
     // SHA-256 fingerprint is this one (certificatetrust.h); empty: none is. Applies to the next
     // connection and every reconnection after it.
     void setTrustedFingerprint(const QString &fingerprint) { m_trustedFingerprint = fingerprint; }
-    QString trustedFingerprint() const { return m_trustedFingerprint; }
     // The certificate the last attempt refused (signInFailed with "untrusted-certificate"); null
     // when it refused none.
     UntrustedCertificate untrustedCertificate() const { return m_untrusted; }

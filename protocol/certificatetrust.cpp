@@ -13,6 +13,8 @@ QString certificateFingerprint(const QSslCertificate &certificate)
     return QString::fromLatin1(digest.toHex(':').toUpper());
 }
 
+namespace {
+// The certificate the errors are about (the first one they name), else `peer`.
 QSslCertificate certificateOf(const QList<QSslError> &errors, const QSslCertificate &peer)
 {
     for (const QSslError &e : errors) {
@@ -21,6 +23,7 @@ QSslCertificate certificateOf(const QList<QSslError> &errors, const QSslCertific
     }
     return peer;
 }
+} // namespace
 
 QString fingerprintInLines(const QString &fingerprint)
 {
@@ -67,6 +70,15 @@ UntrustedCertificate describeUntrusted(const QSslCertificate &certificate, const
     u.pinnable = pinnableErrors(errors);
     if (trustedBefore != u.fingerprint)
         u.trustedBefore = trustedBefore;
+    return u;
+}
+
+UntrustedCertificate judgeCertificate(const QList<QSslError> &errors, const QSslCertificate &peer,
+                                      const QString &trustedFingerprint)
+{
+    const UntrustedCertificate u = describeUntrusted(certificateOf(errors, peer), errors, trustedFingerprint);
+    if (!trustedFingerprint.isEmpty() && u.trustedBefore.isEmpty() && u.pinnable)
+        return {};
     return u;
 }
 

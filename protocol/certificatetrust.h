@@ -17,9 +17,6 @@ namespace sb {
 // "AB:CD:…": the SHA-256 of the certificate's DER encoding, in pairs of upper-case hex digits.
 QString certificateFingerprint(const QSslCertificate &certificate);
 
-// The certificate the errors are about (the first one they name), else `peer`.
-QSslCertificate certificateOf(const QList<QSslError> &errors, const QSslCertificate &peer);
-
 // The fingerprint on two lines of sixteen pairs, to compare by eye in a narrow window.
 QString fingerprintInLines(const QString &fingerprint);
 
@@ -42,5 +39,12 @@ struct UntrustedCertificate
 
 UntrustedCertificate describeUntrusted(const QSslCertificate &certificate, const QList<QSslError> &errors,
                                        const QString &trustedBefore);
+
+// A TLS handshake's errors judged against the fingerprint trusted for the address (empty: none):
+// null when the certificate is to be accepted (it is the trusted one and every error is
+// pinnable), otherwise what was refused. `peer` is the handshake's peer certificate, for errors
+// that name none.
+UntrustedCertificate judgeCertificate(const QList<QSslError> &errors, const QSslCertificate &peer,
+                                      const QString &trustedFingerprint);
 
 } // namespace sb

@@ -91,9 +91,8 @@ int runLive(const QUrl &url, const WireTraffic::Options &options, const std::opt
     QObject::connect(&setup, &DemoSetup::failed, app, [&](const QString &error) {
         err << "switchboard-sim: " << error << '\n';
         if (error.contains(QLatin1String("SHA-256 fingerprint is")))
-            err << "switchboard-sim: if that is your coordinator's (switchboard-coordinator prints it when "
-                   "it "
-                   "starts), pass it with --trust-fingerprint\n";
+            err << "switchboard-sim: if that is your coordinator's (switchboard-coordinator prints it "
+                   "when it starts), pass it with --trust-fingerprint\n";
         quit(1);
     });
     out << "switchboard-sim: simulated traffic against " << url.toString() << " at "

@@ -168,9 +168,9 @@ void WireTraffic::Peer::open(const QUrl &url, const QString &trustedFingerprint)
 
 void WireTraffic::Peer::onSslErrors(const QList<QSslError> &errors)
 {
-    const UntrustedCertificate u = describeUntrusted(
-        certificateOf(errors, m_socket.sslConfiguration().peerCertificate()), errors, m_trustedFingerprint);
-    if (!m_trustedFingerprint.isEmpty() && u.trustedBefore.isEmpty() && u.pinnable) {
+    const UntrustedCertificate u =
+        judgeCertificate(errors, m_socket.sslConfiguration().peerCertificate(), m_trustedFingerprint);
+    if (u.isNull()) {
         m_socket.ignoreSslErrors(errors);
         return;
     }

@@ -208,6 +208,8 @@ void SignInDialog::submit()
             tr("\"%1\" is not a coordinator address; it looks like ws://host:8765.").arg(m_address->text()));
         return;
     }
+    // A self-signed certificate trusted for this address before (certificatetrust.h).
+    m_connection->setTrustedFingerprint(Preferences::trustedCertificate(url));
     if (settingUp()) {
         if (m_password->text().size() < kMinPassword) {
             showError(tr("The password needs at least %1 characters.").arg(kMinPassword));
@@ -221,14 +223,12 @@ void SignInDialog::submit()
             showError(tr("Enter your name as customers and colleagues should see it."));
             return;
         }
-        m_connection->setTrustedFingerprint(Preferences::trustedCertificate(url));
         setBusy(true, tr("Creating the administrator…"));
         m_connection->setUp(url, m_login->text().trimmed(), m_password->text(),
                             m_displayName->text().trimmed());
         return;
     }
     setBusy(true, tr("Connecting to %1…").arg(url.toDisplayString()));
-    m_connection->setTrustedFingerprint(Preferences::trustedCertificate(url));
     m_connection->probe(url);
 }
 

@@ -9,8 +9,10 @@
 
 namespace sb {
 
-// The decimal digits of seq, written to `into` (room for 20); returns how many.
-int eventSeqDigits(quint64 seq, char *into);
+// What follows the head: seq's decimal digits and the closing brace, written to `into` (room for
+// kEventTailMax); returns how many bytes.
+constexpr int kEventTailMax = 21;
+int eventTail(quint64 seq, char *into);
 
 // The frame's size in bytes: the head, the number, the brace.
 qsizetype eventFrameSize(const QByteArray &head, quint64 seq);

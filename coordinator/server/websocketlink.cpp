@@ -47,10 +47,9 @@ void WebSocketLink::sendEvent(const QByteArray &head, quint64 seq)
 {
     if (m_state != State::Open)
         return;
-    char tail[21];
-    const int n = eventSeqDigits(seq, tail);
-    tail[n] = '}';
-    writeFrame(Opcode::Text, {QByteArrayView(head), QByteArrayView(tail, n + 1)});
+    char tail[kEventTailMax];
+    const int n = eventTail(seq, tail);
+    writeFrame(Opcode::Text, {QByteArrayView(head), QByteArrayView(tail, n)});
 }
 
 void WebSocketLink::writeFrame(Opcode opcode, std::initializer_list<QByteArrayView> payload)

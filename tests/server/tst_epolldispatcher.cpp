@@ -18,6 +18,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <functional>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -367,6 +368,20 @@ void busyFor(int ms)
     while (t.elapsed() < ms) {
     }
 }
+
+// Runs `work` as a posted event on this thread's loop (a turn of its own) and returns once it ran.
+bool runPosted(QObject *context, const std::function<void()> &work)
+{
+    bool done = false;
+    QMetaObject::invokeMethod(
+        context,
+        [&] {
+            work();
+            done = true;
+        },
+        Qt::QueuedConnection);
+    return QTest::qWaitFor([&] { return done; }, 5000);
+}
 } // namespace
 
 // A handler that keeps the loop is counted as a slow turn, and the turn's time lands in the part
@@ -412,15 +427,7 @@ void TestEpollDispatcher::slowTurnsTimedByTheirParts()
     QVERIFY(afterSocket.longest.sockets >= 1);
 
     // Longer still, in a posted event.
-    bool posted = false;
-    QMetaObject::invokeMethod(
-        this,
-        [&] {
-            busyFor(120);
-            posted = true;
-        },
-        Qt::QueuedConnection);
-    QTRY_VERIFY(posted);
+    QVERIFY(runPosted(this, [] { busyFor(120); }));
     const EpollEventDispatcher::TurnStats afterPost = dispatcher->turnStats();
     QCOMPARE(afterPost.slowTurns, before.slowTurns + 3);
     QVERIFY2(afterPost.longest.postedUs >= 120000, qPrintable(QString::number(afterPost.longest.postedUs)));
@@ -443,16 +450,10 @@ void TestEpollDispatcher::excusedTurnIsNeitherSlowNorLongest()
 
     // An ordered stop: one long turn, excused from inside it. Longer than any turn so far.
     const qint64 longest = std::max<qint64>(before.longest.totalUs() / 1000, 40);
-    bool stopped = false;
-    QMetaObject::invokeMethod(
-        this,
-        [&] {
-            excuseLoopTurn();
-            busyFor(int(longest) + 60);
-            stopped = true;
-        },
-        Qt::QueuedConnection);
-    QTRY_VERIFY(stopped);
+    QVERIFY(runPosted(this, [&] {
+        excuseLoopTurn();
+        busyFor(int(longest) + 60);
+    }));
     const EpollEventDispatcher::TurnStats afterStop = dispatcher->turnStats();
     QVERIFY(afterStop.turns > before.turns); // a turn all the same
     QCOMPARE(afterStop.slowTurns, before.slowTurns);
@@ -460,35 +461,21 @@ void TestEpollDispatcher::excusedTurnIsNeitherSlowNorLongest()
 
     // A loop nested in an excused turn: its own slow turn counts, the excused one still does not.
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("a turn of the event loop took")));
-    bool nestedDone = false;
-    QMetaObject::invokeMethod(
-        this,
-        [&] {
-            excuseLoopTurn();
-            QEventLoop nested;
-            QTimer::singleShot(1, Qt::PreciseTimer, [&] {
-                busyFor(60);
-                nested.quit();
-            });
-            nested.exec();
+    QVERIFY(runPosted(this, [] {
+        excuseLoopTurn();
+        QEventLoop nested;
+        QTimer::singleShot(1, Qt::PreciseTimer, [&] {
             busyFor(60);
-            nestedDone = true;
-        },
-        Qt::QueuedConnection);
-    QTRY_VERIFY(nestedDone);
+            nested.quit();
+        });
+        nested.exec();
+        busyFor(60);
+    }));
     const EpollEventDispatcher::TurnStats afterNested = dispatcher->turnStats();
     QCOMPARE(afterNested.slowTurns, afterStop.slowTurns + 1);
 
     // The excuse ends with its turn: the next slow turn counts.
-    bool later = false;
-    QMetaObject::invokeMethod(
-        this,
-        [&] {
-            busyFor(60);
-            later = true;
-        },
-        Qt::QueuedConnection);
-    QTRY_VERIFY(later);
+    QVERIFY(runPosted(this, [] { busyFor(60); }));
     QCOMPARE(dispatcher->turnStats().slowTurns, afterNested.slowTurns + 1);
     dispatcher->setSlowTurnMs(limit);
 }

@@ -216,10 +216,18 @@ void EpollEventDispatcher::wakeUp()
 
 void EpollEventDispatcher::drainWakeUps()
 {
-    m_wakeUpPending.store(false, std::memory_order_release);
+    // The descriptor first, then the mark. A post whose wakeUp() comes in between finds the mark
+    // still set and writes nothing, which is safe: it was queued before the mark is cleared, so the
+    // posted events this turn (or the next) sends include it. The other order loses wake-ups: a
+    // wakeUp() between clearing the mark and reading the descriptor writes, the read takes its
+    // write, and the mark stays set with the descriptor empty, so every later wakeUp() writes
+    // nothing and the loop sleeps in epoll_wait with posts queued (until a socket or timer wakes it).
     quint64 count;
     while (::read(m_wakeFd, &count, sizeof count) < 0 && errno == EINTR) {
     }
+    if (m_wakeUpProbe)
+        m_wakeUpProbe();
+    m_wakeUpPending.store(false, std::memory_order_release);
 }
 
 void EpollEventDispatcher::interrupt()

@@ -18,6 +18,7 @@
 #include <QVarLengthArray>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -76,6 +77,10 @@ public:
     // signal's handler): it counts as a turn, but neither as the longest nor as a slow one. Turns
     // of a loop nested inside it still count as usual.
     void excuseTurn() { m_excusedDepth = m_depth; }
+    // For tests: runs on the loop's thread in the middle of taking a wake-up, between reading
+    // the descriptor and clearing the "wake-up pending" mark, where another thread's wakeUp() is
+    // the hard case. Empty: nothing.
+    void setWakeUpProbe(std::function<void()> probe) { m_wakeUpProbe = std::move(probe); }
 
 private:
     // The notifiers of one file descriptor and the events epoll watches for it.
@@ -121,6 +126,7 @@ private:
     int m_excusedDepth = 0; // the depth of the turn excuseTurn() was called in; 0: none
     int m_slowTurnMs = 50;
     qint64 m_lastSlowLogNs = 0; // steady clock; 0: never
+    std::function<void()> m_wakeUpProbe;
 };
 #endif
 

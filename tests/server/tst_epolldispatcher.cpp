@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QSemaphore>
 #include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -79,6 +80,7 @@ private slots:
     void hangUpReachesTheReader();
     void regularFileIsAlwaysReady();
     void postsAndQuitFromAnotherThread();
+    void postFromAnotherThreadNeverSleptThrough();
     void deleteLaterDeletes();
     void tcpThroughQt();
     void slowTurnsTimedByTheirParts();
@@ -325,6 +327,60 @@ void TestEpollDispatcher::postsAndQuitFromAnotherThread()
     QCOMPARE(got.size(), 100);
     QCOMPARE(got.first(), 0);
     QCOMPARE(got.last(), 99);
+}
+
+// A post from another thread must wake the loop however it falls against the loop taking the
+// previous wake-up. The hard case is a wakeUp() in the middle of taking one; real threads land
+// there only rarely (it stalled a benchmark's set-up once in many runs), so the dispatcher's probe
+// puts one there on every turn: the probe posts, as another thread's post would at that moment.
+// Then a real other thread posts and waits for each answer. A lost wake-up leaves the loop asleep
+// in epoll_wait with the post queued (no timer or socket would wake it here), and the wait runs out.
+void TestEpollDispatcher::postFromAnotherThreadNeverSleptThrough()
+{
+    auto *dispatcher = dynamic_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    QVERIFY(dispatcher);
+    QObject receiver;
+    int probed = 0;
+    int probePostsRun = 0;
+    dispatcher->setWakeUpProbe([&] {
+        if (probed++ < 200)
+            QMetaObject::invokeMethod(
+                &receiver, [&probePostsRun] { ++probePostsRun; }, Qt::QueuedConnection);
+    });
+    const auto unprobe = qScopeGuard([dispatcher] { dispatcher->setWakeUpProbe({}); });
+
+    constexpr int kRounds = 50;
+    QEventLoop loop;
+    QSemaphore answered;
+    int rounds = 0;
+    int stalledAt = -1;
+    QThread *poster = QThread::create([&] {
+        for (int i = 0; i < kRounds; ++i) {
+            QMetaObject::invokeMethod(
+                &receiver, [&answered] { answered.release(); }, Qt::QueuedConnection);
+            // A second is forever here: an answer takes microseconds.
+            if (!answered.tryAcquire(1, 1000)) {
+                stalledAt = i;
+                break;
+            }
+            ++rounds;
+        }
+        QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
+    });
+    // Should the loop sleep through the poster's last post too, this wakes it to end the test.
+    QTimer rescue;
+    rescue.setSingleShot(true);
+    QObject::connect(&rescue, &QTimer::timeout, &loop, &QEventLoop::quit);
+    rescue.start(10000);
+    poster->start();
+    loop.exec();
+    poster->wait();
+    delete poster;
+    QCOMPARE(stalledAt, -1);
+    QCOMPARE(rounds, kRounds);
+    QVERIFY(probed > 0);
+    QCoreApplication::processEvents();
+    QCOMPARE(probePostsRun, std::min(probed, 200));
 }
 
 void TestEpollDispatcher::deleteLaterDeletes()

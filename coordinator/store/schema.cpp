@@ -18,7 +18,8 @@
 //                       agent_id -> accounts, rule, created_at, closed_at (set exactly when closed),
 //                       satisfaction 1..5
 //   conversation_groups (conversation_id, position, group_id): the target groups in the rule's order
-//   messages            id (AUTOINCREMENT: ids are never reused, clients resume by them),
+//   messages            id (never reused: clients resume by them; v7: given by the writer, see
+//                       id_marks),
 //                       conversation_id -> conversations, seq (1, 2, 3... per conversation, unique),
 //                       sender_kind customer|agent|system, sender_id, kind text|image|file|note, body,
 //                       created_at; v2: edited_at
@@ -28,7 +29,12 @@
 //   decisions           the routing audit log: seq (the engine's decision number), at, kind,
 //                       conversation_id, agent_id, from_agent_id, reason, detail, explanation (JSON)
 //   engine_events       the routing engine's ordered input log: id, at, type, payload (JSON);
-//                       replaying it in id order rebuilds the engine after a restart
+//                       replaying it in id order rebuilds the engine after a restart; v7: id given
+//                       by the writer, never reused (see id_marks)
+//   id_marks            v7: name (messages, engine_events) -> last_id, the highest id the writer has
+//                       given in that table. The next is one past the higher of it and the table's
+//                       MAX(id), so a row deleted by hand (an erasure request) never has its id
+//                       given again, even the newest
 //   engine_snapshots    v5: the engine's saved state (state, a BLOB in the engine's own binary
 //                       format, format its version) as of journal_id, the last engine_events row it
 //                       covers; taken at, in ms. A restart restores the newest one it can read and
@@ -39,6 +45,13 @@
 //
 // decisions and engine_events carry no foreign keys on purpose: they record what the engine saw and
 // said, verbatim and in order, and a log that can refuse an entry is not a log.
+//
+// Version 7 rebuilds messages and engine_events without AUTOINCREMENT, the two tables written for
+// every message. AUTOINCREMENT reads and rewrites the table's row in sqlite_sequence inside every
+// INSERT: about a sixth of the writer's work per message. The writer now gives the ids itself, one
+// past the highest given (WriteContext), and records the highest in id_marks once per transaction
+// instead of once per row, which keeps the promise AUTOINCREMENT made. The migration carries the
+// old high-water marks from sqlite_sequence into id_marks.
 //
 // Version 6 rebuilds quick_replies with AUTOINCREMENT: with a plain INTEGER PRIMARY KEY, deleting
 // the newest reply let the next one take its id, and a desk still showing the old one would then
@@ -344,6 +357,53 @@ std::vector<Migration> build()
              QStringLiteral("ALTER TABLE new_quick_replies RENAME TO quick_replies"),
              QStringLiteral("CREATE INDEX quick_replies_channel ON quick_replies(channel, category)"),
          }});
+    // attachments references messages: rebuilt with foreign keys off, as in version 4.
+    list.push_back(
+        {7,
+         QStringLiteral("message and journal ids given by the writer"),
+         {
+             QStringLiteral("CREATE TABLE id_marks (\n"
+                            "    name TEXT PRIMARY KEY,\n"
+                            "    last_id INTEGER NOT NULL CHECK (last_id >= 0)\n"
+                            ") WITHOUT ROWID"),
+             QStringLiteral(
+                 "INSERT INTO id_marks (name, last_id)"
+                 " SELECT name, seq FROM sqlite_sequence WHERE name IN ('messages', 'engine_events')"),
+             QStringLiteral(
+                 "CREATE TABLE new_messages (\n"
+                 "    id INTEGER PRIMARY KEY,\n"
+                 "    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,\n"
+                 "    seq INTEGER NOT NULL CHECK (seq > 0),\n"
+                 "    sender_kind TEXT NOT NULL\n"
+                 "        CHECK (sender_kind = 'customer' OR sender_kind = 'agent' OR sender_kind = "
+                 "'system'),\n"
+                 "    sender_id TEXT NOT NULL DEFAULT '',\n"
+                 "    kind TEXT NOT NULL\n"
+                 "        CHECK (kind = 'text' OR kind = 'image' OR kind = 'file' OR kind = 'note'),\n"
+                 "    body TEXT NOT NULL DEFAULT '',\n"
+                 "    created_at INTEGER NOT NULL,\n"
+                 "    edited_at INTEGER,\n"
+                 "    UNIQUE (conversation_id, seq)\n"
+                 ")"),
+             QStringLiteral(
+                 "INSERT INTO new_messages (id, conversation_id, seq, sender_kind, sender_id, kind,"
+                 " body, created_at, edited_at)"
+                 " SELECT id, conversation_id, seq, sender_kind, sender_id, kind, body, created_at,"
+                 " edited_at FROM messages"),
+             QStringLiteral("DROP TABLE messages"),
+             QStringLiteral("ALTER TABLE new_messages RENAME TO messages"),
+             QStringLiteral("CREATE TABLE new_engine_events (\n"
+                            "    id INTEGER PRIMARY KEY,\n"
+                            "    at INTEGER NOT NULL,\n"
+                            "    type TEXT NOT NULL CHECK (type <> ''),\n"
+                            "    payload TEXT NOT NULL\n"
+                            ")"),
+             QStringLiteral("INSERT INTO new_engine_events (id, at, type, payload)"
+                            " SELECT id, at, type, payload FROM engine_events"),
+             QStringLiteral("DROP TABLE engine_events"),
+             QStringLiteral("ALTER TABLE new_engine_events RENAME TO engine_events"),
+         },
+         true});
     return list;
 }
 } // namespace

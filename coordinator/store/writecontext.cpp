@@ -2,6 +2,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace sb {
 
 namespace {
@@ -55,13 +57,13 @@ const char kInsertGroup[] =
     "INSERT INTO conversation_groups (conversation_id, position, group_id) VALUES (?, ?, ?)";
 const char kRateConversation[] = "UPDATE conversations SET satisfaction = ? WHERE id = ?";
 // A plain insert: the sequence number comes from WriteContext's cache (see m_lastSeq) and the id
-// from the rowid. Taking either in the statement (INSERT ... SELECT MAX(seq) FROM messages, or
+// from nextId(). Taking either in the statement (INSERT ... SELECT MAX(seq) FROM messages, or
 // RETURNING) costs a temporary table each, with its own pager, for every message; two more come
 // from the table's CHECK ... IN constraints (see StoreDatabase::open for what keeps them cheap).
 // An unknown conversation fails the foreign key and the statement undoes itself.
 const char kInsertMessage[] =
-    "INSERT INTO messages (conversation_id, seq, sender_kind, sender_id, kind, body, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO messages (id, conversation_id, seq, sender_kind, sender_id, kind, body, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 // Read when the cache has no number for the conversation (the (conversation_id, seq) index makes
 // it one lookup).
 const char kLastSeq[] = "SELECT seq FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1";
@@ -77,7 +79,15 @@ const char kEditMessage[] = "UPDATE messages SET body = ?, edited_at = ? WHERE i
 const char kInsertDecision[] = "INSERT INTO decisions (seq, at, kind, conversation_id, agent_id, "
                                "from_agent_id, reason, detail, explanation)"
                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-const char kInsertEngineEvent[] = "INSERT INTO engine_events (at, type, payload) VALUES (?, ?, ?)";
+const char kInsertEngineEvent[] = "INSERT INTO engine_events (id, at, type, payload) VALUES (?, ?, ?, ?)";
+// The id after the highest given: in the table, or recorded in id_marks (the newest rows may have
+// been deleted since).
+const char kLastMessageId[] = "SELECT max(coalesce((SELECT MAX(id) FROM messages), 0),"
+                              " coalesce((SELECT last_id FROM id_marks WHERE name = 'messages'), 0))";
+const char kLastJournalId[] = "SELECT max(coalesce((SELECT MAX(id) FROM engine_events), 0),"
+                              " coalesce((SELECT last_id FROM id_marks WHERE name = 'engine_events'), 0))";
+const char kMarkId[] = "INSERT INTO id_marks (name, last_id) VALUES (?, ?)"
+                       " ON CONFLICT (name) DO UPDATE SET last_id = max(last_id, excluded.last_id)";
 // The journal's last row as this transaction sees it: what a snapshot queued after it covers.
 const char kLastEngineEvent[] = "SELECT COALESCE(MAX(id), 0) FROM engine_events";
 const char kInsertSnapshot[] =
@@ -219,7 +229,7 @@ bool WriteContext::begin(QString *error)
 bool WriteContext::commit(QString *error)
 {
     WriteResult r;
-    if (!control(statement(kCommit, &r), kCommit, error)) {
+    if (!markIds(error) || !control(statement(kCommit, &r), kCommit, error)) {
         // The caller rolls back; whether or not SQLite kept the transaction, forget its numbers.
         forgetSeqs(m_seqsInSavepoint);
         forgetSeqs(m_seqsInTransaction);
@@ -227,6 +237,8 @@ bool WriteContext::commit(QString *error)
         return false;
     }
     m_inTransaction = false;
+    for (RowIds &ids : m_ids)
+        ids.unmarked = false; // recorded; until then the next transaction records them
     m_seqsInTransaction.clear();
     m_seqsInSavepoint.clear();
     m_inSavepoint = false;
@@ -301,6 +313,50 @@ void WriteContext::noteSeq(const QString &conversationId, qint64 seq)
         m_lastSeq.clear();
     m_lastSeq.insert(conversationId, seq);
     (m_inSavepoint ? m_seqsInSavepoint : m_seqsInTransaction).insert(conversationId);
+}
+
+bool WriteContext::nextId(Numbered table, qint64 *id, WriteResult *failure)
+{
+    RowIds &ids = m_ids[int(table)];
+    if (ids.next == 0) {
+        SqlStatement *q = statement(table == Numbered::Messages ? kLastMessageId : kLastJournalId, failure);
+        if (!q || !run(q, failure, QStringLiteral("finding the last id given")))
+            return false;
+        const qint64 last = q->next() ? q->int64At(0) : 0;
+        q->finish();
+        ids.next = last + 1;
+    }
+    *id = ids.next;
+    return true;
+}
+
+void WriteContext::gaveId(Numbered table, qint64 id)
+{
+    RowIds &ids = m_ids[int(table)];
+    ids.next = std::max(ids.next, id + 1);
+    ids.unmarked = true;
+}
+
+bool WriteContext::markIds(QString *error)
+{
+    static const char *const names[] = {"messages", "engine_events"};
+    for (int t = 0; t < 2; ++t) {
+        RowIds &ids = m_ids[t];
+        if (!ids.unmarked)
+            continue;
+        WriteResult r;
+        SqlStatement *q = statement(kMarkId, &r);
+        if (q) {
+            q->bindValue(0, QString::fromLatin1(names[t]));
+            q->bindValue(1, ids.next - 1);
+        }
+        if (!q || !run(q, &r, QStringLiteral("recording the last %1 id").arg(QLatin1String(names[t])))) {
+            if (error)
+                *error = r.error;
+            return false;
+        }
+    }
+    return true;
 }
 
 void WriteContext::forgetSeqs(QSet<QString> &conversations)
@@ -647,18 +703,20 @@ WriteResult WriteContext::appendMessage(const Message &m)
         return invalid(QStringLiteral("an attachment needs a name and a size"));
     WriteResult r;
     qint64 last = 0;
-    if (!lastSeq(m.conversationId, &last, &r))
+    qint64 id = 0;
+    if (!lastSeq(m.conversationId, &last, &r) || !nextId(Numbered::Messages, &id, &r))
         return r;
     SqlStatement *q = statement(kInsertMessage, &r);
     if (!q)
         return r;
-    q->bindValue(0, m.conversationId);
-    q->bindValue(1, last + 1);
-    q->bindValue(2, toString(m.senderKind));
-    q->bindValue(3, text(m.senderId));
-    q->bindValue(4, toString(m.kind));
-    q->bindValue(5, text(m.body));
-    q->bindValue(6, m.createdAt);
+    q->bindValue(0, id);
+    q->bindValue(1, m.conversationId);
+    q->bindValue(2, last + 1);
+    q->bindValue(3, toString(m.senderKind));
+    q->bindValue(4, text(m.senderId));
+    q->bindValue(5, toString(m.kind));
+    q->bindValue(6, text(m.body));
+    q->bindValue(7, m.createdAt);
     if (!run(q, &r,
              [&m] { return QStringLiteral("message for conversation %1").arg(quoted(m.conversationId)); })) {
         // Whatever went wrong, the next message of this conversation reads its number afresh.
@@ -668,7 +726,8 @@ WriteResult WriteContext::appendMessage(const Message &m)
             r.error = QStringLiteral("message for unknown conversation %1").arg(quoted(m.conversationId));
         return r;
     }
-    r.id = q->lastInsertId();
+    gaveId(Numbered::Messages, id);
+    r.id = id;
     r.seq = last + 1;
     noteSeq(m.conversationId, r.seq);
     if (r.id <= 0)
@@ -745,14 +804,20 @@ WriteResult WriteContext::appendEngineEvent(const EngineEvent &e)
     if (e.type.isEmpty())
         return invalid(QStringLiteral("an engine event needs a type"));
     WriteResult r;
+    qint64 id = 0;
+    if (!nextId(Numbered::Journal, &id, &r))
+        return r;
     SqlStatement *q = statement(kInsertEngineEvent, &r);
     if (!q)
         return r;
-    q->bindValue(0, e.at);
-    q->bindValue(1, e.type);
-    q->bindUtf8(2, e.payloadJson.isEmpty() ? toJsonText(e.payload) : e.payloadJson);
-    if (run(q, &r, [&e] { return QStringLiteral("engine event %1").arg(quoted(e.type)); }))
-        r.id = q->lastInsertId();
+    q->bindValue(0, id);
+    q->bindValue(1, e.at);
+    q->bindValue(2, e.type);
+    q->bindUtf8(3, e.payloadJson.isEmpty() ? toJsonText(e.payload) : e.payloadJson);
+    if (run(q, &r, [&e] { return QStringLiteral("engine event %1").arg(quoted(e.type)); })) {
+        gaveId(Numbered::Journal, id);
+        r.id = id;
+    }
     return r;
 }
 

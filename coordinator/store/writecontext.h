@@ -73,6 +73,18 @@ private:
     // Drops the cached numbers of these conversations: the next message reads them from the store,
     // which after a rollback holds the truth again.
     void forgetSeqs(QSet<QString> &conversations);
+    // Ids of the tables whose rows the writer numbers itself (schema version 7: see id_marks in
+    // schema.cpp): the next one to give, read from the store on first use.
+    enum class Numbered { Messages, Journal };
+    struct RowIds
+    {
+        qint64 next = 0;       // 0: not read yet
+        bool unmarked = false; // ids given since id_marks last recorded them
+    };
+    bool nextId(Numbered table, qint64 *id, WriteResult *failure);
+    void gaveId(Numbered table, qint64 id);
+    // Records in id_marks the highest id given in each table, once per transaction, before COMMIT.
+    bool markIds(QString *error);
     // Why a conversation's row was refused by a foreign key: which of its references is missing.
     WriteResult missingReference(const Conversation &conversation, const QString &what);
     // Writes the conversation's target groups unless the store already has exactly these.
@@ -94,6 +106,9 @@ private:
     // inserting them again. A conversation missing here has its groups rewritten. Any rollback
     // empties it: rollbacks are rare, and afterwards the store holds the truth again.
     QHash<QString, QStringList> m_groups;
+    // Ids are never given twice, so a rolled-back transaction leaves a gap rather than handing its
+    // ids out again: only ids that were never acknowledged go unused.
+    RowIds m_ids[2];
     bool m_inTransaction = false; // begun and not yet committed or rolled back
     bool m_writeUndone = false;
 };

@@ -1,6 +1,7 @@
 // Schema migrations: from empty, from the fixture of every older version (every row arrives intact,
 // the new schema works on it, engine snapshots included), the table rebuilds of version 4 (ids never reused,
-// references kept, no temporary tables per insert), refusal of newer and foreign databases without touching
+// references kept, no temporary tables per insert), of version 7 (ids given by the writer, marks
+// moved to id_marks, no sqlite_sequence per insert), refusal of newer and foreign databases without touching
 // them, and rollback of a failed migration.
 #include "schemamigrator.h"
 #include "storedatabase.h"
@@ -145,6 +146,7 @@ private slots:
     void migratedEqualsFresh();
     void rebuiltTablesInsertWithoutTemporaryTables();
     void rebuiltTablesKeepTheirChecks();
+    void numberedInsertsLeaveSqliteSequenceAlone();
     void rebuildRefusesDanglingReferences();
     void readerNeedsCurrentSchema();
     void newerVersionRefusedUntouched_data();
@@ -296,12 +298,35 @@ void TestStoreMigrations::fromFixture()
     QVERIFY2(reader.open(path, &error), qPrintable(error));
 
     // Every row, every column, arrived as it was (sqlite_sequence included: AUTOINCREMENT's marks),
-    // and version 6 gave quick_replies a mark of its own, from the highest id it had.
+    // but that version 6 gave quick_replies a mark of its own, from the highest id it had, and
+    // version 7 moved the marks of messages and engine_events into id_marks.
     {
         QSqlDatabase db = StoreDatabase::open(path, QStringLiteral("after"), &error);
         QStringList after = contentsOf(db, columns);
+        QStringList marks;
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT name, last_id FROM id_marks ORDER BY name")));
+        while (q.next())
+            marks << QStringLiteral("sqlite_sequence: name=%1, seq=%2")
+                         .arg(q.value(0).toString())
+                         .arg(q.value(1).toLongLong());
+        q.finish();
         StoreDatabase::close(db);
-        QVERIFY(after.removeOne(QStringLiteral("sqlite_sequence: name=quick_replies, seq=2")));
+        if (version < 6)
+            QVERIFY(after.removeOne(QStringLiteral("sqlite_sequence: name=quick_replies, seq=2")));
+        // id_marks is not among the columns the store had before: its rows read empty here.
+        QCOMPARE(after.removeAll(QStringLiteral("id_marks: ")), 2);
+        const QStringList moved = {QStringLiteral("sqlite_sequence: name=engine_events, seq=%1")
+                                       .arg(version >= 4   ? 5
+                                            : version >= 2 ? 4
+                                                           : 3),
+                                   QStringLiteral("sqlite_sequence: name=messages, seq=%1")
+                                       .arg(version >= 3   ? 10
+                                            : version >= 2 ? 8
+                                                           : 7)};
+        QCOMPARE(marks, moved);
+        for (const QString &mark : moved)
+            QVERIFY2(before.removeOne(mark), qPrintable(mark));
         QCOMPARE(after, before);
     }
 
@@ -448,13 +473,14 @@ void TestStoreMigrations::fromFixture()
     writer.upsertQuickReply(reply, [&](const WriteResult &r) { created = r; });
     QVERIFY(writer.flush(10000));
     QVERIFY(created && created->ok);
-    QCOMPARE(created->id, 3); // after the highest there was (version 5's deleted 3 left no trace)
+    // After the highest there was: version 5's deleted 3 left no trace, version 6's left its mark.
+    QCOMPARE(created->id, version >= 6 ? 4 : 3);
     writer.deleteQuickReply(created->id, [&](const WriteResult &r) { removed = r; });
     writer.upsertQuickReply(reply, [&](const WriteResult &r) { recreated = r; });
     QVERIFY(writer.flush(10000));
     QVERIFY(removed && removed->ok);
     QVERIFY(recreated && recreated->ok);
-    QCOMPARE(recreated->id, 4);
+    QCOMPARE(recreated->id, created->id + 1);
     const Message fixed = reader.history(QStringLiteral("conv-1")).at(2);
     QCOMPARE(fixed.body, QStringLiteral("您好！請問是中幾？"));
     QCOMPARE(fixed.editedAt, 1764000070000);
@@ -540,6 +566,39 @@ void TestStoreMigrations::rebuiltTablesInsertWithoutTemporaryTables()
         QVERIFY2(!after.contains(QLatin1String("OpenEphemeral")), qPrintable(sql));
         QVERIFY2(!after.contains(QLatin1String("PureFunc")) && !after.contains(QLatin1String("Function")),
                  qPrintable(sql));
+    }
+    StoreDatabase::close(db);
+}
+
+void TestStoreMigrations::numberedInsertsLeaveSqliteSequenceAlone()
+{
+    // What version 7 is for: with AUTOINCREMENT every INSERT into messages or engine_events read
+    // and rewrote the table's row of sqlite_sequence (MemMax keeps the high-water mark).
+    const QString path = loadFixture(QStringLiteral("fixture.db"), 6);
+    QString error;
+    QSqlDatabase db = StoreDatabase::open(path, QStringLiteral("plan"), &error);
+    // As the writer writes them, with their ids.
+    const QStringList inserts = {
+        QStringLiteral("INSERT INTO messages (id, conversation_id, seq, sender_kind, sender_id, kind, body,"
+                       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        QStringLiteral("INSERT INTO engine_events (id, at, type, payload) VALUES (?, ?, ?, ?)"),
+    };
+    const auto opcodes = [&](const QString &sql) {
+        QStringList ops;
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("EXPLAIN ") + QString(sql).replace(QLatin1Char('?'), QLatin1String("1"))))
+            return QStringList{QStringLiteral("error: ") + q.lastError().text()};
+        while (q.next())
+            ops << q.value(1).toString();
+        return ops;
+    };
+    for (const QString &sql : inserts)
+        QVERIFY2(opcodes(sql).contains(QLatin1String("MemMax")), qPrintable(sql));
+    QVERIFY2(SchemaMigrator().migrate(db, &error), qPrintable(error));
+    for (const QString &sql : inserts) {
+        const QStringList after = opcodes(sql);
+        QVERIFY2(after.contains(QLatin1String("Insert")), qPrintable(after.join(QLatin1Char(' '))));
+        QVERIFY2(!after.contains(QLatin1String("MemMax")), qPrintable(sql));
     }
     StoreDatabase::close(db);
 }

@@ -10,6 +10,7 @@
 #include "writertestdata.h"
 
 #include <QElapsedTimer>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
@@ -35,6 +36,7 @@ private slots:
     void startOnlyOnce();
     void lockedDatabase();
     void rolledBackWritesLeaveNoNumbers();
+    void idsNeverGivenTwice();
     void conversationGroupsAfterRollbacks();
     void statementsThroughTheExpectedApi();
     void textOfEveryKindReadsBackAsWritten();
@@ -406,6 +408,73 @@ void TestStoreWriter::rolledBackWritesLeaveNoNumbers()
     QCOMPARE(t2.size(), 1);
     QCOMPARE(t2[0].seq, 1);
     QCOMPARE(t2[0].id, results[1].id);
+}
+
+void TestStoreWriter::idsNeverGivenTwice()
+{
+    // Message and journal ids are given by the writer (schema version 7), which records the
+    // highest given in id_marks once per transaction. A row deleted by hand while the coordinator
+    // is stopped, even the newest, keeps its id from the next row; a rolled-back batch leaves a gap.
+    QString error;
+    QList<WriteResult> results;
+    auto record = [&results](const WriteResult &r) { results << r; };
+    {
+        StoreWriter writer(path());
+        QVERIFY2(writer.start(&error), qPrintable(error));
+        seed(writer, QStringLiteral("t1"));
+        for (const char *body : {"a", "b", "c"})
+            writer.appendMessage(textMessage(QStringLiteral("t1"), QString::fromLatin1(body)), record);
+        writer.appendEngineEvent({0, 1, QStringLiteral("tick"), {}, {}}, record);
+        writer.appendEngineEvent({0, 2, QStringLiteral("tick"), {}, {}}, record);
+        QVERIFY(writer.flush(10000));
+    }
+    QCOMPARE(results.size(), 5);
+    for (const WriteResult &r : std::as_const(results))
+        QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(results[0].id, 1);
+    QCOMPARE(results[2].id, 3);
+    QCOMPARE(results[4].id, 2);
+    {
+        QSqlDatabase db = StoreDatabase::open(path(), QStringLiteral("erase"), &error);
+        QVERIFY2(db.isValid(), qPrintable(error));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("SELECT name, last_id FROM id_marks ORDER BY name")));
+        QStringList marks;
+        while (q.next())
+            marks << q.value(0).toString() + QLatin1Char('=') + q.value(1).toString();
+        QCOMPARE(marks, (QStringList{"engine_events=2", "messages=3"}));
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM sqlite_sequence WHERE name IN "
+                                      "('messages', 'engine_events')")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 0); // no AUTOINCREMENT row to rewrite per insert
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM messages WHERE id = 3")));
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM engine_events WHERE id = 2")));
+        // A poisoned message, to roll a batch back below.
+        QVERIFY(
+            q.exec(QStringLiteral("CREATE TRIGGER poison BEFORE INSERT ON messages"
+                                  " WHEN NEW.body = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END")));
+        q.finish();
+        StoreDatabase::close(db);
+    }
+    results.clear();
+    StoreWriter writer(path());
+    // One batch (queued before start) that the poisoned message rolls back whole.
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("lost")), record);
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("poison")), record);
+    QVERIFY2(writer.start(&error), qPrintable(error));
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(results.size(), 2);
+    QVERIFY(!results[0].ok && !results[1].ok);
+    results.clear();
+    writer.appendMessage(textMessage(QStringLiteral("t1"), QStringLiteral("d")), record);
+    writer.appendEngineEvent({0, 3, QStringLiteral("tick"), {}, {}}, record);
+    QVERIFY(writer.flush(10000));
+    QCOMPARE(results.size(), 2);
+    QVERIFY2(results[0].ok, qPrintable(results[0].error));
+    QCOMPARE(results[0].id, 5); // not 3 (deleted), nor 4 (given to the rolled-back "lost")
+    QCOMPARE(results[0].seq, 3);
+    QVERIFY2(results[1].ok, qPrintable(results[1].error));
+    QCOMPARE(results[1].id, 3); // not 2 (deleted)
 }
 
 void TestStoreWriter::conversationGroupsAfterRollbacks()

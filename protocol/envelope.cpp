@@ -1,6 +1,7 @@
 #include "envelope.h"
 
 #include "protocol.h"
+#include "requestscanner.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -8,7 +9,10 @@
 namespace sb::protocol {
 
 namespace {
-QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
 bool validId(const QJsonValue &id)
 {
@@ -22,33 +26,67 @@ bool validId(const QJsonValue &id)
 }
 } // namespace
 
+namespace {
+ProtocolError badId()
+{
+    return ProtocolError{
+        ErrorCode::BadRequest,
+        QStringLiteral("\"id\" must be a non-negative integer or a string of 1 to %1 characters")
+            .arg(Limits::maxIdChars),
+        QJsonValue()};
+}
+
+ProtocolError badOp(const QJsonValue &id)
+{
+    return ProtocolError{ErrorCode::BadRequest, QStringLiteral("\"op\" must be a non-empty string"), id};
+}
+} // namespace
+
 std::variant<Request, ProtocolError> parseRequest(const QByteArray &frame)
 {
     if (frame.size() > Limits::maxFrameBytes)
+        return parseRequestThroughQt(frame);
+    ScannedRequest scanned;
+    if (!scanRequest(frame, &scanned))
+        return parseRequestThroughQt(frame);
+    // The same checks, in the same order, as below; the scanner read a JSON object whose "op" is a
+    // string and whose "args" is an object, absent or null.
+    if (!validId(scanned.id))
+        return badId();
+    if (scanned.op.isEmpty())
+        return badOp(scanned.id);
+    return Request{std::move(scanned.id), std::move(scanned.op), std::move(scanned.args)};
+}
+
+std::variant<Request, ProtocolError> parseRequestThroughQt(const QByteArray &frame)
+{
+    if (frame.size() > Limits::maxFrameBytes)
         return ProtocolError{ErrorCode::FrameTooLarge,
-                             QStringLiteral("the frame has %1 bytes; the limit is %2").arg(frame.size()).arg(Limits::maxFrameBytes),
+                             QStringLiteral("the frame has %1 bytes; the limit is %2")
+                                 .arg(frame.size())
+                                 .arg(Limits::maxFrameBytes),
                              QJsonValue()};
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(frame, &parseError);
     if (doc.isNull())
-        return ProtocolError{ErrorCode::BadJson,
-                             QStringLiteral("not JSON (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset),
-                             QJsonValue()};
+        return ProtocolError{
+            ErrorCode::BadJson,
+            QStringLiteral("not JSON (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset),
+            QJsonValue()};
     if (!doc.isObject())
-        return ProtocolError{ErrorCode::BadJson, QStringLiteral("a request must be a JSON object"), QJsonValue()};
+        return ProtocolError{ErrorCode::BadJson, QStringLiteral("a request must be a JSON object"),
+                             QJsonValue()};
     const QJsonObject o = doc.object();
     const QJsonValue id = o.value(QLatin1String("id"));
     if (!validId(id))
-        return ProtocolError{ErrorCode::BadRequest,
-                             QStringLiteral("\"id\" must be a non-negative integer or a string of 1 to %1 characters").arg(Limits::maxIdChars),
-                             QJsonValue()};
+        return badId();
     const QJsonValue op = o.value(QLatin1String("op"));
     if (!op.isString() || op.toString().isEmpty())
-        return ProtocolError{ErrorCode::BadRequest, QStringLiteral("\"op\" must be a non-empty string"), id};
+        return badOp(id);
     const QJsonValue args = o.value(QLatin1String("args"));
     if (!args.isUndefined() && !args.isNull() && !args.isObject())
         return ProtocolError{ErrorCode::BadRequest, QStringLiteral("\"args\" must be an object"), id};
-    return Request{id, op.toString(), args.toObject()};
+    return Request{id, op.toString(), RequestArgs::fromObject(args.toObject())};
 }
 
 QByteArray encodeRequest(const QJsonValue &id, const QString &op, const QJsonObject &args)
@@ -64,11 +102,14 @@ QByteArray encodeResult(const QJsonValue &id, const QJsonObject &result)
 QByteArray encodeError(const QJsonValue &id, ErrorCode code, const QString &message)
 {
     return compact({{QLatin1String("id"), id.isUndefined() ? QJsonValue() : id},
-                    {QLatin1String("error"),
-                     QJsonObject{{QLatin1String("code"), toString(code)}, {QLatin1String("message"), message}}}});
+                    {QLatin1String("error"), QJsonObject{{QLatin1String("code"), toString(code)},
+                                                         {QLatin1String("message"), message}}}});
 }
 
-QByteArray encodeError(const ProtocolError &error) { return encodeError(error.id, error.code, error.message); }
+QByteArray encodeError(const ProtocolError &error)
+{
+    return encodeError(error.id, error.code, error.message);
+}
 
 QByteArray encodeEvent(quint64 seq, const QString &name, const QJsonObject &data)
 {

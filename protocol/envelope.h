@@ -4,6 +4,7 @@
 // events carry a sequence number so a client that reconnects can resume without gaps.
 
 #include "errorcode.h"
+#include "requestargs.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -17,7 +18,7 @@ struct Request
 {
     QJsonValue id; // an integer or a string, echoed in the reply
     QString op;
-    QJsonObject args;
+    RequestArgs args;
 };
 
 struct ProtocolError
@@ -31,15 +32,19 @@ struct ProtocolError
 struct Incoming
 {
     enum Kind { Result, Error, Event } kind = Result;
-    QJsonValue id; // Result and Error
-    QJsonObject payload; // the result, or the event's data
+    QJsonValue id;                        // Result and Error
+    QJsonObject payload;                  // the result, or the event's data
     ErrorCode code = ErrorCode::Internal; // Error
-    QString message; // Error
-    QString event; // Event: its name
-    quint64 seq = 0; // Event: strictly increasing per session
+    QString message;                      // Error
+    QString event;                        // Event: its name
+    quint64 seq = 0;                      // Event: strictly increasing per session
 };
 
+// Reads the common shape itself (requestscanner.h) and leaves everything else to
+// parseRequestThroughQt(), with the same result either way.
 std::variant<Request, ProtocolError> parseRequest(const QByteArray &frame);
+// Through QJsonDocument: what parseRequest() must always agree with.
+std::variant<Request, ProtocolError> parseRequestThroughQt(const QByteArray &frame);
 QByteArray encodeRequest(const QJsonValue &id, const QString &op, const QJsonObject &args);
 
 QByteArray encodeResult(const QJsonValue &id, const QJsonObject &result);

@@ -224,8 +224,8 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
     for (const FieldSpec &f : spec.fields) {
         // Every request goes through here: nothing is allocated for a field that is right.
         const QLatin1String name(f.name);
-        const QJsonValue v = request.args.value(name);
-        if (v.isUndefined() || v.isNull()) {
+        const RequestArgs::Field *v = request.args.find(name);
+        if (!v || v->type == RequestArgs::Type::Null) {
             if (f.required)
                 return bad(QStringLiteral("\"%1\" is required").arg(name));
             continue;
@@ -235,9 +235,9 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
         };
         switch (f.type) {
         case FieldType::String: {
-            if (!v.isString())
+            if (v->type != RequestArgs::Type::String)
                 return wrongType();
-            const qint64 n = v.toString().size();
+            const qint64 n = v->string.size();
             if (n < f.min || n > f.max)
                 return bad(QStringLiteral("\"%1\" must have %2 to %3 characters, not %4")
                                .arg(name)
@@ -247,25 +247,25 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
             break;
         }
         case FieldType::Integer: {
-            const double d = v.toDouble();
-            if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)))
+            const double d = v->number;
+            if (v->type != RequestArgs::Type::Number || d != static_cast<double>(static_cast<qint64>(d)))
                 return wrongType();
             if (d < static_cast<double>(f.min) || d > static_cast<double>(f.max))
                 return bad(QStringLiteral("\"%1\" must be from %2 to %3").arg(name).arg(f.min).arg(f.max));
             break;
         }
         case FieldType::Boolean:
-            if (!v.isBool())
+            if (v->type != RequestArgs::Type::Bool)
                 return wrongType();
             break;
         case FieldType::Object:
-            if (!v.isObject())
+            if (v->type != RequestArgs::Type::Object)
                 return wrongType();
             break;
         case FieldType::StringArray: {
-            if (!v.isArray())
+            if (v->type != RequestArgs::Type::Array)
                 return wrongType();
-            const QJsonArray a = v.toArray();
+            const QJsonArray a = v->json.toArray();
             if (a.size() > f.max)
                 return bad(QStringLiteral("\"%1\" may hold at most %2 items").arg(name).arg(f.max));
             for (const QJsonValue &item : a) {

@@ -380,12 +380,23 @@ struct CoordinatorService::Call
     SessionState *session = nullptr;
     bool answered = false;
 
-    QString str(const char *key) const { return request.args.value(QLatin1String(key)).toString(); }
-    bool flag(const char *key) const { return request.args.value(QLatin1String(key)).toBool(); }
+    // As QJsonValue's toString(), toBool() and toDouble() would read them: empty, false or
+    // `fallback` when the field is absent or of another type.
+    QString str(const char *key) const
+    {
+        const auto *f = request.args.find(QLatin1String(key));
+        return f && f->type == protocol::RequestArgs::Type::String ? f->string : QString();
+    }
+    bool flag(const char *key) const
+    {
+        const auto *f = request.args.find(QLatin1String(key));
+        return f && f->type == protocol::RequestArgs::Type::Bool && f->boolean;
+    }
     qint64 num(const char *key, qint64 fallback = 0) const
     {
-        const QJsonValue v = request.args.value(QLatin1String(key));
-        return v.isDouble() ? static_cast<qint64>(v.toDouble()) : fallback;
+        const auto *f = request.args.find(QLatin1String(key));
+        return f && f->type == protocol::RequestArgs::Type::Number ? static_cast<qint64>(f->number)
+                                                                   : fallback;
     }
 };
 

@@ -189,7 +189,7 @@ void CoordinatorService::applyAccountUpdate(Call &call, const QString &hash)
         fail(call, ErrorCode::NotFound, QStringLiteral("no account \"%1\"").arg(id));
         return;
     }
-    const QJsonObject &args = call.request.args;
+    const protocol::RequestArgs &args = call.request.args;
     Account a = *found;
     if (args.contains(QLatin1String("role"))) {
         const auto role = roleFromString(call.str("role"));

@@ -42,7 +42,7 @@ void TestProtocol::parsesRequest()
     const Request r = std::get<Request>(parsed);
     QCOMPARE(r.id.toInt(), 12);
     QCOMPARE(r.op, QStringLiteral("message.send"));
-    QCOMPARE(r.args.value(QStringLiteral("text")).toString(), QStringLiteral("hi"));
+    QCOMPARE(r.args.value(QLatin1String("text")).toString(), QStringLiteral("hi"));
     // args may be left out.
     QVERIFY(std::holds_alternative<Request>(parseRequest(R"({"id": "a", "op": "inbox.snapshot"})")));
 }

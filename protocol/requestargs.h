@@ -19,7 +19,7 @@ public:
     enum class Type { Null, Bool, Number, String, Array, Object };
     struct Field
     {
-        QByteArray key; // as on the wire: UTF-8
+        QByteArray key; // as on the wire: UTF-8 (perhaps the frame's own bytes: keepKeysOf())
         Type type = Type::Null;
         bool boolean = false;
         double number = 0;
@@ -40,11 +40,15 @@ public:
     QJsonValue value(QLatin1String key) const;
     bool isEmpty() const { return m_fields.empty(); }
     const std::vector<Field> &fields() const { return m_fields; }
+    // For keys that refer into `frame` (QByteArray::fromRawData): holds a copy of it, which keeps
+    // those bytes as they are for as long as these arguments live.
+    void keepKeysOf(const QByteArray &frame) { m_keyBytes = frame; }
 
     static QJsonValue toJson(const Field &field);
 
 private:
     std::vector<Field> m_fields;
+    QByteArray m_keyBytes;
 };
 
 } // namespace sb::protocol

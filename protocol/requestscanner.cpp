@@ -44,6 +44,7 @@ public:
     }
 
     // A key: printable ASCII without escapes, as every operation's field names are.
+    // `out` refers to the frame's bytes (QByteArray::fromRawData): the frame must outlive it.
     bool key(QByteArray *out)
     {
         if (!take('"'))
@@ -57,7 +58,7 @@ public:
         }
         if (m_p >= m_end)
             return false;
-        *out = QByteArray(start, m_p - start);
+        *out = QByteArray::fromRawData(start, m_p - start);
         ++m_p;
         return take(':');
     }
@@ -302,15 +303,22 @@ private:
 
 } // namespace
 
-bool scanRequest(const QByteArray &frame, ScannedRequest *out)
+bool scanRequest(const QByteArray &given, ScannedRequest *out)
 {
+    // The keys refer into the frame, so it must own its bytes: one made by fromRawData() (which
+    // allocated nothing: no capacity) is copied first.
+    const QByteArray frame =
+        given.capacity() > 0 || given.isEmpty() ? given : QByteArray(given.constData(), given.size());
     Scanner s(frame);
     if (!s.take('{'))
         return false;
     bool haveId = false, haveOp = false, haveArgs = false;
     out->id = QJsonValue(QJsonValue::Undefined);
     out->op.clear();
+    // The fields' keys are the frame's own bytes, kept alive (and unchanged: QByteArray copies
+    // share, and detach before writing) by the copy RequestArgs holds.
     out->args = RequestArgs();
+    out->args.keepKeysOf(frame);
     if (s.peek() != '}') {
         do {
             QByteArray key;

@@ -150,6 +150,22 @@ void TestRequestScanner::takesTheCommonFrames()
     QCOMPARE(scanned.args.find(QLatin1String("text"))->string,
              QStringLiteral("您好！請問有什麼可以幫到您？😀"));
     QVERIFY(!scanned.args.contains(QLatin1String("note")));
+
+    // The keys are the frame's own bytes, and outlive it: a frame that does not own its bytes is
+    // copied first.
+    RequestArgs kept;
+    {
+        QByteArray buffer(commonFrames().at(1).constData(), commonFrames().at(1).size()); // its own bytes
+        {
+            ScannedRequest raw;
+            QVERIFY(scanRequest(QByteArray::fromRawData(buffer.constData(), buffer.size()), &raw));
+            kept = raw.args;
+        }
+        buffer.fill('x');
+    }
+    QCOMPARE(kept.fields().size(), size_t(2));
+    QVERIFY(kept.contains(QLatin1String("conversation")));
+    QCOMPARE(kept.find(QLatin1String("text"))->string, QStringLiteral("您好！請問有什麼可以幫到您？😀"));
 }
 
 void TestRequestScanner::agreesWithQJsonDocument_data()

@@ -19,12 +19,19 @@ namespace sb {
 namespace {
 // One passive checkpoint of the main database: copies back what no reader still needs, never waits.
 // SQLITE_BUSY means another checkpoint was running.
-int passiveCheckpoint(sqlite3 *db)
+// `backfilled`: the frames of the log copied back once it is done.
+int passiveCheckpoint(sqlite3 *db, int *backfilled = nullptr)
 {
 #if defined(SB_HAVE_SQLITE3)
-    return sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    int log = 0;
+    int done = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (backfilled)
+        *backfilled = done;
+    return rc;
 #else
     Q_UNUSED(db)
+    Q_UNUSED(backfilled)
     return 1;
 #endif
 }
@@ -87,6 +94,11 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *, const char *, int frames)
 {
     auto *c = static_cast<WalCheckpointer *>(self);
     QMutexLocker lock(&c->m_mutex);
+    if (frames < c->m_stats.walFrames) {
+        // The log started over: what the background pass copied was of the old one.
+        ++c->m_generation;
+        c->m_backfilled = 0;
+    }
     c->m_stats.walFrames = frames;
     c->m_stats.largestWalFrames = std::max<qint64>(c->m_stats.largestWalFrames, frames);
     return 0; // SQLITE_OK
@@ -97,24 +109,34 @@ void WalCheckpointer::afterBatch()
     if (!m_writer)
         return;
     qint64 frames = 0;
+    qint64 left = 0;
+    bool forced = false;
     {
         QMutexLocker lock(&m_mutex);
         frames = m_stats.walFrames;
         if (frames < m_framesAtLastWake)
             m_framesAtLastWake = 0; // the log started over
-        if (frames - m_framesAtLastWake >= m_options.stepFrames) {
+        const bool pastReset = frames >= m_options.resetFrames;
+        if (frames - m_framesAtLastWake >= m_options.stepFrames || pastReset) {
             m_framesAtLastWake = frames;
             m_requested = true;
             m_wake.wakeOne();
         }
+        if (!pastReset)
+            return;
+        left = frames - std::min(m_backfilled, frames);
+        forced = frames >= 2 * qint64(m_options.resetFrames);
+        if (left > m_options.tailFrames && !forced)
+            return; // the background pass gets closer first
     }
-    if (frames < m_options.resetFrames)
-        return;
     QElapsedTimer timer;
     timer.start();
     const int rc = passiveCheckpoint(m_writer);
     QMutexLocker lock(&m_mutex);
     m_stats.longestWriterPassMs = std::max(m_stats.longestWriterPassMs, timer.elapsed());
+    m_stats.largestWriterPassFrames = std::max(m_stats.largestWriterPassFrames, left);
+    if (left > m_options.tailFrames)
+        ++m_stats.forcedWriterPasses;
     if (rc == 0)
         ++m_stats.writerPasses;
     else
@@ -143,10 +165,18 @@ void WalCheckpointer::runThread()
         }
         if (!handle)
             continue; // nothing to checkpoint with: the writer's own passes still bound the log
+        quint64 generation = 0;
+        {
+            QMutexLocker lock(&m_mutex);
+            generation = m_generation;
+        }
         QElapsedTimer timer;
         timer.start();
-        passiveCheckpoint(handle);
+        int backfilled = 0;
+        const int rc = passiveCheckpoint(handle, &backfilled);
         QMutexLocker lock(&m_mutex);
+        if (rc == 0 && generation == m_generation)
+            m_backfilled = std::max<qint64>(m_backfilled, backfilled);
         ++m_stats.backgroundPasses;
         m_stats.lastPassMs = timer.elapsed();
     }

@@ -12,8 +12,12 @@
 // A passive checkpoint under a steady stream of commits never catches up with the newest frame,
 // and SQLite only starts the WAL over once every frame is copied back, so on its own the log would
 // grow for as long as the stream lasts. Past `resetFrames` the writer runs one passive checkpoint
-// itself between two batches: only what was committed since the background pass is left to copy,
-// and the next transaction writes the WAL from its start again.
+// itself between two batches, so that the next transaction writes the WAL from its start again.
+// Every commit waits while it runs, so it runs only once the background passes have brought what
+// is left to copy down to `tailFrames` (past the reset length the background pass is woken after
+// every batch until then): a pass that copied a whole step and synced it held requests for up to
+// 30 ms and more at 1,000 arrivals/s. Should the background never get there, the writer runs its
+// pass anyway at twice the reset length, which keeps the log bounded.
 //
 // Only where the build has SQLite's own API (SB_HAVE_SQLITE3) and Qt's driver hands out its
 // handle; otherwise start() says so and SQLite's automatic checkpoint stays in charge.
@@ -38,6 +42,7 @@ public:
         // copies a page that many commits changed (an active conversation's index page) once.
         int stepFrames = 8000;
         int resetFrames = 32000; // past this the writer completes a pass itself (4 KiB pages: 128 MB)
+        int tailFrames = 256;    // ...once no more than this is left to copy (or at twice the length)
     };
 
     struct Stats
@@ -48,7 +53,9 @@ public:
         qint64 walFrames = 0;     // the log's length after the latest commit
         qint64 largestWalFrames = 0;
         qint64 lastPassMs = 0;
-        qint64 longestWriterPassMs = 0; // the writer's own passes hold every commit back meanwhile
+        qint64 longestWriterPassMs = 0;     // the writer's own passes hold every commit back meanwhile
+        qint64 largestWriterPassFrames = 0; // frames left to copy when the writer ran its pass
+        quint64 forcedWriterPasses = 0;     // run at twice the reset length, with more than the tail
     };
 
     WalCheckpointer(const QString &path, const Options &options);
@@ -79,6 +86,10 @@ private:
     mutable QMutex m_mutex; // guards everything below
     QWaitCondition m_wake;
     bool m_requested = false;
+    // What the latest background pass left copied: frames of the log, as of the log's generation
+    // (it starts over at each reset, which the commit hook sees as a shorter log).
+    qint64 m_backfilled = 0;
+    quint64 m_generation = 0;
     bool m_stopping = false;
     Stats m_stats;
 };

@@ -67,6 +67,7 @@ void TestWalCheckpointer::walStaysBoundedUnderSteadyCommits()
     options.batchCap = 50;
     options.checkpoint.stepFrames = 20;
     options.checkpoint.resetFrames = 200;
+    options.checkpoint.tailFrames = 40;
     const int count = 12000;
     {
         StoreWriter writer(path(), options);
@@ -75,9 +76,17 @@ void TestWalCheckpointer::walStaysBoundedUnderSteadyCommits()
         seed(writer, QStringLiteral("t1"));
         QCOMPARE(writeSteadily(writer, count), count);
         const WalCheckpointer::Stats stats = writer.checkpointStats();
-        qInfo("background passes %llu, writer passes %llu (busy %llu), WAL now %lld pages, at most %lld",
-              stats.backgroundPasses, stats.writerPasses, stats.busy, stats.walFrames,
-              stats.largestWalFrames);
+        qInfo("background passes %llu, writer passes %llu (busy %llu, forced %llu, at most %lld frames "
+              "left), WAL now %lld pages, at most %lld",
+              stats.backgroundPasses, stats.writerPasses, stats.busy, stats.forcedWriterPasses,
+              stats.largestWriterPassFrames, stats.walFrames, stats.largestWalFrames);
+        // The writer, which holds every commit back while it copies, copies only the tail the
+        // background passes left: never more, unless the log reached twice the reset length first.
+        if (stats.forcedWriterPasses == 0)
+            QVERIFY2(stats.largestWriterPassFrames <= options.checkpoint.tailFrames,
+                     qPrintable(QString::number(stats.largestWriterPassFrames)));
+        else
+            QVERIFY(stats.largestWalFrames >= 2 * options.checkpoint.resetFrames);
         QVERIFY(stats.backgroundPasses > 0);
         // A log that reached the reset length was started over by the writer's own passes. On a
         // busy machine the writer's batches come slowly enough for the background passes to catch

@@ -165,8 +165,14 @@ void SignInDialog::onSignInFailed(const QString &code, const QString &message)
 {
     setBusy(false);
     showError(message);
+    if (code == QLatin1String("untrusted-certificate"))
+        offerTrust();
+}
+
+void SignInDialog::offerTrust()
+{
     const UntrustedCertificate u = m_connection->untrustedCertificate();
-    if (code != QLatin1String("untrusted-certificate") || u.isNull() || !u.pinnable)
+    if (u.isNull() || !u.pinnable)
         return;
     m_trust->setText(u.trustedBefore.isEmpty() ? tr("&Trust this certificate")
                                                : tr("&Trust the new certificate"));

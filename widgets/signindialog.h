@@ -45,6 +45,10 @@ public:
     // Shows why the agent is here (a failed sign-in, or a session the coordinator ended) above the
     // buttons until the next attempt.
     void showError(const QString &message);
+    // Offers to trust the certificate the connection last refused, when the agent may (a
+    // self-signed one, say): the sign-in's own failure, or a reconnection that met a different
+    // certificate and ended the session.
+    void offerTrust();
     // The remembered password no longer works (an administrator set a new one): it is taken out of
     // the keychain and not filled in, even if the keychain answers after this.
     void forgetRememberedPassword();

@@ -270,6 +270,8 @@ QString DesktopApp::sessionEndedText(const QString &reason, const QString &messa
     if (reason == QLatin1String("password-changed"))
         return tr("An administrator gave your account a new password, so you were signed out. Sign in "
                   "with the new password.");
+    if (reason == QLatin1String("untrusted-certificate"))
+        return message; // what the certificate is and what to check, from the connection
     if (message.isEmpty())
         return tr("The coordinator ended this session. Please sign in again.");
     return tr("The coordinator ended this session: %1").arg(message);
@@ -302,6 +304,10 @@ void DesktopApp::onSessionLost(const QString &reason, const QString &message)
     m_signIn->showError(text);
     if (reason == QLatin1String("password-changed"))
         m_signIn->forgetRememberedPassword();
+    // A reconnection met a certificate this desk does not trust (renewed, or someone in between):
+    // the trust button is there at once, under the certificate's fingerprint.
+    if (reason == QLatin1String("untrusted-certificate"))
+        m_signIn->offerTrust();
     // The same person is at the desk and will sign in again (unlike a sign-out, which may hand the
     // desk to a colleague): their login is there even when "remember me" was off.
     if (m_signIn->loginEdit()->text().isEmpty()) {

@@ -1,7 +1,8 @@
 // The sign-in dialog against a wss coordinator whose certificate is self-signed: it shows the
 // certificate's fingerprint with a button to trust it, remembers the choice for that address and
 // signs in; a different certificate later at the same address is shown as a change, never trusted
-// silently, and the preferences forget it again. Offscreen, against a real coordinator on loopback.
+// silently (and offered again in the sign-in window a lost session opens), and the preferences
+// forget it again. Offscreen, against a real coordinator on loopback.
 // SB_SCREENSHOTS_DIR saves pictures.
 
 #include "certificatetrust.h"
@@ -142,6 +143,23 @@ void TestSignInTrust::trustOnFirstUseThenAChange()
     QCOMPARE(Preferences::trustedCertificate(url), kFirst);
     QVERIFY(!dialog.settingUp());
     saveScreenshot(&dialog, QStringLiteral("sign-in-changed-certificate"));
+    {
+        // The same connection in a new sign-in window, as the desk opens one when a reconnection
+        // met the new certificate and ended the session: the button is offered at once.
+        SignInDialog again(desk.connection(), nullptr);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QVERIFY(!again.trustButton()->isVisible());
+        again.offerTrust();
+        QVERIFY(again.trustButton()->isVisible());
+        QCOMPARE(again.trustButton()->text(), QStringLiteral("&Trust the new certificate"));
+        // A connection that met no certificate offers nothing.
+        DeskClient fresh;
+        SignInDialog nothing(fresh.connection(), nullptr);
+        nothing.show();
+        nothing.offerTrust();
+        QVERIFY(!nothing.trustButton()->isVisible());
+    }
     QTest::mouseClick(dialog.trustButton(), Qt::LeftButton);
     QCOMPARE(Preferences::trustedCertificate(url), kSecond);
     QTRY_VERIFY_WITH_TIMEOUT(dialog.settingUp(), 10000);

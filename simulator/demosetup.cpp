@@ -30,6 +30,7 @@ void DemoSetup::start()
         signIn(hello.value(QLatin1String("needsSetup")).toBool());
     };
     m_peer->onClosed = [this](const QString &why) {
+        m_certificateUntrusted = m_peer->refusedTrustableCertificate();
         finish(QStringLiteral("cannot reach the coordinator at %1: %2").arg(m_options.url.toString(), why));
     };
     m_timeout.start(m_options.timeoutMs);

@@ -39,6 +39,9 @@ public:
     // Agents given their password now, and those who had one already (left as they were).
     QStringList prepared() const { return m_prepared; }
     QStringList hadPassword() const { return m_hadPassword; }
+    // After failed(): the coordinator's certificate was refused, and its fingerprint (in the error)
+    // is one the user may choose to trust with Options::trustedFingerprint.
+    bool certificateUntrusted() const { return m_certificateUntrusted; }
 
 signals:
     void done();
@@ -56,6 +59,7 @@ private:
     WireTraffic::Peer *m_peer = nullptr;
     QTimer m_timeout;
     QHash<QString, QString> m_names; // agent id -> display name, from directory.agents
+    bool m_certificateUntrusted = false;
     std::size_t m_next = 0;
     int m_nextReply = 0;
     bool m_createdAdmin = false;

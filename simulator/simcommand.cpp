@@ -90,7 +90,7 @@ int runLive(const QUrl &url, const WireTraffic::Options &options, const std::opt
     });
     QObject::connect(&setup, &DemoSetup::failed, app, [&](const QString &error) {
         err << "switchboard-sim: " << error << '\n';
-        if (error.contains(QLatin1String("SHA-256 fingerprint is")))
+        if (setup.certificateUntrusted())
             err << "switchboard-sim: if that is your coordinator's (switchboard-coordinator prints it "
                    "when it starts), pass it with --trust-fingerprint\n";
         quit(1);

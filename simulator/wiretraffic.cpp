@@ -163,6 +163,7 @@ void WireTraffic::Peer::open(const QUrl &url, const QString &trustedFingerprint)
     m_closing = false;
     m_trustedFingerprint = trustedFingerprint;
     m_refusal.clear();
+    m_refusedTrustable = false;
     m_socket.open(url);
 }
 
@@ -174,6 +175,7 @@ void WireTraffic::Peer::onSslErrors(const QList<QSslError> &errors)
         m_socket.ignoreSslErrors(errors);
         return;
     }
+    m_refusedTrustable = u.pinnable;
     if (!u.pinnable)
         m_refusal = QStringLiteral("the coordinator's certificate cannot be accepted (%1)").arg(u.errors);
     else if (!u.trustedBefore.isEmpty())

@@ -144,6 +144,9 @@ public:
     void call(const QString &op, const QJsonObject &args = {}, Reply done = {});
     void close();
     bool isOpen() const { return m_ready; }
+    // The coordinator's certificate was refused, and one whose fingerprint the user could decide
+    // to trust (trustedFingerprint): self-signed or unknown, not expired or broken.
+    bool refusedTrustableCertificate() const { return m_refusedTrustable; }
 
     std::function<void(const QJsonObject &hello)> onReady;
     std::function<void(const protocol::Incoming &)> onEvent;
@@ -162,6 +165,7 @@ private:
     bool m_closing = false;
     QString m_trustedFingerprint;
     QString m_refusal; // why the certificate was not accepted, if it was not
+    bool m_refusedTrustable = false;
 };
 
 } // namespace sb

@@ -164,6 +164,7 @@ void TestWireTraffic::demoSetupFailsReadably()
     QVERIFY(!runSetup(nobody, &error));
     QVERIFY2(error.startsWith(QLatin1String("cannot reach the coordinator at ws://127.0.0.1:")),
              qPrintable(error));
+    QVERIFY(!nobody.certificateUntrusted()); // no hint about certificates for that
 }
 
 void TestWireTraffic::trafficFlowsOverTheWire()
@@ -328,6 +329,7 @@ void TestWireTraffic::wssWithATrustedFingerprint()
         QVERIFY(!runSetup(setup, &error));
         QVERIFY2(error.contains(QStringLiteral("SHA-256 fingerprint is %1").arg(kTestCertFingerprint)),
                  qPrintable(error));
+        QVERIFY(setup.certificateUntrusted()); // switchboard-sim then hints at --trust-fingerprint
     }
     // Another fingerprint given: refused, saying which is which.
     o.trustedFingerprint = QString::fromLatin1(kTestCert2Fingerprint);
@@ -337,12 +339,14 @@ void TestWireTraffic::wssWithATrustedFingerprint()
         QVERIFY2(
             error.contains(QStringLiteral("is %1, not %2").arg(kTestCertFingerprint, kTestCert2Fingerprint)),
             qPrintable(error));
+        QVERIFY(setup.certificateUntrusted());
     }
     // Its own fingerprint: set up, and traffic flows.
     o.trustedFingerprint = QString::fromLatin1(kTestCertFingerprint);
     {
         DemoSetup setup(o);
         QVERIFY2(runSetup(setup, &error), qPrintable(error));
+        QVERIFY(!setup.certificateUntrusted());
     }
     WireTraffic::Options options;
     options.url = wss;

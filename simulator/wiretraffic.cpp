@@ -767,14 +767,26 @@ void WireTraffic::start()
     if (m_running)
         return;
     m_running = true;
-    for (const Credentials &c : m_options.agents)
-        startAgent(c);
+    const double speed = std::max(1.0, m_options.speed);
     // People already waiting when the doors open: the demo's desk sees work at once.
     for (int i = 0; i < m_options.openingArrivals; ++i) {
-        QTimer::singleShot(static_cast<int>(i * 1000 / std::max(1.0, m_options.speed)), this, [this] {
+        QTimer::singleShot(static_cast<int>(i * 1000 / speed), this, [this] {
             if (m_running)
                 arrive();
         });
+    }
+    if (m_options.colleaguesAfterOpening && m_options.openingArrivals > 0) {
+        // A second after the last of them: time to connect and write in.
+        const quint64 run = ++m_runs;
+        QTimer::singleShot(static_cast<int>(m_options.openingArrivals * 1000 / speed), this, [this, run] {
+            if (!m_running || run != m_runs)
+                return; // stopped (and perhaps started again) meanwhile
+            for (const Credentials &c : m_options.agents)
+                startAgent(c);
+        });
+    } else {
+        for (const Credentials &c : m_options.agents)
+            startAgent(c);
     }
     scheduleArrival();
 }

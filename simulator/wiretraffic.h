@@ -43,8 +43,11 @@ public:
         QString trustedFingerprint;
         double arrivalsPerMinute = 2; // new customers per simulated minute
         int openingArrivals = 0;      // customers at the door when traffic starts (a second apart)
-        double speed = 1;             // people think, type and wait this many times faster
-        quint32 seed = 1;             // every random choice comes from this
+        // The simulated colleagues come online only once the opening customers are in, so that
+        // they go to whoever was online already (the demo's own desk), not mostly to colleagues.
+        bool colleaguesAfterOpening = false;
+        double speed = 1;                            // people think, type and wait this many times faster
+        quint32 seed = 1;                            // every random choice comes from this
         QStringList channels{QStringLiteral("web")}; // customer.start picks among them
         std::vector<Credentials> agents;             // colleagues to simulate (accounts with passwords)
         int maxCustomers = 40; // customers connected at once; arrivals beyond are skipped
@@ -117,6 +120,7 @@ private:
     Options m_options;
     std::mt19937 m_rng;
     bool m_running = false;
+    quint64 m_runs = 0; // start() calls, so that a timer from an earlier run does nothing
     QTimer m_arrivals;
     std::vector<Customer *> m_customers; // children of this object
     std::vector<Agent *> m_agents;       // children of this object

@@ -398,7 +398,8 @@ bool DesktopApp::startDemo(QString *error)
         traffic.url = m_host->localUrl();
         traffic.speed = m_options.speed;
         traffic.arrivalsPerMinute = 8;
-        traffic.openingArrivals = 5; // customers waiting as the desk opens: work shows at once
+        traffic.openingArrivals = 5;           // customers waiting as the desk opens: work shows at once,
+        traffic.colleaguesAfterOpening = true; // on this desk, before the colleagues come online
         traffic.seed = QRandomGenerator::global()->generate();
         if (const auto site = demoSite()) {
             traffic.channels.clear();

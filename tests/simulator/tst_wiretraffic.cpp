@@ -47,6 +47,7 @@ private slots:
     void trafficFlowsOverTheWire();
     void embeddedHostWithLiveTraffic();
     void openingArrivalsComeAtOnce();
+    void colleaguesComeOnlineAfterTheOpening();
     void wssWithATrustedFingerprint();
 
 private:
@@ -306,6 +307,30 @@ void TestWireTraffic::openingArrivalsComeAtOnce()
     QTRY_COMPARE_WITH_TIMEOUT(traffic.stats().customersArrived, 3, 5000);
     QTest::qWait(600);
     QCOMPARE(traffic.stats().customersArrived, 3); // and no more
+    traffic.stop();
+}
+
+// The demo's desk gets the opening customers: the simulated colleagues come online only after
+// them (three customers a second apart: the colleagues at 3 s).
+void TestWireTraffic::colleaguesComeOnlineAfterTheOpening()
+{
+    DemoSetup setup({url(), {QStringLiteral("root"), kPassword}, QStringLiteral("Root"), demoAgents()});
+    QString error;
+    QVERIFY2(runSetup(setup, &error), qPrintable(error));
+    WireTraffic::Options options;
+    options.url = url();
+    options.arrivalsPerMinute = 0;
+    options.openingArrivals = 3;
+    options.colleaguesAfterOpening = true;
+    options.agents = demoAgents();
+    options.seed = 12;
+    WireTraffic traffic(options);
+    traffic.start();
+    QTest::qWait(1500); // agents sign in within a second when they start at once
+    QVERIFY(traffic.stats().customersArrived >= 1);
+    QCOMPARE(traffic.stats().agentsOnline, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(traffic.stats().agentsOnline, int(options.agents.size()), 15000);
+    QCOMPARE(traffic.stats().customersArrived, 3);
     traffic.stop();
 }
 

@@ -24,9 +24,7 @@ bool validId(const QJsonValue &id)
     }
     return false;
 }
-} // namespace
 
-namespace {
 ProtocolError badId()
 {
     return ProtocolError{

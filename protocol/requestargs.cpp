@@ -64,14 +64,6 @@ QJsonValue RequestArgs::toJson(const Field &f)
     return QJsonValue();
 }
 
-QJsonObject RequestArgs::toObject() const
-{
-    QJsonObject o;
-    for (const Field &f : m_fields)
-        o.insert(QString::fromUtf8(f.key), toJson(f));
-    return o;
-}
-
 bool RequestArgs::add(Field field)
 {
     if (find(QLatin1String(field.key.constData(), field.key.size())))

@@ -30,7 +30,6 @@ public:
     };
 
     static RequestArgs fromObject(const QJsonObject &object);
-    QJsonObject toObject() const;
 
     // Adds a field; false (and nothing added) if one of that name is already there.
     bool add(Field field);
@@ -38,7 +37,6 @@ public:
     bool contains(QLatin1String key) const { return find(key) != nullptr; }
     // As QJsonObject::value(): Undefined when absent.
     QJsonValue value(QLatin1String key) const;
-    bool isEmpty() const { return m_fields.empty(); }
     const std::vector<Field> &fields() const { return m_fields; }
     // For keys that refer into `frame` (QByteArray::fromRawData): holds a copy of it, which keeps
     // those bytes as they are for as long as these arguments live.

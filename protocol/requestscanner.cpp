@@ -6,7 +6,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <limits>
 
 namespace sb::protocol {
 
@@ -232,7 +231,8 @@ public:
             } else if (c == ']' || c == '}') {
                 if (--depth == 0) {
                     QJsonParseError error;
-                    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(start, m_p - start), &error);
+                    const QJsonDocument doc =
+                        QJsonDocument::fromJson(QByteArray::fromRawData(start, m_p - start), &error);
                     if (error.error != QJsonParseError::NoError)
                         return false;
                     *out = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
@@ -267,6 +267,23 @@ public:
             f->type = RequestArgs::Type::Number;
             return number(&f->number, &f->integer, &f->whole);
         }
+    }
+
+    // "args": an object of fields (each name once), or null for none.
+    bool arguments(RequestArgs *args)
+    {
+        if (literal("null"))
+            return true;
+        if (!take('{'))
+            return false;
+        if (take('}'))
+            return true;
+        do {
+            RequestArgs::Field f;
+            if (!key(&f.key) || !field(&f) || !args->add(std::move(f)))
+                return false;
+        } while (take(','));
+        return take('}');
     }
 
 private:
@@ -319,50 +336,31 @@ bool scanRequest(const QByteArray &given, ScannedRequest *out)
     // share, and detach before writing) by the copy RequestArgs holds.
     out->args = RequestArgs();
     out->args.keepKeysOf(frame);
-    if (s.peek() != '}') {
-        do {
-            QByteArray key;
-            if (!s.key(&key))
+    // "{}" and every other frame without "op" fall to QJsonDocument, which says what is missing.
+    do {
+        QByteArray key;
+        if (!s.key(&key))
+            return false;
+        if (key == "id") {
+            RequestArgs::Field f;
+            // A wrong kind of id is left to QJsonDocument's path, which says so.
+            if (haveId || !s.field(&f) ||
+                (f.type != RequestArgs::Type::String && f.type != RequestArgs::Type::Number))
                 return false;
-            if (key == "id") {
-                if (haveId)
-                    return false;
-                haveId = true;
-                RequestArgs::Field f;
-                if (!s.field(&f))
-                    return false;
-                if (f.type == RequestArgs::Type::String || f.type == RequestArgs::Type::Number)
-                    out->id = RequestArgs::toJson(f);
-                else
-                    return false; // a wrong kind of id: QJsonDocument's path says so
-            } else if (key == "op") {
-                if (haveOp || s.peek() != '"' || !s.string(&out->op))
-                    return false;
-                haveOp = true;
-            } else if (key == "args") {
-                if (haveArgs)
-                    return false;
-                haveArgs = true;
-                if (s.literal("null"))
-                    continue;
-                if (!s.take('{'))
-                    return false;
-                if (s.peek() == '}') {
-                    s.take('}');
-                    continue;
-                }
-                do {
-                    RequestArgs::Field f;
-                    if (!s.key(&f.key) || !s.field(&f) || !out->args.add(std::move(f)))
-                        return false;
-                } while (s.take(','));
-                if (!s.take('}'))
-                    return false;
-            } else {
+            out->id = RequestArgs::toJson(f);
+            haveId = true;
+        } else if (key == "op") {
+            if (haveOp || s.peek() != '"' || !s.string(&out->op))
                 return false;
-            }
-        } while (s.take(','));
-    }
+            haveOp = true;
+        } else if (key == "args") {
+            if (haveArgs || !s.arguments(&out->args))
+                return false;
+            haveArgs = true;
+        } else {
+            return false;
+        }
+    } while (s.take(','));
     return haveOp && s.take('}') && s.atEnd();
 }
 

@@ -97,7 +97,10 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *, const char *, int frames)
     if (frames < c->m_stats.walFrames) {
         // The log started over: what the background pass copied was of the old one.
         ++c->m_generation;
+        ++c->m_stats.restarts;
         c->m_backfilled = 0;
+        c->m_chased = 0;
+        c->m_chaseStalled = false;
     }
     c->m_stats.walFrames = frames;
     c->m_stats.largestWalFrames = std::max<qint64>(c->m_stats.largestWalFrames, frames);
@@ -111,22 +114,28 @@ void WalCheckpointer::afterBatch()
     qint64 frames = 0;
     qint64 left = 0;
     bool forced = false;
+    bool chased = false;
     {
         QMutexLocker lock(&m_mutex);
         frames = m_stats.walFrames;
         if (frames < m_framesAtLastWake)
             m_framesAtLastWake = 0; // the log started over
         const bool pastReset = frames >= m_options.resetFrames;
-        if (frames - m_framesAtLastWake >= m_options.stepFrames || pastReset) {
+        bool writerPass = false;
+        if (pastReset) {
+            left = frames - std::min(m_backfilled, frames);
+            forced = frames >= 2 * qint64(m_options.resetFrames);
+            chased = m_chaseStalled || m_chased >= m_options.chasePasses;
+            writerPass = left <= m_options.tailFrames || forced || chased;
+        }
+        // Not while the writer copies the tail itself: a background pass then would only hold the
+        // checkpoint and make the writer's pass wait for the next batch.
+        if (!writerPass && (frames - m_framesAtLastWake >= m_options.stepFrames || pastReset)) {
             m_framesAtLastWake = frames;
             m_requested = true;
             m_wake.wakeOne();
         }
-        if (!pastReset)
-            return;
-        left = frames - std::min(m_backfilled, frames);
-        forced = frames >= 2 * qint64(m_options.resetFrames);
-        if (left > m_options.tailFrames && !forced)
+        if (!writerPass)
             return; // the background pass gets closer first
     }
     QElapsedTimer timer;
@@ -135,11 +144,13 @@ void WalCheckpointer::afterBatch()
     QMutexLocker lock(&m_mutex);
     m_stats.longestWriterPassMs = std::max(m_stats.longestWriterPassMs, timer.elapsed());
     m_stats.largestWriterPassFrames = std::max(m_stats.largestWriterPassFrames, left);
-    if (left > m_options.tailFrames)
-        ++m_stats.forcedWriterPasses;
-    if (rc == 0)
+    if (rc == 0) {
         ++m_stats.writerPasses;
-    else
+        if (left > m_options.tailFrames && forced)
+            ++m_stats.forcedWriterPasses;
+        else if (left > m_options.tailFrames)
+            ++m_stats.chasedWriterPasses;
+    } else
         ++m_stats.busy; // the background pass holds the checkpoint: try again after the next batch
 }
 
@@ -166,17 +177,27 @@ void WalCheckpointer::runThread()
         if (!handle)
             continue; // nothing to checkpoint with: the writer's own passes still bound the log
         quint64 generation = 0;
+        bool pastReset = false;
         {
             QMutexLocker lock(&m_mutex);
             generation = m_generation;
+            pastReset = m_stats.walFrames >= m_options.resetFrames;
         }
         QElapsedTimer timer;
         timer.start();
         int backfilled = 0;
         const int rc = passiveCheckpoint(handle, &backfilled);
         QMutexLocker lock(&m_mutex);
-        if (rc == 0 && generation == m_generation)
+        if (rc == 0 && generation == m_generation) {
             m_backfilled = std::max<qint64>(m_backfilled, backfilled);
+            if (pastReset) {
+                const qint64 left = std::max<qint64>(0, m_stats.walFrames - m_backfilled);
+                if (m_chased > 0 && left >= m_chaseLeft)
+                    m_chaseStalled = true;
+                m_chaseLeft = left;
+                ++m_chased;
+            }
+        }
         ++m_stats.backgroundPasses;
         m_stats.lastPassMs = timer.elapsed();
     }

@@ -13,11 +13,17 @@
 // and SQLite only starts the WAL over once every frame is copied back, so on its own the log would
 // grow for as long as the stream lasts. Past `resetFrames` the writer runs one passive checkpoint
 // itself between two batches, so that the next transaction writes the WAL from its start again.
-// Every commit waits while it runs, so it runs only once the background passes have brought what
-// is left to copy down to `tailFrames` (past the reset length the background pass is woken after
-// every batch until then): a pass that copied a whole step and synced it held requests for up to
-// 30 ms and more at 1,000 arrivals/s. Should the background never get there, the writer runs its
-// pass anyway at twice the reset length, which keeps the log bounded.
+// Every commit waits while it runs, so it runs only once the background passes have copied most
+// of the log: past the reset length the background pass is woken after every batch, and the writer
+// runs its pass once no more than `tailFrames` are left (a pass that copied a whole step and synced
+// it held requests for up to 30 ms and more at 1,000 arrivals/s). Under a heavy stream that tail
+// may be out of reach: each pass takes long enough (copying, then syncing the database file) for
+// the commits meanwhile to leave about as much again, and a pass of a few hundred frames copies
+// nearly every one (few repeat a page), so chasing until the tail cost ten to twenty passes per
+// round of the log and doubled the checkpoint thread's cost per message. So the writer also runs
+// its pass once a background pass that began past the reset length left no less than the one
+// before it (the chase stopped gaining), or after `chasePasses` of them. Should none of that
+// happen, the writer runs its pass anyway at twice the reset length, which keeps the log bounded.
 //
 // Only where the build has SQLite's own API (SB_HAVE_SQLITE3) and Qt's driver hands out its
 // handle; otherwise start() says so and SQLite's automatic checkpoint stays in charge.
@@ -42,7 +48,8 @@ public:
         // copies a page that many commits changed (an active conversation's index page) once.
         int stepFrames = 8000;
         int resetFrames = 32000; // past this the writer completes a pass itself (4 KiB pages: 128 MB)
-        int tailFrames = 256;    // ...once no more than this is left to copy (or at twice the length)
+        int tailFrames = 256;    // ...once no more than this is left to copy,
+        int chasePasses = 6;     // or after this many background passes past the reset (or fewer)
     };
 
     struct Stats
@@ -50,12 +57,14 @@ public:
         quint64 backgroundPasses = 0;
         quint64 writerPasses = 0; // the writer's own passes that let the log start over
         quint64 busy = 0;         // writer passes that found the background one running
+        quint64 restarts = 0;     // times the log started over from its beginning
         qint64 walFrames = 0;     // the log's length after the latest commit
         qint64 largestWalFrames = 0;
         qint64 lastPassMs = 0;
         qint64 longestWriterPassMs = 0;     // the writer's own passes hold every commit back meanwhile
         qint64 largestWriterPassFrames = 0; // frames left to copy when the writer ran its pass
         quint64 forcedWriterPasses = 0;     // run at twice the reset length, with more than the tail
+        quint64 chasedWriterPasses = 0;     // run after the chase, with more than the tail
     };
 
     WalCheckpointer(const QString &path, const Options &options);
@@ -90,6 +99,11 @@ private:
     // (it starts over at each reset, which the commit hook sees as a shorter log).
     qint64 m_backfilled = 0;
     quint64 m_generation = 0;
+    // Background passes that began past the reset length, in this generation; what the latest of
+    // them left to copy, and whether it left no less than the one before.
+    int m_chased = 0;
+    qint64 m_chaseLeft = 0;
+    bool m_chaseStalled = false;
     bool m_stopping = false;
     Stats m_stats;
 };

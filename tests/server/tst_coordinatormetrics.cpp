@@ -55,6 +55,8 @@ const QStringList kNames = {
     "switchboard_store_checkpoints_total",
     "switchboard_store_writer_checkpoints_total",
     "switchboard_store_writer_checkpoint_ms_max",
+    "switchboard_store_writer_checkpoint_pages_max",
+    "switchboard_store_wal_restarts_total",
     "switchboard_conversations_open",
     "switchboard_conversations_waiting",
     "switchboard_start_replayed_events",

@@ -10,8 +10,22 @@ namespace {
 constexpr qint64 kId = Limits::maxIdChars;
 constexpr qint64 kName = Limits::maxNameChars;
 constexpr qint64 kText = Limits::maxTextChars;
-// Base64 of the largest attachment.
-constexpr qint64 kData = (Limits::maxAttachmentBytes + 2) / 3 * 4;
+// Base64 up to the frame's size: the service decodes it and refuses a file over the limit in bytes,
+// which says more than a count of base64 characters.
+constexpr qint64 kData = Limits::maxFrameBytes;
+
+// Code points: UTF-16 units less the second halves of surrogate pairs (a lone half counts as one).
+qint64 characterCount(const QString &s)
+{
+    qint64 n = s.size();
+    for (qsizetype i = 1; i < s.size(); ++i) {
+        if (s.at(i).isLowSurrogate() && s.at(i - 1).isHighSurrogate()) {
+            --n;
+            ++i; // this pair is counted; the next unit starts afresh
+        }
+    }
+    return n;
+}
 
 FieldSpec str(const char *name, bool required, qint64 max, qint64 min = 1)
 {
@@ -237,7 +251,11 @@ std::optional<ProtocolError> validate(const OperationSpec &spec, const Request &
         case FieldType::String: {
             if (v->type != RequestArgs::Type::String)
                 return wrongType();
-            const qint64 n = v->string.size();
+            // Characters as people count them: an emoji outside the BMP is one (two UTF-16 units).
+            // A string has at least half as many characters as units, so most need no count.
+            qint64 n = v->string.size();
+            if (n > f.max || n < 2 * f.min)
+                n = characterCount(v->string);
             if (n < f.min || n > f.max)
                 return bad(QStringLiteral("\"%1\" must have %2 to %3 characters, not %4")
                                .arg(name)

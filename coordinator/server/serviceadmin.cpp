@@ -109,6 +109,11 @@ void CoordinatorService::groupCreate(Call &call)
     GroupConfig g;
     g.id = call.str("id");
     g.name = call.str("name");
+    // Creating never changes a group that exists: its name, hours and messages stay as they are.
+    if (m_engine->groupIds().contains(g.id)) {
+        fail(call, ErrorCode::Conflict, QStringLiteral("the group \"%1\" exists").arg(g.id));
+        return;
+    }
     const QJsonValue hours = call.request.args.value(QLatin1String("hours"));
     QString error;
     if (hours.isObject() && !WorkingHours::fromJson(hours.toObject(), &g.hours, &error)) {

@@ -98,8 +98,11 @@ void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
     if (ls.waiting) {
         if (ls.heldBytes + frame.size() > kHeldBytesPerLink) {
             ++m_stats.requests;
+            // Answered with the request's id where it has one, so the client knows which it was.
+            auto parsed = protocol::parseRequest(frame);
+            const auto *request = std::get_if<protocol::Request>(&parsed);
             refuse(protocol::encodeError(
-                QJsonValue(), ErrorCode::RateLimited,
+                request ? request->id : QJsonValue(), ErrorCode::RateLimited,
                 QStringLiteral("too many requests behind a sign-in; wait for its answer")));
             return;
         }

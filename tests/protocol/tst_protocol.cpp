@@ -97,6 +97,10 @@ void TestProtocol::validatesArguments_data()
     QTest::newRow("team no name") << QByteArray(R"({"id":1,"op":"team.create","args":{"id":"north"}})") << "team.create: \"name\" is required";
     QTest::newRow("team parent type") << QByteArray(R"({"id":1,"op":"team.create","args":{"id":"north","name":"North","parent":3}})") << "team.create: \"parent\" must be a string";
     QTest::newRow("team empty parent") << QByteArray(R"({"id":1,"op":"team.create","args":{"id":"north","name":"North","parent":""}})") << "team.create: \"parent\" must have 1 to 128 characters, not 0";
+    QTest::newRow("emoji are one character each") << (QByteArray(R"({"id":1,"op":"message.send","args":{"conversation":"c1","text":")") + QByteArray("\xF0\x9F\x98\x80").repeated(8000) + "\"}}") << "";
+    QTest::newRow("emoji past the limit") << (QByteArray(R"({"id":1,"op":"message.send","args":{"conversation":"c1","text":")") + QByteArray("\xF0\x9F\x98\x80").repeated(7999) + "ab\"}}") << "message.send: \"text\" must have 0 to 8000 characters, not 8001";
+    QTest::newRow("emoji password too short") << QByteArray("{\"id\":1,\"op\":\"auth.setup\",\"args\":{\"login\":\"root\",\"password\":\"" + QByteArray("\xF0\x9F\x94\x91").repeated(6) + "\",\"displayName\":\"Root\"}}") << "auth.setup: \"password\" must have 12 to 1024 characters, not 6";
+    QTest::newRow("escaped pair counts once") << (QByteArray(R"({"id":1,"op":"message.send","args":{"conversation":"c1","text":")") + QByteArray("\\ud83d\\ude00").repeated(8000) + "\"}}") << "";
     QTest::newRow("short password") << QByteArray(R"({"id":1,"op":"auth.setup","args":{"login":"root","password":"short","displayName":"Root"}})") << "auth.setup: \"password\" must have 12 to 1024 characters, not 5";
 }
 

@@ -70,6 +70,7 @@ private slots:
     void cleanup();
     void othersAnsweredWhileHashing();
     void laterRequestsWaitForTheSignIn();
+    void tooMuchBehindASignInIsRefusedByItsId();
     void clientLeavesWhileHashing();
     void setupRaceMakesOneAdmin();
     void measuredWithArgon2id();
@@ -212,6 +213,34 @@ void TestSignInWorker::laterRequestsWaitForTheSignIn()
     QCOMPARE(protocol::toString(mallory->replies[1].code), protocol::toString(ErrorCode::BadCredentials));
     QCOMPARE(mallory->replies[2].id.toInteger(), after);
     QCOMPARE(protocol::toString(mallory->replies[2].code), protocol::toString(ErrorCode::Unauthenticated));
+}
+
+void TestSignInWorker::tooMuchBehindASignInIsRefusedByItsId()
+{
+    auto root = client();
+    QVERIFY(root->ok_(QStringLiteral("auth.setup"),
+                      {{"login", "root"}, {"password", kPassword}, {"displayName", "Root"}})
+                .contains("token"));
+    m_gate.setOpen(false);
+    auto c = client();
+    const qint64 login = c->post(QStringLiteral("auth.login"), {{"login", "root"}, {"password", kPassword}});
+    QTRY_COMPARE(m_gate.waiting.load(), 1);
+    // Requests of 6 MiB each behind it: two are held (12 MiB), the third would pass 16 MiB.
+    const QString padding(6 * 1024 * 1024, QLatin1Char('x'));
+    std::vector<qint64> held;
+    for (int i = 0; i < 3; ++i)
+        held.push_back(c->post(QStringLiteral("directory.agents"), {{"padding", padding}}));
+    QVERIFY(c->waitFor([&] { return replyTo(*c, held[2]) != nullptr; }, 10000));
+    const Incoming *refused = replyTo(*c, held[2]);
+    QCOMPARE(protocol::toString(refused->code), protocol::toString(ErrorCode::RateLimited));
+    QVERIFY2(refused->message.contains(QLatin1String("behind a sign-in")), qPrintable(refused->message));
+    QVERIFY(!replyTo(*c, login));
+    // The sign-in and the two held requests are answered once it is through, in order.
+    m_gate.setOpen(true);
+    QVERIFY(c->waitFor([&] { return replyTo(*c, held[1]) != nullptr; }, 10000));
+    QCOMPARE(replyTo(*c, login)->kind, Incoming::Result);
+    QCOMPARE(replyTo(*c, held[0])->kind, Incoming::Result);
+    QCOMPARE(replyTo(*c, held[1])->kind, Incoming::Result);
 }
 
 void TestSignInWorker::clientLeavesWhileHashing()

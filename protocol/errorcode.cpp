@@ -24,6 +24,8 @@ const std::pair<ErrorCode, const char *> kCodes[] = {
     {ErrorCode::SetupDone, "setup-done"},
     {ErrorCode::InUse, "in-use"},
     {ErrorCode::Cycle, "cycle"},
+    {ErrorCode::SetupCodeRequired, "setup-code-required"},
+    {ErrorCode::BadSetupCode, "bad-setup-code"},
     {ErrorCode::Internal, "internal"},
 };
 } // namespace

@@ -25,7 +25,10 @@ enum class ErrorCode {
     SetupDone, // first-run setup was already completed
     InUse,     // still referenced (a team with accounts or child teams)
     Cycle,     // the change would make the team tree loop
-    Internal,  // a bug or a failed write: nothing was changed
+    // auth.setup from another machine than the coordinator's without the setup code it printed
+    SetupCodeRequired,
+    BadSetupCode, // auth.setup with a setup code that is not this start's
+    Internal,     // a bug or a failed write: nothing was changed
 };
 
 QString toString(ErrorCode code);

@@ -58,8 +58,10 @@ const std::vector<OperationSpec> &operations()
          "Announce the protocol version; the reply carries the server's version and limits."},
         {"auth.setup",
          Audience::Anyone,
-         {str("login", true, kId), str("password", true, 1024, 12), str("displayName", true, kName)},
-         "First run only: create the first admin account and sign in as it."},
+         {str("login", true, kId), str("password", true, 1024, 12), str("displayName", true, kName),
+          str("setupCode", false, 64)},
+         "First run only: create the first admin account and sign in as it (from another machine than "
+         "the coordinator's, with the setup code it printed when it started)."},
         {"auth.login",
          Audience::Anyone,
          {str("login", true, kId), str("password", true, 1024)},

@@ -3,6 +3,7 @@
 #include "enginejournal.h"
 #include "journalclock.h"
 #include "ratelimiter.h"
+#include "setupcode.h"
 #include "storereader.h"
 #include "storewriter.h"
 
@@ -67,6 +68,8 @@ bool CoordinatorService::start(QString *error)
         return false;
     if (!loadDirectory(error) || !rebuild(error))
         return false;
+    if (needsSetup())
+        m_setupCode = newSetupCode();
     scheduleTick();
     return true;
 }

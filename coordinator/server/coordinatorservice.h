@@ -113,6 +113,9 @@ public:
     int linkCount() const { return static_cast<int>(m_links.size()); }
     int sessionCount() const { return static_cast<int>(m_sessions.size()); }
     bool needsSetup() const;
+    // While needsSetup(): the one-time code a client on another machine sends with auth.setup
+    // (setupcode.h), made at start and kept only in memory; empty once an administrator exists.
+    QString setupCode() const { return m_setupCode; }
     QString storePath() const;
     // The store's writer statistics (transactions, batches) for metrics.
     quint64 storeTransactions() const;
@@ -254,6 +257,9 @@ private:
     // Checks of auth.setup and account.create: before hashing and again after it (the directory
     // may have changed meanwhile). They answer the call when they refuse.
     bool setupAllowed(Call &call);
+    // auth.setup from another machine than the coordinator's must bring the setup code; wrong
+    // codes count against the address's sign-in limit. Answers the call when it refuses.
+    bool setupCodeAccepted(Call &call);
     bool accountCreateAllowed(Call &call, QString *accountId);
     // Writes the account and keeps the in-memory directory (ids, logins, supervisors by team) in step.
     void saveAccount(const Account &account);
@@ -369,6 +375,7 @@ private:
     QJsonObject m_headData;
     QByteArray m_head;
     Stats m_stats;
+    QString m_setupCode; // see setupCode()
 };
 
 // One request being handled.

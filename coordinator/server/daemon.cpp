@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "coordinatormetrics.h"
 #include "coordinatorservice.h"
+#include "daemonlog.h"
 #include "epolldispatcher.h"
 #include "httpendpoint.h"
 #include "signalwatcher.h"
@@ -57,6 +58,7 @@ std::optional<QSslConfiguration> loadTls(const DaemonOptions &o, QString *error)
 
 int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
 {
+    installDaemonLog();
     SystemClock clock;
     CoordinatorService::Options serviceOptions;
     serviceOptions.dataDir = options.dataDir;
@@ -129,9 +131,14 @@ int runDaemon(const DaemonOptions &options, QTextStream &out, QTextStream &err)
         out << "switchboard-coordinator: certificate SHA-256 fingerprint "
             << certificateFingerprint(tls->localCertificate()) << '\n';
     }
-    if (service.needsSetup())
-        out << "switchboard-coordinator: no administrator yet: the first client to send auth.setup creates "
-               "one\n";
+    if (service.needsSetup()) {
+        // Like a first-run password: only someone who can read these lines (or sits at this
+        // machine) can create the first administrator.
+        out << "switchboard-coordinator: no administrator yet. Setup code: " << service.setupCode() << '\n'
+            << "switchboard-coordinator: a desk on another computer enters this setup code to create the "
+               "first administrator (a desk on this computer needs none); it works until then, and each "
+               "start makes a new one\n";
+    }
     out.flush();
     const int rc = QCoreApplication::exec();
     service.stop();

@@ -7,6 +7,7 @@
 #include "protocol.h"
 #include "ratelimiter.h"
 #include "sessiontoken.h"
+#include "setupcode.h"
 #include "storereader.h"
 #include "storewriter.h"
 
@@ -27,9 +28,11 @@ void CoordinatorService::hello(Call &call)
         return;
     }
     m_links[call.link].hello = true;
+    const bool setup = needsSetup();
     reply(call, {{QLatin1String("protocol"), protocol::kVersion},
                  {QLatin1String("server"), QStringLiteral("switchboard-coordinator")},
-                 {QLatin1String("needsSetup"), needsSetup()},
+                 {QLatin1String("needsSetup"), setup},
+                 {QLatin1String("setupCodeRequired"), setup && !isLoopbackPeer(call.link->peerAddress())},
                  {QLatin1String("limits"),
                   QJsonObject{{QLatin1String("maxFrameBytes"), protocol::Limits::maxFrameBytes},
                               {QLatin1String("maxTextChars"), protocol::Limits::maxTextChars},
@@ -160,9 +163,42 @@ bool CoordinatorService::setupAllowed(Call &call)
     return true;
 }
 
+bool CoordinatorService::setupCodeAccepted(Call &call)
+{
+    // Whoever is at the coordinator's machine may set it up (the desktop's "host on this
+    // computer" does so at once); anyone else must have read the code it printed at start.
+    const QString address = call.link->peerAddress();
+    if (isLoopbackPeer(address))
+        return true;
+    const QString typed = call.str("setupCode");
+    if (typed.isEmpty()) {
+        fail(call, ErrorCode::SetupCodeRequired,
+             QStringLiteral("this coordinator has no administrator yet; from another computer, creating "
+                            "one takes the setup code switchboard-coordinator printed when it started"));
+        return false;
+    }
+    const QString addressKey = QStringLiteral("ip:") + address;
+    qint64 retry = 0;
+    if (!m_addressLimiter->allowed(addressKey, &retry)) {
+        fail(call, ErrorCode::RateLimited,
+             QStringLiteral("too many failed sign-ins; try again in %1 s").arg((retry + 999) / 1000));
+        return false;
+    }
+    if (!setupCodeMatches(m_setupCode, typed)) {
+        m_addressLimiter->recordFailure(addressKey);
+        fail(call, ErrorCode::BadSetupCode,
+             QStringLiteral("wrong setup code; use the one switchboard-coordinator printed when it last "
+                            "started (each start makes a new one)"));
+        return false;
+    }
+    return true;
+}
+
 void CoordinatorService::authSetup(Call &call)
 {
-    if (!setupAllowed(call))
+    // The code is checked once, before hashing: it changes only when setup is done, which the
+    // second setupAllowed() catches.
+    if (!setupAllowed(call) || !setupCodeAccepted(call))
         return;
     hashThen(call, [this](Call &call, const QString &hash) {
         // Checked again: another client's setup may have finished while this one hashed.
@@ -179,6 +215,7 @@ void CoordinatorService::authSetup(Call &call)
         agent.name = a->displayName;
         feed(journal::agentUpsert(agent));
         saveAccount(*a);
+        m_setupCode.clear(); // its work is done
         signIn(call, *a);
     });
 }

@@ -308,6 +308,18 @@ void TestCoordinator::permissionBoundaries()
         carol->call(QStringLiteral("conversation.transfer"), {{"conversation", conv}, {"toAgent", "carol"}}),
         Forbidden);
     QCOMPARE_CODE(carol->call(QStringLiteral("conversation.history"), {{"conversation", "nope"}}), NotFound);
+    // A colleague in the same group claims from its queue, but a conversation assigned to alice is
+    // hers: bob can neither read nor act on it.
+    auto bob = agent(QStringLiteral("bob"));
+    QCOMPARE_CODE(bob->call(QStringLiteral("conversation.history"), {{"conversation", conv}}), Forbidden);
+    QCOMPARE_CODE(bob->call(QStringLiteral("message.send"), {{"conversation", conv}, {"text", "hi"}}),
+                  Forbidden);
+    QCOMPARE_CODE(bob->call(QStringLiteral("conversation.close"), {{"conversation", conv}}), Forbidden);
+    QCOMPARE_CODE(
+        bob->call(QStringLiteral("conversation.invite"), {{"conversation", conv}, {"expert", "bob"}}),
+        Forbidden);
+    const QJsonArray bobsOwn = bob->ok_(QStringLiteral("inbox.snapshot")).value("conversations").toArray();
+    QVERIFY(bobsOwn.isEmpty());
     // Agents are not admins; customers are not agents.
     QCOMPARE_CODE(alice->call(QStringLiteral("account.create"),
                               {{"login", "eve"}, {"displayName", "Eve"}, {"password", kPassword}}),

@@ -38,6 +38,7 @@ void CoordinatorConnection::signIn(const QUrl &url, const QString &login, const 
     m_login = login;
     m_password = password;
     m_displayName.clear();
+    m_setupCode.clear();
     m_token.clear();
     m_lastSeq = 0;
     setState(State::Connecting);
@@ -45,11 +46,12 @@ void CoordinatorConnection::signIn(const QUrl &url, const QString &login, const 
 }
 
 void CoordinatorConnection::setUp(const QUrl &url, const QString &login, const QString &password,
-                                  const QString &displayName)
+                                  const QString &displayName, const QString &setupCode)
 {
     signIn(url, login, password);
     m_goal = Goal::SetUp;
     m_displayName = displayName;
+    m_setupCode = setupCode;
 }
 
 void CoordinatorConnection::probe(const QUrl &url)
@@ -178,9 +180,10 @@ void CoordinatorConnection::onHello(const Reply &r)
     switch (m_goal) {
     case Goal::Probe: {
         const bool needsSetup = r.result.value(QLatin1String("needsSetup")).toBool();
+        const bool codeRequired = r.result.value(QLatin1String("setupCodeRequired")).toBool();
         dropSocket();
         setState(State::Disconnected);
-        emit probed(needsSetup);
+        emit probed(needsSetup, codeRequired);
         return;
     }
     case Goal::SignIn:
@@ -188,13 +191,15 @@ void CoordinatorConnection::onHello(const Reply &r)
              {{QLatin1String("login"), m_login}, {QLatin1String("password"), m_password}},
              [this](const Reply &reply) { onSignedIn(reply); });
         return;
-    case Goal::SetUp:
-        send(QStringLiteral("auth.setup"),
-             {{QLatin1String("login"), m_login},
-              {QLatin1String("password"), m_password},
-              {QLatin1String("displayName"), m_displayName}},
-             [this](const Reply &reply) { onSignedIn(reply); });
+    case Goal::SetUp: {
+        QJsonObject args{{QLatin1String("login"), m_login},
+                         {QLatin1String("password"), m_password},
+                         {QLatin1String("displayName"), m_displayName}};
+        if (!m_setupCode.isEmpty())
+            args.insert(QLatin1String("setupCode"), m_setupCode);
+        send(QStringLiteral("auth.setup"), args, [this](const Reply &reply) { onSignedIn(reply); });
         return;
+    }
     case Goal::Resume:
         send(QStringLiteral("auth.resume"),
              {{QLatin1String("token"), m_token}, {QLatin1String("lastSeq"), static_cast<qint64>(m_lastSeq)}},
@@ -206,6 +211,7 @@ void CoordinatorConnection::onHello(const Reply &r)
 void CoordinatorConnection::onSignedIn(const Reply &r)
 {
     m_password.clear(); // the token replaces it
+    m_setupCode.clear();
     if (!r.ok) {
         dropSocket();
         setState(State::Disconnected);

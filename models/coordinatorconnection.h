@@ -43,10 +43,14 @@ public:
     ~CoordinatorConnection() override;
 
     // Connects, says hello, and signs in. With a display name it runs first-run setup instead,
-    // creating the first administrator. Ends in signedIn() or signInFailed().
+    // creating the first administrator; a desk on another computer than the coordinator's sends
+    // the setup code the coordinator printed when it started (probed() says when it must).
+    // Ends in signedIn() or signInFailed().
     void signIn(const QUrl &url, const QString &login, const QString &password);
-    void setUp(const QUrl &url, const QString &login, const QString &password, const QString &displayName);
-    // Asks a coordinator whether it still needs first-run setup; ends in probed() or signInFailed().
+    void setUp(const QUrl &url, const QString &login, const QString &password, const QString &displayName,
+               const QString &setupCode = QString());
+    // Asks a coordinator whether it still needs first-run setup, and whether this desk must bring
+    // the setup code for it; ends in probed() or signInFailed().
     void probe(const QUrl &url);
     // Revokes the session (when online) and disconnects.
     void signOut();
@@ -77,7 +81,7 @@ signals:
     // After a reconnect. With reset, events were missed: take a fresh snapshot.
     void resumed(bool reset);
     void signInFailed(const QString &code, const QString &message);
-    void probed(bool needsSetup);
+    void probed(bool needsSetup, bool setupCodeRequired);
     // The session ended on the server's side: expired or revoked while reconnecting, or ended
     // by the coordinator (session.ended: the account was disabled or given a new password).
     // `reason` is session.ended's stable code ("disabled", "password-changed"),
@@ -118,6 +122,7 @@ private:
     QString m_login;
     QString m_password;
     QString m_displayName;
+    QString m_setupCode;
     QString m_token;
     QString m_trustedFingerprint;
     UntrustedCertificate m_untrusted;

@@ -872,6 +872,22 @@
         <source>&amp;Trust the new certificate</source>
         <translation>信任新证书(&amp;T)</translation>
     </message>
+    <message>
+        <source>Setup co&amp;de:</source>
+        <translation>设置码(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>XXXX-XXXX-XXXX-XXXX</source>
+        <translation>XXXX-XXXX-XXXX-XXXX</translation>
+    </message>
+    <message>
+        <source>The coordinator runs on another computer: enter the setup code it printed when it started (&quot;Setup code: …&quot; among switchboard-coordinator&apos;s first lines).</source>
+        <translation>协调服务器运行在另一台电脑上：请输入它启动时打印的设置码（switchboard-coordinator 开头几行中的“Setup code: …”）。</translation>
+    </message>
+    <message>
+        <source>Enter the setup code the coordinator printed when it started.</source>
+        <translation>请输入协调服务器启动时打印的设置码。</translation>
+    </message>
 </context>
 <context>
     <name>sb::TrayNotifier</name>

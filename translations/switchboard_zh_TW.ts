@@ -872,6 +872,22 @@
         <source>&amp;Trust the new certificate</source>
         <translation>信任新憑證(&amp;T)</translation>
     </message>
+    <message>
+        <source>Setup co&amp;de:</source>
+        <translation>設定碼(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>XXXX-XXXX-XXXX-XXXX</source>
+        <translation>XXXX-XXXX-XXXX-XXXX</translation>
+    </message>
+    <message>
+        <source>The coordinator runs on another computer: enter the setup code it printed when it started (&quot;Setup code: …&quot; among switchboard-coordinator&apos;s first lines).</source>
+        <translation>協調伺服器在另一台電腦上執行：請輸入它啟動時列印的設定碼（switchboard-coordinator 開頭幾行中的「Setup code: …」）。</translation>
+    </message>
+    <message>
+        <source>Enter the setup code the coordinator printed when it started.</source>
+        <translation>請輸入協調伺服器啟動時列印的設定碼。</translation>
+    </message>
 </context>
 <context>
     <name>sb::TrayNotifier</name>

@@ -26,8 +26,10 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
       m_hostInfo(new QLabel(this)), m_address(new QLineEdit(this)), m_login(new QLineEdit(this)),
       m_password(new QLineEdit(this)), m_remember(new QCheckBox(tr("&Remember me on this computer"), this)),
       m_setup(new QWidget(this)), m_setupText(new QLabel(this)), m_displayName(new QLineEdit(this)),
-      m_confirm(new QLineEdit(this)), m_error(new QLabel(this)), m_status(new QLabel(this)),
-      m_signIn(new QPushButton(tr("&Sign in"), this)), m_trust(new QPushButton(this))
+      m_confirm(new QLineEdit(this)), m_setupCodeLabel(new QLabel(tr("Setup co&de:"), this)),
+      m_setupCode(new QLineEdit(this)), m_setupCodeHint(new QLabel(this)), m_error(new QLabel(this)),
+      m_status(new QLabel(this)), m_signIn(new QPushButton(tr("&Sign in"), this)),
+      m_trust(new QPushButton(this))
 {
     setWindowTitle(tr("Sign in to Switchboard"));
     auto *title = new QLabel(tr("Switchboard"), this);
@@ -54,6 +56,12 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     m_setupText->setText(tr("This coordinator is new. Create its first administrator: choose a user name "
                             "and a password of at least %1 characters.")
                              .arg(kMinPassword));
+    m_setupCode->setPlaceholderText(tr("XXXX-XXXX-XXXX-XXXX"));
+    m_setupCodeHint->setWordWrap(true);
+    m_setupCodeHint->setForegroundRole(QPalette::PlaceholderText);
+    m_setupCodeHint->setText(tr("The coordinator runs on another computer: enter the setup code it printed "
+                                "when it started (\"Setup code: …\" among switchboard-coordinator's first "
+                                "lines)."));
 
     auto *form = new QFormLayout;
     auto *hostRow = new QHBoxLayout;
@@ -72,7 +80,11 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     setupForm->addRow(m_setupText);
     setupForm->addRow(tr("Your &name:"), m_displayName);
     setupForm->addRow(tr("&Confirm password:"), m_confirm);
+    m_setupCodeLabel->setBuddy(m_setupCode);
+    setupForm->addRow(m_setupCodeLabel, m_setupCode);
+    setupForm->addRow(QString(), m_setupCodeHint);
     m_setup->setVisible(false);
+    showSetup(false);
 
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_signIn, QDialogButtonBox::AcceptRole);
@@ -115,6 +127,8 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     connect(connection, &CoordinatorConnection::signedIn, this, &SignInDialog::onSignedIn);
     connect(connection, &CoordinatorConnection::signInFailed, this, &SignInDialog::onSignInFailed);
     connect(m_trust, &QPushButton::clicked, this, &SignInDialog::trustCertificate);
+    // The code was made after the buttons: it follows the other setup fields, not them.
+    setTabOrder(m_confirm, m_setupCode);
 }
 
 QString SignInDialog::errorText() const
@@ -164,6 +178,11 @@ QUrl SignInDialog::targetUrl() const
 void SignInDialog::onSignInFailed(const QString &code, const QString &message)
 {
     setBusy(false);
+    if (code == QLatin1String("setup-code-required") || code == QLatin1String("bad-setup-code")) {
+        showSetup(true, true); // the coordinator's word, whatever the probe said
+        m_setupCode->setFocus();
+        m_setupCode->selectAll();
+    }
     showError(message);
     if (code == QLatin1String("untrusted-certificate"))
         offerTrust();
@@ -229,20 +248,26 @@ void SignInDialog::submit()
             showError(tr("Enter your name as customers and colleagues should see it."));
             return;
         }
+        const QString code = m_setupCode->isHidden() ? QString() : m_setupCode->text().trimmed();
+        if (!m_setupCode->isHidden() && code.isEmpty()) {
+            showError(tr("Enter the setup code the coordinator printed when it started."));
+            m_setupCode->setFocus();
+            return;
+        }
         setBusy(true, tr("Creating the administrator…"));
         m_connection->setUp(url, m_login->text().trimmed(), m_password->text(),
-                            m_displayName->text().trimmed());
+                            m_displayName->text().trimmed(), code);
         return;
     }
     setBusy(true, tr("Connecting to %1…").arg(url.toDisplayString()));
     m_connection->probe(url);
 }
 
-void SignInDialog::onProbed(bool needsSetup)
+void SignInDialog::onProbed(bool needsSetup, bool setupCodeRequired)
 {
     if (needsSetup) {
         setBusy(false);
-        showSetup(true);
+        showSetup(true, setupCodeRequired);
         return;
     }
     setBusy(true, tr("Signing in…"));
@@ -283,7 +308,8 @@ void SignInDialog::setBusy(bool busy, const QString &status)
 {
     m_signIn->setEnabled(!busy);
     m_status->setText(status);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_login, m_password, m_displayName, m_confirm})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_login, m_password, m_displayName, m_confirm, m_setupCode})
         w->setEnabled(!busy);
     m_address->setEnabled(!busy && !m_hostBox->isChecked());
     setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
@@ -306,12 +332,18 @@ void SignInDialog::growToFit()
         resize(width(), needed);
 }
 
-void SignInDialog::showSetup(bool show)
+void SignInDialog::showSetup(bool show, bool codeRequired)
 {
+    const bool growing = show && (m_setup->isHidden() || (codeRequired && m_setupCode->isHidden()));
+    m_setupCodeLabel->setVisible(codeRequired);
+    m_setupCode->setVisible(codeRequired);
+    m_setupCodeHint->setVisible(codeRequired);
     m_setup->setVisible(show);
     m_signIn->setText(show ? tr("&Create administrator") : tr("&Sign in"));
     if (show)
         m_displayName->setFocus();
+    if (growing)
+        growToFit();
 }
 
 } // namespace sb

@@ -31,6 +31,8 @@ public:
     QLineEdit *passwordEdit() const { return m_password; }
     QLineEdit *displayNameEdit() const { return m_displayName; }
     QLineEdit *confirmEdit() const { return m_confirm; }
+    // Shown in the setup form when the coordinator asks this desk for its setup code.
+    QLineEdit *setupCodeEdit() const { return m_setupCode; }
     QCheckBox *hostBox() const { return m_hostBox; }
     QCheckBox *rememberBox() const { return m_remember; }
     QSpinBox *portBox() const { return m_port; }
@@ -55,9 +57,9 @@ public:
 
 private:
     void setBusy(bool busy, const QString &status = QString());
-    void showSetup(bool show);
+    void showSetup(bool show, bool codeRequired = false);
     void onHostToggled(bool host);
-    void onProbed(bool needsSetup);
+    void onProbed(bool needsSetup, bool setupCodeRequired);
     void onSignedIn();
     void growToFit();
     void onSignInFailed(const QString &code, const QString &message);
@@ -79,6 +81,9 @@ private:
     QLabel *m_setupText;
     QLineEdit *m_displayName;
     QLineEdit *m_confirm;
+    QLabel *m_setupCodeLabel;
+    QLineEdit *m_setupCode;
+    QLabel *m_setupCodeHint;
     QLabel *m_error;
     QLabel *m_status;
     QPushButton *m_signIn;

@@ -246,8 +246,11 @@ void TestCoordinator::dayInMiniature()
                {{"conversation", conv}, {"attachments", QJsonArray{up.value("id")}}});
     const int fileEvent = li->waitEvent(QStringLiteral("message.new"), got + 1);
     QVERIFY(fileEvent >= 0);
-    const QString attachmentId =
-        li->events[fileEvent].payload.value("attachment").toObject().value("id").toString();
+    const QJsonObject picture = li->events[fileEvent].payload;
+    QCOMPARE(picture.value("kind").toString(), QStringLiteral("image")); // a picture, by its type
+    QCOMPARE(picture.value("attachment").toObject().value("name").toString(), QStringLiteral("price.png"));
+    QCOMPARE(picture.value("attachment").toObject().value("mime").toString(), QStringLiteral("image/png"));
+    const QString attachmentId = picture.value("attachment").toObject().value("id").toString();
     const QJsonObject file = li->ok_(QStringLiteral("attachment.get"), {{"id", attachmentId}});
     QCOMPARE(QByteArray::fromBase64(file.value("data").toString().toLatin1()), QByteArray("PNGDATA"));
 
@@ -264,7 +267,12 @@ void TestCoordinator::dayInMiniature()
     bob->ok_(QStringLiteral("conversation.close"), {{"conversation", conv}});
     QVERIFY(li->waitEvent(QStringLiteral("conversation.closed")) >= 0);
     QCOMPARE_CODE(bob->call(QStringLiteral("conversation.close"), {{"conversation", conv}}), Conflict);
+    const int bobFrom = static_cast<int>(bob->events.size());
     li->ok_(QStringLiteral("survey.rate"), {{"score", 5}, {"comment", "好快"}});
+    const int rated = bob->waitEvent(QStringLiteral("survey.rated"), bobFrom);
+    QVERIFY(rated >= 0);
+    QCOMPARE(bob->events[rated].payload.value("conversation").toString(), conv);
+    QCOMPARE(bob->events[rated].payload.value("score").toInt(), 5);
 
     // Rows in SQLite.
     StoreReader reader;

@@ -233,6 +233,9 @@ private:
     // scope (servicescope.cpp)
     bool isStaff(const SessionState *s) const { return s && s->kind == SessionState::Staff; }
     bool canSeeConversation(const SessionState *s, const QString &conversation, bool *exists) const;
+    // A customer one of whose conversations they can see, or whom they (or, for a supervisor,
+    // someone in their scope) own; admins see all.
+    bool canSeeCustomer(const SessionState *s, const Customer &customer) const;
     bool inSupervisorScope(const SessionState *s, const QString &agentId) const;
     QStringList groupsOf(const QString &agentId) const;
 
@@ -361,6 +364,18 @@ private:
     QHash<QString, Conversation> m_rows;        // open conversations, as last written to the store
     QHash<QString, QString> m_openConversation; // customer -> their open conversation
     QHash<QString, QString> m_customerNames;    // customers of open conversations and of this run
+    // Surveys requested or rated by writes not yet committed (the reader sees only commits, and a
+    // rating may follow survey.send before its commit); dropped when the last write is done.
+    struct SurveyState
+    {
+        bool requested = false;
+        bool rated = false;
+        int writes = 0; // in flight
+    };
+    QHash<QString, SurveyState> m_surveys;
+    SurveyState surveyState(const QString &conversation) const; // (servicecustomer.cpp)
+    // Writes the request (score 0) or the rating, keeping m_surveys until it is committed.
+    void saveSurvey(const QString &conversation, int score);
     // Agents in their presence grace: account -> when it runs out, and the same ordered by time, so
     // the next deadline (asked on every engine input, through scheduleTick) is the first one.
     QHash<QString, qint64> m_presenceDeadlines;

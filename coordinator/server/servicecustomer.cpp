@@ -106,19 +106,70 @@ void CoordinatorService::customerHistory(Call &call)
     reply(call, {{QLatin1String("conversation"), conversation}, {QLatin1String("messages"), messages}});
 }
 
+CoordinatorService::SurveyState CoordinatorService::surveyState(const QString &conversation) const
+{
+    const auto pending = m_surveys.constFind(conversation);
+    if (pending != m_surveys.constEnd())
+        return *pending;
+    SurveyState state;
+    if (const auto row = m_reader->conversation(conversation)) {
+        state.requested = row->surveyRequestedAt > 0;
+        state.rated = row->satisfaction > 0;
+    }
+    return state;
+}
+
+void CoordinatorService::saveSurvey(const QString &conversation, int score)
+{
+    SurveyState next = surveyState(conversation);
+    if (score > 0)
+        next.rated = true;
+    else
+        next.requested = true;
+    ++next.writes;
+    m_surveys.insert(conversation, next);
+    // Once its last write is done the store tells the truth again (a failed one included).
+    auto done = track([this, conversation](const WriteResult &) {
+        const auto it = m_surveys.find(conversation);
+        if (it != m_surveys.end() && --it->writes <= 0)
+            m_surveys.erase(it);
+    });
+    if (score > 0)
+        m_writer->rateConversation(conversation, score, std::move(done));
+    else
+        m_writer->requestSurvey(conversation, m_liveClock.nowMs(), std::move(done));
+}
+
 void CoordinatorService::surveyRate(Call &call)
 {
+    // The conversation rated is the customer's open one, or else their latest; it takes one rating,
+    // and only once an agent sent the survey (survey.send).
     SessionState *s = call.session;
-    const QList<Conversation> past = m_reader->customerConversations(s->customerId, 1);
     QString conversation = m_openConversation.value(s->customerId);
-    if (conversation.isEmpty() && !past.isEmpty())
-        conversation = past.first().id;
+    if (conversation.isEmpty()) {
+        const QList<Conversation> past = m_reader->customerConversations(s->customerId, 1);
+        if (!past.isEmpty())
+            conversation = past.first().id;
+    }
     if (conversation.isEmpty()) {
         fail(call, ErrorCode::NotFound, QStringLiteral("there is no conversation to rate"));
         return;
     }
+    const SurveyState survey = surveyState(conversation);
+    if (survey.rated) {
+        fail(call, ErrorCode::Conflict,
+             QStringLiteral("conversation \"%1\" was already rated; a conversation is rated once")
+                 .arg(conversation));
+        return;
+    }
+    if (!survey.requested) {
+        fail(call, ErrorCode::NotFound,
+             QStringLiteral("no survey was sent for conversation \"%1\"; a rating answers one")
+                 .arg(conversation));
+        return;
+    }
     const int score = static_cast<int>(call.num("score"));
-    m_writer->rateConversation(conversation, score, track());
+    saveSurvey(conversation, score);
     const QString comment = call.str("comment");
     if (!comment.isEmpty()) {
         Message m;

@@ -378,9 +378,18 @@ void CoordinatorService::conversationClaim(Call &call)
     const QString id = call.str("conversation");
     bool exists = false;
     if (!canSeeConversation(call.session, id, &exists)) {
-        fail(call, exists ? ErrorCode::NotMember : ErrorCode::NotFound,
-             exists ? QStringLiteral("conversation \"%1\" does not wait in a queue of yours").arg(id)
-                    : QStringLiteral("no conversation \"%1\"").arg(id));
+        // Hidden from this agent, but it exists: what the engine would answer, without saying
+        // more than that (who has it is not theirs to know).
+        const auto info = m_engine->conversation(id);
+        if (!exists)
+            fail(call, ErrorCode::NotFound, QStringLiteral("no conversation \"%1\"").arg(id));
+        else if (info && info->state == ConversationInfo::Queued)
+            fail(call, ErrorCode::NotMember,
+                 QStringLiteral("conversation \"%1\" waits in a queue you are not a member of").arg(id));
+        else
+            fail(call, ErrorCode::NotQueued,
+                 info ? QStringLiteral("conversation \"%1\" is not waiting in a queue").arg(id)
+                      : QStringLiteral("conversation \"%1\" is closed, not waiting in a queue").arg(id));
         return;
     }
     const EngineResult r = feed(journal::claim(call.session->accountId, id));
@@ -462,25 +471,59 @@ void CoordinatorService::conversationClose(Call &call)
 
 void CoordinatorService::surveySend(Call &call)
 {
+    // A survey follows a conversation someone handled, sent by its agent, a supervisor above them
+    // or an admin (as handledConversation), while it is open or after the close, when surveys
+    // usually go out: a closed one's agent is in its stored row.
     const QString id = call.str("conversation");
-    bool exists = false;
-    const bool visible = canSeeConversation(call.session, id, &exists);
-    const auto row = m_reader->conversation(id);
-    if (!visible || !row) {
-        fail(call, exists ? ErrorCode::Forbidden : ErrorCode::NotFound,
-             QStringLiteral("no conversation \"%1\" of yours").arg(id));
+    const SessionState *s = call.session;
+    QString agent;
+    QString customer;
+    bool waiting = false;
+    if (const auto info = m_engine->conversation(id)) {
+        agent = info->agent;
+        customer = info->customer;
+        waiting = info->state != ConversationInfo::Assigned;
+    } else if (const auto row = m_reader->conversation(id)) {
+        agent = row->agentId;
+        customer = row->customerId;
+        waiting = agent.isEmpty();
+    } else {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no conversation \"%1\"").arg(id));
         return;
     }
-    pushToCustomer(row->customerId, QStringLiteral("survey.requested"),
-                   {{QLatin1String("conversation"), id}});
+    const bool handles =
+        !agent.isEmpty() && (agent == s->accountId || s->role == Role::Admin || inSupervisorScope(s, agent));
+    bool exists = false;
+    if (waiting && (s->role == Role::Admin || canSeeConversation(s, id, &exists))) {
+        fail(call, ErrorCode::Conflict,
+             QStringLiteral(
+                 "conversation \"%1\" has not been handled by an agent: there is nothing to rate yet")
+                 .arg(id));
+        return;
+    }
+    if (!handles) {
+        fail(call, ErrorCode::Forbidden,
+             QStringLiteral("conversation \"%1\" is not yours to survey").arg(id));
+        return;
+    }
+    if (surveyState(id).rated) {
+        fail(call, ErrorCode::Conflict,
+             QStringLiteral("conversation \"%1\" was already rated; a conversation is rated once").arg(id));
+        return;
+    }
+    saveSurvey(id, 0);
+    pushToCustomer(customer, QStringLiteral("survey.requested"), {{QLatin1String("conversation"), id}});
     reply(call, {{QLatin1String("conversation"), id}});
 }
 
 void CoordinatorService::ticketOpen(Call &call)
 {
     const QString customer = call.str("customer");
-    if (!m_reader->customer(customer)) {
-        fail(call, ErrorCode::NotFound, QStringLiteral("no customer \"%1\"").arg(customer));
+    const auto known = m_reader->customer(customer);
+    if (!known || !canSeeCustomer(call.session, *known)) {
+        // As customer.profile: a customer out of scope reads as unknown.
+        fail(call, ErrorCode::NotFound,
+             QStringLiteral("no customer \"%1\" in your conversations").arg(customer));
         return;
     }
     const QString id = newId(QStringLiteral("c-"), 9);

@@ -1,12 +1,18 @@
 // Who may see and act on what: an agent their own conversations, the queues of their groups and
-// conversations they were invited to; a supervisor their team and every team below it; an admin
-// everything. Customers are checked where they act (only their own conversation exists for them).
+// conversations they were invited to (closed ones too: the audit log keeps the invitation); a
+// supervisor their team and every team below it; an admin everything. Customers are checked where
+// they act (only their own conversation exists for them).
 
 #include "coordinatorservice.h"
 
 #include "storereader.h"
 
 namespace sb {
+
+namespace {
+// How far back canSeeCustomer looks through a customer's conversations, newest first.
+constexpr int kCustomerConversationsChecked = 200;
+} // namespace
 
 QStringList CoordinatorService::groupsOf(const QString &agentId) const
 {
@@ -57,7 +63,30 @@ bool CoordinatorService::canSeeConversation(const SessionState *s, const QString
     if (!row)
         return false;
     *exists = true;
-    return s->role == Role::Admin || row->agentId == s->accountId || inSupervisorScope(s, row->agentId);
+    if (s->role == Role::Admin || row->agentId == s->accountId || inSupervisorScope(s, row->agentId))
+        return true;
+    // The engine forgot its experts at the close; the audit log did not.
+    return m_reader->wasInvited(id, s->accountId);
+}
+
+bool CoordinatorService::canSeeCustomer(const SessionState *s, const Customer &customer) const
+{
+    if (!isStaff(s))
+        return false;
+    if (s->role == Role::Admin || (!customer.ownerId.isEmpty() && customer.ownerId == s->accountId) ||
+        inSupervisorScope(s, customer.ownerId))
+        return true;
+    bool exists = false;
+    // The open conversation first: its row may not be committed yet.
+    const QString open = m_openConversation.value(customer.id);
+    if (!open.isEmpty() && canSeeConversation(s, open, &exists))
+        return true;
+    for (const Conversation &c :
+         m_reader->customerConversations(customer.id, kCustomerConversationsChecked)) {
+        if (c.id != open && canSeeConversation(s, c.id, &exists))
+            return true;
+    }
+    return false;
 }
 
 } // namespace sb

@@ -87,8 +87,9 @@ struct Conversation
     QString rule;
     QStringList groups; // the target groups, in the rule's order
     qint64 createdAt = 0;
-    qint64 closedAt = 0;  // 0 while open
-    int satisfaction = 0; // 1..5, 0 = not rated
+    qint64 closedAt = 0;          // 0 while open
+    int satisfaction = 0;         // 1..5, 0 = not rated
+    qint64 surveyRequestedAt = 0; // when survey.send first asked for a rating; 0 = never
 };
 
 struct Attachment

@@ -16,7 +16,8 @@
 //   customer_tags       (customer_id, tag): tags are queried on their own ("every VIP"), so a row each
 //   conversations       id, customer_id -> customers, channel, state queued|unmatched|assigned|closed,
 //                       agent_id -> accounts, rule, created_at, closed_at (set exactly when closed),
-//                       satisfaction 1..5
+//                       satisfaction 1..5; v8: survey_requested_at (when survey.send first asked;
+//                       NULL: never, and then no rating is taken)
 //   conversation_groups (conversation_id, position, group_id): the target groups in the rule's order
 //   messages            id (never reused: clients resume by them; v7: given by the writer, see
 //                       id_marks),
@@ -45,6 +46,11 @@
 //
 // decisions and engine_events carry no foreign keys on purpose: they record what the engine saw and
 // said, verbatim and in order, and a log that can refuse an entry is not a log.
+//
+// Version 8 adds conversations.survey_requested_at: a rating answers a survey an agent sent, once,
+// and the request must survive a restart between the two (survey.send used to store nothing, so a
+// customer could rate unasked, and again, overwriting the score). Rows from before read NULL: no
+// survey pending, as none was recorded.
 //
 // Version 7 rebuilds messages and engine_events without AUTOINCREMENT, the two tables written for
 // every message. AUTOINCREMENT reads and rewrites the table's row in sqlite_sequence inside every
@@ -404,6 +410,11 @@ std::vector<Migration> build()
              QStringLiteral("ALTER TABLE new_engine_events RENAME TO engine_events"),
          },
          true});
+    list.push_back({8,
+                    QStringLiteral("surveys requested"),
+                    {
+                        QStringLiteral("ALTER TABLE conversations ADD COLUMN survey_requested_at INTEGER"),
+                    }});
     return list;
 }
 } // namespace

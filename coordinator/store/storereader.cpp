@@ -37,7 +37,7 @@ const char kCustomerByExternalId[] = SB_CUSTOMER_SELECT " WHERE external_id = ?"
     "SELECT c.id, c.customer_id, c.channel, c.state, c.agent_id, c.rule, c.created_at, c.closed_at,"         \
     " c.satisfaction, (SELECT group_concat(group_id, char(31)) FROM (SELECT group_id FROM "                  \
     "conversation_groups"                                                                                    \
-    " WHERE conversation_id = c.id ORDER BY position)) FROM conversations c "
+    " WHERE conversation_id = c.id ORDER BY position)), c.survey_requested_at FROM conversations c "
 const char kConversation[] = SB_CONVERSATION_SELECT "WHERE c.id = ?";
 // Both use the partial index conversations_open (schema version 2).
 const char kOpenConversations[] =
@@ -74,6 +74,9 @@ const char kAttachmentData[] = "SELECT data FROM attachments WHERE message_id = 
 const char kDecisions[] =
     "SELECT seq, at, kind, conversation_id, agent_id, from_agent_id, reason, detail, explanation"
     " FROM decisions WHERE conversation_id = ? ORDER BY seq";
+// One probe of decisions_conversation, then that conversation's few decisions.
+const char kWasInvited[] = "SELECT 1 FROM decisions WHERE conversation_id = ? AND kind = 'invited'"
+                           " AND agent_id = ? LIMIT 1";
 const char kEngineEvents[] =
     "SELECT id, at, type, payload FROM engine_events WHERE id > ? ORDER BY id LIMIT ?";
 const char kLatestSnapshot[] = "SELECT journal_id, at, format, state FROM engine_snapshots"
@@ -193,6 +196,7 @@ Conversation StoreReader::readConversation(const QSqlQuery &q) const
     c.closedAt = q.value(7).toLongLong();
     c.satisfaction = q.value(8).toInt();
     c.groups = splitList(q.value(9));
+    c.surveyRequestedAt = q.value(10).toLongLong();
     return c;
 }
 
@@ -453,6 +457,18 @@ QByteArray StoreReader::attachmentData(qint64 messageId)
     const QByteArray data = q->value(0).toByteArray();
     q->finish();
     return data;
+}
+
+bool StoreReader::wasInvited(const QString &conversationId, const QString &agentId)
+{
+    QSqlQuery *q = query(kWasInvited);
+    if (!q)
+        return false;
+    q->bindValue(0, conversationId);
+    q->bindValue(1, agentId);
+    const bool found = run(q) && q->next();
+    q->finish();
+    return found;
 }
 
 QList<DecisionRecord> StoreReader::decisionsFor(const QString &conversationId)

@@ -339,6 +339,12 @@ void StoreWriter::upsertConversation(const Conversation &conversation, Completio
     submit([conversation](WriteContext &c) { return c.upsertConversation(conversation); }, std::move(done));
 }
 
+void StoreWriter::requestSurvey(const QString &conversationId, qint64 at, Completion done)
+{
+    submit([conversationId, at](WriteContext &c) { return c.requestSurvey(conversationId, at); },
+           std::move(done));
+}
+
 void StoreWriter::rateConversation(const QString &conversationId, int rating, Completion done)
 {
     submit([conversationId, rating](WriteContext &c) { return c.rateConversation(conversationId, rating); },

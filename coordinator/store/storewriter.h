@@ -90,6 +90,9 @@ public:
     void upsertCustomer(const Customer &customer, Completion done = {});
     // Replaces the conversation's row and group list; a rating of 0 keeps the stored one.
     void upsertConversation(const Conversation &conversation, Completion done = {});
+    // Records that a survey was requested (the first request's time is kept).
+    void requestSurvey(const QString &conversationId, qint64 at, Completion done = {});
+    // Once per conversation, and only after requestSurvey: otherwise a "conflict" failure.
     void rateConversation(const QString &conversationId, int rating, Completion done = {});
     // The store assigns the message's id and sequence number (WriteResult::id and ::seq).
     void appendMessage(const Message &message, Completion done = {});

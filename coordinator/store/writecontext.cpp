@@ -55,7 +55,12 @@ const char kUpsertConversation[] =
 const char kClearGroups[] = "DELETE FROM conversation_groups WHERE conversation_id = ?";
 const char kInsertGroup[] =
     "INSERT INTO conversation_groups (conversation_id, position, group_id) VALUES (?, ?, ?)";
-const char kRateConversation[] = "UPDATE conversations SET satisfaction = ? WHERE id = ?";
+// A survey's rating is given once, and only after the survey was requested (schema version 8).
+const char kRequestSurvey[] =
+    "UPDATE conversations SET survey_requested_at = COALESCE(survey_requested_at, ?) WHERE id = ?";
+const char kRateConversation[] = "UPDATE conversations SET satisfaction = ? WHERE id = ?"
+                                 " AND satisfaction IS NULL AND survey_requested_at IS NOT NULL";
+const char kSurveyOf[] = "SELECT satisfaction, survey_requested_at FROM conversations WHERE id = ?";
 // A plain insert: the sequence number comes from WriteContext's cache (see m_lastSeq) and the id
 // from nextId(). Taking either in the statement (INSERT ... SELECT MAX(seq) FROM messages, or
 // RETURNING) costs a temporary table each, with its own pager, for every message; two more come
@@ -676,6 +681,21 @@ WriteResult WriteContext::writeGroups(const Conversation &c, const QString &what
     return r;
 }
 
+WriteResult WriteContext::requestSurvey(const QString &conversationId, qint64 at)
+{
+    WriteResult r;
+    SqlStatement *q = statement(kRequestSurvey, &r);
+    if (!q)
+        return r;
+    q->bindValue(0, at);
+    q->bindValue(1, conversationId);
+    if (run(q, &r,
+            [&] { return QStringLiteral("survey for conversation %1").arg(quoted(conversationId)); }) &&
+        q->numRowsAffected() == 0)
+        return notFound(QStringLiteral("unknown conversation %1").arg(quoted(conversationId)));
+    return r;
+}
+
 WriteResult WriteContext::rateConversation(const QString &conversationId, int rating)
 {
     if (rating < 1 || rating > 5)
@@ -688,10 +708,25 @@ WriteResult WriteContext::rateConversation(const QString &conversationId, int ra
         return r;
     q->bindValue(0, rating);
     q->bindValue(1, conversationId);
-    if (run(q, &r, [&] { return QStringLiteral("rating conversation %1").arg(quoted(conversationId)); }) &&
-        q->numRowsAffected() == 0)
+    const auto what = [&] { return QStringLiteral("rating conversation %1").arg(quoted(conversationId)); };
+    if (!run(q, &r, what) || q->numRowsAffected() > 0)
+        return r;
+    // Nothing changed: say why.
+    SqlStatement *why = statement(kSurveyOf, &r);
+    if (!why)
+        return r;
+    why->bindValue(0, conversationId);
+    if (!run(why, &r, what))
+        return r;
+    const bool found = why->next();
+    const bool rated = found && why->int64At(0) > 0;
+    why->finish();
+    if (!found)
         return notFound(QStringLiteral("unknown conversation %1").arg(quoted(conversationId)));
-    return r;
+    return WriteResult::failure(
+        QStringLiteral("conflict"),
+        rated ? QStringLiteral("conversation %1 was already rated").arg(quoted(conversationId))
+              : QStringLiteral("no survey was requested for conversation %1").arg(quoted(conversationId)));
 }
 
 WriteResult WriteContext::appendMessage(const Message &m)

@@ -45,6 +45,7 @@ public:
     WriteResult purgeSessions(qint64 expiredBefore);
     WriteResult upsertCustomer(const Customer &customer);
     WriteResult upsertConversation(const Conversation &conversation);
+    WriteResult requestSurvey(const QString &conversationId, qint64 at);
     WriteResult rateConversation(const QString &conversationId, int rating);
     WriteResult appendMessage(const Message &message);
     WriteResult editMessage(qint64 messageId, const QString &body, qint64 editedAt);

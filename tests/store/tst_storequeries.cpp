@@ -274,7 +274,17 @@ void TestStoreQueries::conversations()
     QCOMPARE(m_reader->openConversations(QStringLiteral("alice")).value(0).id, QStringLiteral("t1"));
     QCOMPARE(m_reader->conversation(QStringLiteral("t1"))->groups, QStringList{"sales"});
 
+    // A rating answers a survey, once (schema version 8): refused before the request, taken after
+    // it, refused again; a second request keeps the first one's time.
+    VERIFY_FAILS(WRITE(rateConversation(QStringLiteral("t1"), 4, done)), "conflict");
+    QCOMPARE(m_reader->conversation(QStringLiteral("t1"))->satisfaction, 0);
+    VERIFY_OK(WRITE(requestSurvey(QStringLiteral("t1"), 3000, done)));
+    VERIFY_OK(WRITE(requestSurvey(QStringLiteral("t1"), 3500, done)));
     VERIFY_OK(WRITE(rateConversation(QStringLiteral("t1"), 4, done)));
+    WriteResult twice = WRITE(rateConversation(QStringLiteral("t1"), 2, done));
+    VERIFY_FAILS(twice, "conflict");
+    QVERIFY2(twice.error.contains(QLatin1String("already rated")), qPrintable(twice.error));
+    VERIFY_FAILS(WRITE(requestSurvey(QStringLiteral("nope"), 3000, done)), "not-found");
     conv.state = ConversationState::Closed;
     conv.closedAt = 5000;
     VERIFY_OK(WRITE(upsertConversation(conv, done))); // no rating given: the stored one stays
@@ -282,6 +292,7 @@ void TestStoreQueries::conversations()
     QCOMPARE(toString(found->state), QStringLiteral("closed"));
     QCOMPARE(found->closedAt, 5000);
     QCOMPARE(found->satisfaction, 4);
+    QCOMPARE(found->surveyRequestedAt, 3000); // the upsert keeps it too
     QCOMPARE(m_reader->openConversations().size(), 1);
     QCOMPARE(m_reader->openConversations(QStringLiteral("alice")).size(), 0);
     const QList<Conversation> previous = m_reader->customerConversations(QStringLiteral("c1"));

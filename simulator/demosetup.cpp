@@ -41,8 +41,11 @@ void DemoSetup::signIn(bool setup)
 {
     const Credentials &admin = m_options.admin;
     QJsonObject args{{QLatin1String("login"), admin.login}, {QLatin1String("password"), admin.password}};
-    if (setup)
+    if (setup) {
         args.insert(QLatin1String("displayName"), m_options.adminName);
+        if (!m_options.setupCode.isEmpty())
+            args.insert(QLatin1String("setupCode"), m_options.setupCode);
+    }
     const QString op = setup ? QStringLiteral("auth.setup") : QStringLiteral("auth.login");
     m_peer->call(op, args, [this, setup, op](const Incoming &r) {
         if (r.kind == Incoming::Error && setup && r.code == ErrorCode::SetupDone) {

@@ -29,6 +29,7 @@ public:
         // Created with quickreply.save when the coordinator has none yet (demoQuickReplies()).
         QJsonArray quickReplies = {};
         QString trustedFingerprint = {}; // as WireTraffic::Options::trustedFingerprint
+        QString setupCode = {};          // sent with auth.setup (a coordinator on another computer)
     };
 
     explicit DemoSetup(const Options &options, QObject *parent = nullptr);

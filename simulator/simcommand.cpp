@@ -36,7 +36,7 @@ std::optional<std::vector<Credentials>> parseLogins(const QString &text)
 
 // --live: simulated people against a running coordinator, until --for runs out or Ctrl-C.
 int runLive(const QUrl &url, const WireTraffic::Options &options, const std::optional<Credentials> &admin,
-            double forSeconds, QTextStream &out, QTextStream &err)
+            const QString &setupCode, double forSeconds, QTextStream &out, QTextStream &err)
 {
     auto *app = QCoreApplication::instance();
     if (!app) {
@@ -78,6 +78,7 @@ int runLive(const QUrl &url, const WireTraffic::Options &options, const std::opt
     DemoSetup::Options setupOptions;
     setupOptions.url = url;
     setupOptions.admin = admin.value_or(Credentials());
+    setupOptions.setupCode = setupCode;
     setupOptions.agents = options.agents;
     setupOptions.trustedFingerprint = options.trustedFingerprint;
     DemoSetup setup(setupOptions);
@@ -150,6 +151,11 @@ int runSimCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
         QStringLiteral("With --live: sign in as this administrator first (creating it on a new coordinator) "
                        "and give each --agents login its password."),
         QStringLiteral("login:password"));
+    const QCommandLineOption setupCodeOption(
+        QStringLiteral("setup-code"),
+        QStringLiteral("With --setup on a new coordinator on another computer: the setup code "
+                       "switchboard-coordinator printed when it started."),
+        QStringLiteral("code"));
     const QCommandLineOption speedOption(
         QStringLiteral("speed"),
         QStringLiteral("With --live: people think, type and wait this many times faster (default 1)."),
@@ -170,8 +176,8 @@ int runSimCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
             "(switchboard-coordinator prints it when it starts)."),
         QStringLiteral("AB:CD:..."));
     parser.addOptions({siteOption, outOption, startOption, hoursOption, rateOption, seedOption});
-    parser.addOptions(
-        {liveOption, agentsOption, setupOption, speedOption, channelsOption, forOption, trustOption});
+    parser.addOptions({liveOption, agentsOption, setupOption, setupCodeOption, speedOption, channelsOption,
+                       forOption, trustOption});
     if (!parser.parse(arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -232,7 +238,7 @@ int runSimCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
             for (const ChannelConfig &c : site->channels)
                 options.channels << c.id;
         }
-        return runLive(url, options, admin, forSeconds, out, err);
+        return runLive(url, options, admin, parser.value(setupCodeOption).trimmed(), forSeconds, out, err);
     }
     if (!parser.isSet(siteOption)) {
         err << "switchboard-sim: --site is required (or --live to drive a running coordinator)\n";

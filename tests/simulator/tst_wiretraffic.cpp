@@ -13,6 +13,7 @@
 #include "wiretraffic.h"
 
 #include <QElapsedTimer>
+#include <QNetworkInterface>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -44,6 +45,7 @@ private slots:
     void demoSiteIsShipped();
     void demoSetupGivesPasswords();
     void demoSetupFailsReadably();
+    void demoSetupSendsTheSetupCode();
     void trafficFlowsOverTheWire();
     void embeddedHostWithLiveTraffic();
     void openingArrivalsComeAtOnce();
@@ -141,6 +143,36 @@ void TestWireTraffic::demoSetupGivesPasswords()
     DemoSetup third(options);
     QVERIFY2(runSetup(third, &error), qPrintable(error));
     QCOMPARE(reader.quickReplies().size(), options.quickReplies.size());
+}
+
+void TestWireTraffic::demoSetupSendsTheSetupCode()
+{
+    // From another computer (this machine's own LAN address stands in for one), a new coordinator
+    // takes its administrator only with the setup code it printed.
+    QHostAddress lan;
+    for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
+        if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback() && !a.isLinkLocal())
+            lan = a;
+    }
+    if (lan.isNull())
+        QSKIP("this machine has no IPv4 address but loopback");
+    m_gateway = std::make_unique<WebSocketGateway>(m_service.get());
+    QString error;
+    QVERIFY2(m_gateway->listen(lan, 0, &error), qPrintable(error));
+    const QUrl there(QStringLiteral("ws://%1:%2").arg(lan.toString()).arg(m_gateway->port()));
+    DemoSetup::Options options{
+        there, {QStringLiteral("root"), kPassword}, QStringLiteral("Root"), demoAgents()};
+    DemoSetup without(options);
+    QVERIFY(!runSetup(without, &error));
+    QVERIFY2(error.contains(QLatin1String("setup code")), qPrintable(error));
+    QVERIFY(m_service->needsSetup());
+
+    options.setupCode = m_service->setupCode();
+    QVERIFY(!options.setupCode.isEmpty());
+    DemoSetup with(options);
+    QVERIFY2(runSetup(with, &error), qPrintable(error));
+    QVERIFY(with.createdAdmin());
+    QVERIFY(!m_service->needsSetup());
 }
 
 void TestWireTraffic::demoSetupFailsReadably()

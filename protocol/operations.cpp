@@ -87,8 +87,9 @@ const std::vector<OperationSpec> &operations()
          "The customer's current conversation, newest page first."},
         {"survey.rate",
          Audience::Customer,
-         {num("score", true, 1, 5), str("comment", false, kText, 0)},
-         "The customer rates the conversation after a survey was sent."},
+         {num("score", true, 1, 5), str("comment", false, kText, 0), str("conversation", false, kId)},
+         "The customer rates a conversation of theirs (the one a survey.requested named; without "
+         "it, the open one or else the latest) after a survey was sent."},
         {"status.set", Audience::Agent, {str("status", true, 16)}, "online, busy, away or offline."},
         {"inbox.snapshot",
          Audience::Agent,

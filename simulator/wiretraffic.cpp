@@ -244,7 +244,7 @@ private:
     void say(const QString &text);
     void onEvent(const Incoming &e);
     void answerLater();
-    void rate();
+    void rate(const QString &conversation); // the one the survey.requested named
     void leave(bool gaveUp);
     void later(double simulatedSeconds, std::function<void()> f);
 
@@ -369,7 +369,8 @@ void WireTraffic::Customer::onEvent(const Incoming &e)
         }
     } else if (e.event == QLatin1String("survey.requested")) {
         m_surveyAsked = true;
-        later(m_traffic->uniform(5, 30), [this] { rate(); });
+        const QString conversation = e.payload.value(QLatin1String("conversation")).toString();
+        later(m_traffic->uniform(5, 30), [this, conversation] { rate(conversation); });
     } else if (e.event == QLatin1String("conversation.closed")) {
         m_closed = true;
         m_patience.stop();
@@ -402,12 +403,14 @@ void WireTraffic::Customer::answerLater()
     });
 }
 
-void WireTraffic::Customer::rate()
+void WireTraffic::Customer::rate(const QString &conversation)
 {
     static const int scores[] = {5, 5, 5, 5, 5, 4, 4, 4, 3, 2, 1};
     const int score = scores[m_traffic->uniformInt(0, int(std::size(scores)) - 1)];
     const Phrases &p = phrases();
     QJsonObject args{{QLatin1String("score"), score}};
+    if (!conversation.isEmpty())
+        args.insert(QLatin1String("conversation"), conversation);
     const QString comment = score >= 4 ? m_traffic->pick(m_chinese ? p.commentsZh : p.commentsEn) : QString();
     if (!comment.isEmpty())
         args.insert(QLatin1String("comment"), comment);

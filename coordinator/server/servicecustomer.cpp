@@ -145,7 +145,19 @@ void CoordinatorService::surveyRate(Call &call)
     // The conversation rated is the customer's open one, or else their latest; it takes one rating,
     // and only once an agent sent the survey (survey.send).
     SessionState *s = call.session;
-    QString conversation = m_openConversation.value(s->customerId);
+    QString conversation = call.str("conversation");
+    if (!conversation.isEmpty()) {
+        // Named (the survey.requested event's conversation): it must be this customer's, whatever
+        // they opened since.
+        const auto named = m_reader->conversation(conversation);
+        if (!named || named->customerId != s->customerId) {
+            fail(call, ErrorCode::NotFound,
+                 QStringLiteral("no conversation \"%1\" of yours").arg(conversation));
+            return;
+        }
+    } else {
+        conversation = m_openConversation.value(s->customerId);
+    }
     if (conversation.isEmpty()) {
         const QList<Conversation> past = m_reader->customerConversations(s->customerId, 1);
         if (!past.isEmpty())

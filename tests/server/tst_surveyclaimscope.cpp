@@ -58,6 +58,7 @@ private slots:
     void cleanup();
     void surveyRecordedAndRatedOnce();
     void surveyAfterClose();
+    void surveyNamesItsConversation();
     void surveySurvivesRestart();
     void surveySenders();
     void claimRefusals();
@@ -243,6 +244,46 @@ void TestSurveyClaimScope::surveyAfterClose()
              conv);
     QCOMPARE(row(conv)->satisfaction, 5);
     QCOMPARE(toString(row(conv)->state), QStringLiteral("closed"));
+}
+
+void TestSurveyClaimScope::surveyNamesItsConversation()
+{
+    auto alice = signIn(QStringLiteral("alice"));
+    QVERIFY(alice->ok);
+    std::unique_ptr<WsClient> customer;
+    const QString first = conversationFor(QStringLiteral("to-alice"), alice.get(), &customer);
+    QVERIFY(!first.isEmpty());
+    QVERIFY(alice->ok_(QStringLiteral("survey.send"), {{"conversation", first}}).contains("conversation"));
+    const int asked = customer->waitEvent(QStringLiteral("survey.requested"));
+    QVERIFY(asked >= 0);
+    QCOMPARE(customer->events[asked].payload.value("conversation").toString(), first);
+    alice->ok_(QStringLiteral("conversation.close"), {{"conversation", first}});
+    QVERIFY(customer->waitEvent(QStringLiteral("conversation.closed")) >= 0);
+    // The customer writes again before answering: a new conversation is open now.
+    const QString second = customer->ok_(QStringLiteral("customer.send"), {{"text", "one more thing"}})
+                               .value("conversation")
+                               .toString();
+    QVERIFY(!second.isEmpty() && second != first);
+    // Without a name the open one is meant, which was never surveyed; named, the survey is answered.
+    QCOMPARE_CODE(customer->call(QStringLiteral("survey.rate"), {{"score", 3}}), NotFound);
+    QCOMPARE(customer->ok_(QStringLiteral("survey.rate"), {{"score", 4}, {"conversation", first}})
+                 .value("conversation")
+                 .toString(),
+             first);
+    QCOMPARE(row(first)->satisfaction, 4);
+    QCOMPARE(row(second)->satisfaction, 0);
+    // Another customer's conversation, or one that does not exist, is not theirs to rate.
+    std::unique_ptr<WsClient> other;
+    const QString theirs = conversationFor(QStringLiteral("to-alice"), alice.get(), &other);
+    QVERIFY(!theirs.isEmpty());
+    QVERIFY(alice->ok_(QStringLiteral("survey.send"), {{"conversation", theirs}}).contains("conversation"));
+    const Incoming stranger =
+        customer->call(QStringLiteral("survey.rate"), {{"score", 1}, {"conversation", theirs}});
+    QCOMPARE_CODE(stranger, NotFound);
+    QCOMPARE(stranger.message, QStringLiteral("no conversation \"%1\" of yours").arg(theirs));
+    QCOMPARE_CODE(customer->call(QStringLiteral("survey.rate"), {{"score", 1}, {"conversation", "c-none"}}),
+                  NotFound);
+    QCOMPARE(row(theirs)->satisfaction, 0);
 }
 
 void TestSurveyClaimScope::surveySurvivesRestart()

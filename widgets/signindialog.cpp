@@ -236,7 +236,8 @@ void SignInDialog::submit()
     // A self-signed certificate trusted for this address before (certificatetrust.h).
     m_connection->setTrustedFingerprint(Preferences::trustedCertificate(url));
     if (settingUp()) {
-        if (m_password->text().size() < kMinPassword) {
+        // Characters as the coordinator counts them: an emoji is one.
+        if (m_password->text().toUcs4().size() < kMinPassword) {
             showError(tr("The password needs at least %1 characters.").arg(kMinPassword));
             return;
         }

@@ -260,6 +260,8 @@ private:
     // Checks of auth.setup and account.create: before hashing and again after it (the directory
     // may have changed meanwhile). They answer the call when they refuse.
     bool setupAllowed(Call &call);
+    // Fails the call with conflict when auth.setup's login is taken (a seeded agent's, say).
+    bool setupLoginFree(Call &call);
     // auth.setup from another machine than the coordinator's must bring the setup code; wrong
     // codes count against the address's sign-in limit. Answers the call when it refuses.
     bool setupCodeAccepted(Call &call);

@@ -2,22 +2,25 @@
 
 #include <QByteArray>
 #include <QMutex>
-#include <QMutexLocker>
 #include <QString>
 #include <cstdio>
+#include <mutex>
 
 namespace sb {
 
 namespace {
 
-QMutex g_logMutex; // lines from the store writer's thread and the main thread never interleave
+// Lines from the store writer's thread and the main thread never interleave. A QBasicMutex has no
+// destructor to run at exit while another thread may still log.
+QBasicMutex g_logMutex;
 
 void writeToStdout(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    const QByteArray line = qFormatLogMessage(type, context, message).toUtf8();
-    QMutexLocker lock(&g_logMutex);
+    // One write per line, newline included: the start-up lines the daemon prints with a QTextStream
+    // on stdout can fall between two lines, never inside one.
+    const QByteArray line = qFormatLogMessage(type, context, message).toUtf8() + '\n';
+    const std::lock_guard<QBasicMutex> locker(g_logMutex);
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-    std::fputc('\n', stdout);
     std::fflush(stdout);
 }
 
@@ -25,7 +28,7 @@ void writeToStdout(QtMsgType type, const QMessageLogContext &context, const QStr
 
 void installDaemonLog()
 {
-    // Local time with its offset: the machine's own clock, as an operator reads it beside others.
+    // Local time and its zone's name: the machine's own clock, as an operator reads it beside others.
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz t} %{if-debug}debug%{endif}"
                                       "%{if-info}info%{endif}%{if-warning}warning%{endif}"
                                       "%{if-critical}critical%{endif}%{if-fatal}fatal%{endif} "

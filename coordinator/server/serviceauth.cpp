@@ -155,6 +155,11 @@ bool CoordinatorService::setupAllowed(Call &call)
              QStringLiteral("this coordinator already has an administrator; sign in instead"));
         return false;
     }
+    return true;
+}
+
+bool CoordinatorService::setupLoginFree(Call &call)
+{
     const QString login = call.str("login").trimmed();
     if (m_logins.contains(login.toLower())) {
         fail(call, ErrorCode::Conflict, QStringLiteral("the login \"%1\" is taken").arg(login));
@@ -197,12 +202,13 @@ bool CoordinatorService::setupCodeAccepted(Call &call)
 void CoordinatorService::authSetup(Call &call)
 {
     // The code is checked once, before hashing: it changes only when setup is done, which the
-    // second setupAllowed() catches.
-    if (!setupAllowed(call) || !setupCodeAccepted(call))
+    // second setupAllowed() catches. The login after the code: without it, nobody learns from a
+    // refusal which logins exist.
+    if (!setupAllowed(call) || !setupCodeAccepted(call) || !setupLoginFree(call))
         return;
     hashThen(call, [this](Call &call, const QString &hash) {
         // Checked again: another client's setup may have finished while this one hashed.
-        if (!setupAllowed(call))
+        if (!setupAllowed(call) || !setupLoginFree(call))
             return;
         const auto a = accountFromRequest(call, call.str("login").trimmed().toLower(), Role::Admin, hash);
         if (!a)

@@ -521,7 +521,7 @@ void CoordinatorService::ticketOpen(Call &call)
     const QString customer = call.str("customer");
     const auto known = m_reader->customer(customer);
     if (!known || !canSeeCustomer(call.session, *known)) {
-        // As customer.profile: a customer out of scope reads as unknown.
+        // Out of scope reads as unknown: nobody learns which customers exist elsewhere.
         fail(call, ErrorCode::NotFound,
              QStringLiteral("no customer \"%1\" in your conversations").arg(customer));
         return;

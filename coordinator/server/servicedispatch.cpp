@@ -98,8 +98,11 @@ void CoordinatorService::handleFrame(ClientLink *link, const QByteArray &frame)
     if (ls.waiting) {
         if (ls.heldBytes + frame.size() > kHeldBytesPerLink) {
             ++m_stats.requests;
-            // Answered with the request's id where it has one, so the client knows which it was.
-            auto parsed = protocol::parseRequest(frame);
+            // Answered with the request's id where it has one, so the client knows which it was
+            // (read from frames up to the frame limit only: a refusal costs no more than a request).
+            std::variant<protocol::Request, protocol::ProtocolError> parsed = protocol::ProtocolError{};
+            if (frame.size() <= protocol::Limits::maxFrameBytes)
+                parsed = protocol::parseRequest(frame);
             const auto *request = std::get_if<protocol::Request>(&parsed);
             refuse(protocol::encodeError(
                 request ? request->id : QJsonValue(), ErrorCode::RateLimited,

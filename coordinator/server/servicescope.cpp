@@ -81,12 +81,21 @@ bool CoordinatorService::canSeeCustomer(const SessionState *s, const Customer &c
     const QString open = m_openConversation.value(customer.id);
     if (!open.isEmpty() && canSeeConversation(s, open, &exists))
         return true;
+    // Then the rows as they are (one query), each judged as canSeeConversation would, without a
+    // query per row: live ones by the engine, closed ones by their agent; invitations to any of them
+    // in one more query at the end.
     for (const Conversation &c :
          m_reader->customerConversations(customer.id, kCustomerConversationsChecked)) {
-        if (c.id != open && canSeeConversation(s, c.id, &exists))
+        if (c.id == open)
+            continue;
+        if (m_engine->conversation(c.id)) {
+            if (canSeeConversation(s, c.id, &exists))
+                return true;
+        } else if (c.agentId == s->accountId || inSupervisorScope(s, c.agentId)) {
             return true;
+        }
     }
-    return false;
+    return m_reader->wasInvitedToCustomer(customer.id, s->accountId);
 }
 
 } // namespace sb

@@ -77,6 +77,9 @@ const char kDecisions[] =
 // One probe of decisions_conversation, then that conversation's few decisions.
 const char kWasInvited[] = "SELECT 1 FROM decisions WHERE conversation_id = ? AND kind = 'invited'"
                            " AND agent_id = ? LIMIT 1";
+const char kWasInvitedToCustomer[] =
+    "SELECT 1 FROM decisions d JOIN conversations c ON c.id = d.conversation_id"
+    " WHERE c.customer_id = ? AND d.kind = 'invited' AND d.agent_id = ? LIMIT 1";
 const char kEngineEvents[] =
     "SELECT id, at, type, payload FROM engine_events WHERE id > ? ORDER BY id LIMIT ?";
 const char kLatestSnapshot[] = "SELECT journal_id, at, format, state FROM engine_snapshots"
@@ -465,6 +468,18 @@ bool StoreReader::wasInvited(const QString &conversationId, const QString &agent
     if (!q)
         return false;
     q->bindValue(0, conversationId);
+    q->bindValue(1, agentId);
+    const bool found = run(q) && q->next();
+    q->finish();
+    return found;
+}
+
+bool StoreReader::wasInvitedToCustomer(const QString &customerId, const QString &agentId)
+{
+    QSqlQuery *q = query(kWasInvitedToCustomer);
+    if (!q)
+        return false;
+    q->bindValue(0, customerId);
     q->bindValue(1, agentId);
     const bool found = run(q) && q->next();
     q->finish();

@@ -62,6 +62,8 @@ public:
     // Whether the audit log shows `agentId` invited to the conversation as an expert: the engine
     // forgets its experts when a conversation closes, the log keeps them.
     bool wasInvited(const QString &conversationId, const QString &agentId);
+    // ... to any conversation of this customer (one query, however many they had).
+    bool wasInvitedToCustomer(const QString &customerId, const QString &agentId);
     // Engine events with id above `afterId`, in id order: replay them to rebuild the engine.
     QList<EngineEvent> engineEventsSince(qint64 afterId, int limit = 10000);
     // The newest engine snapshot, or with `before` the newest covering less of the journal than

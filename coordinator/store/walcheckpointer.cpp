@@ -140,12 +140,19 @@ void WalCheckpointer::afterBatch()
     }
     QElapsedTimer timer;
     timer.start();
-    const int rc = passiveCheckpoint(m_writer);
+    int backfilled = 0;
+    const int rc = passiveCheckpoint(m_writer, &backfilled);
     QMutexLocker lock(&m_mutex);
     m_stats.longestWriterPassMs = std::max(m_stats.longestWriterPassMs, timer.elapsed());
     m_stats.largestWriterPassFrames = std::max(m_stats.largestWriterPassFrames, left);
     if (rc == 0) {
         ++m_stats.writerPasses;
+        // Done, the next commit starts the log over. Should a reader still need old frames, the
+        // pass left them, and they are the background's to chase again before the writer's next
+        // pass (not a writer pass after every batch meanwhile).
+        m_backfilled = std::max<qint64>(m_backfilled, backfilled);
+        m_chased = 0;
+        m_chaseStalled = false;
         if (left > m_options.tailFrames && forced)
             ++m_stats.forcedWriterPasses;
         else if (left > m_options.tailFrames)

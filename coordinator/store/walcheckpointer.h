@@ -24,6 +24,8 @@
 // its pass once a background pass that began past the reset length left no less than the one
 // before it (the chase stopped gaining), or after `chasePasses` of them. Should none of that
 // happen, the writer runs its pass anyway at twice the reset length, which keeps the log bounded.
+// A writer's pass that could not copy everything (a reader still on old frames) starts the chase
+// afresh, so the writer does not then run a pass after every batch.
 //
 // Only where the build has SQLite's own API (SB_HAVE_SQLITE3) and Qt's driver hands out its
 // handle; otherwise start() says so and SQLite's automatic checkpoint stays in charge.

@@ -77,10 +77,24 @@ private slots:
 private:
     // Starts the daemon on free loopback ports with its store in the test's directory.
     Ports start(QProcess &daemon, QByteArray *out);
+    Ports startOnce(QProcess &daemon, QByteArray *out);
     QTemporaryDir m_dir;
 };
 
 Ports TestDaemonProcess::start(QProcess &daemon, QByteArray *out)
+{
+    // The HTTP port was free a moment before the daemon binds it; another process may take it
+    // meanwhile (ctest runs tests side by side), and then the daemon stops at once: start again.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        const Ports ports = startOnce(daemon, out);
+        if (ports.ws > 0 || daemon.state() != QProcess::NotRunning)
+            return ports;
+        *out += daemon.readAllStandardError();
+    }
+    return {};
+}
+
+Ports TestDaemonProcess::startOnce(QProcess &daemon, QByteArray *out)
 {
     // --http-port 0 turns HTTP off: a port free a moment ago, then.
     QTcpServer probe;
@@ -88,6 +102,11 @@ Ports TestDaemonProcess::start(QProcess &daemon, QByteArray *out)
         return {};
     const QString httpPort = QString::number(probe.serverPort());
     probe.close();
+    // The log's shape is the daemon's own, whatever this environment asks of Qt's logging.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("QT_MESSAGE_PATTERN"));
+    environment.remove(QStringLiteral("QT_LOGGING_RULES"));
+    daemon.setProcessEnvironment(environment);
     daemon.start(QStringLiteral(SB_COORDINATOR_BIN),
                  {QStringLiteral("--listen"), QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
                   QStringLiteral("0"), QStringLiteral("--http-port"), httpPort, QStringLiteral("--data"),

@@ -270,7 +270,7 @@ void TestServiceLimits::sessionExpires()
     const Incoming late = alice->call(QStringLiteral("inbox.snapshot"));
     QCOMPARE_CODE(late, Unauthenticated);
     auto later = client();
-    const Incoming resumed = later->call(QStringLiteral("auth.resume"), {{"token", token}, {"seq", 0}});
+    const Incoming resumed = later->call(QStringLiteral("auth.resume"), {{"token", token}, {"lastSeq", 0}});
     QCOMPARE_CODE(resumed, BadCredentials);
     QCOMPARE(resumed.message,
              QStringLiteral("the session token is unknown, expired or revoked; sign in again"));

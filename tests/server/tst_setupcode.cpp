@@ -3,7 +3,8 @@
 // coordinator made at start (missing: setup-code-required, wrong: bad-setup-code, counted by the
 // address's sign-in limiter), and the code works no more once the administrator exists. The
 // daemon prints the code on a fresh store, a new one each start, and none once set up.
-// Other computers are played by this machine's own non-loopback address (skipped without one).
+// Other computers are played by this machine's own non-loopback address (skipped without one),
+// and by an in-process link that reports another address (never skipped).
 
 #include "clock.h"
 #include "coordinatorservice.h"
@@ -13,6 +14,7 @@
 #include "websocketgateway.h"
 #include "wsclient.h"
 
+#include <QElapsedTimer>
 #include <QNetworkInterface>
 #include <QProcess>
 #include <QRegularExpression>
@@ -96,6 +98,24 @@ public:
     std::vector<Incoming> replies;
 };
 
+// A link from another computer without a network: the service sees the address it reports.
+class RemoteLink final : public ClientLink
+{
+public:
+    void send(const QByteArray &frame) override
+    {
+        auto parsed = protocol::parseIncoming(frame);
+        if (auto *in = std::get_if<Incoming>(&parsed); in && in->kind != Incoming::Event)
+            replies.push_back(*in);
+    }
+    QString peerAddress() const override { return QStringLiteral("192.0.2.1"); }
+    std::vector<Incoming> replies;
+};
+
+const char kSiteWithAgent[] = R"({"groups": [{"id": "g", "name": "G"}],
+  "agents": [{"id": "alice", "name": "Alice", "groups": ["g"]}],
+  "channels": [{"id": "web", "name": "Web"}], "rules": []})";
+
 } // namespace
 
 class TestSetupCode : public QObject
@@ -110,6 +130,7 @@ private slots:
     void codeAsTyped();
     void loopbackNeedsNoCode();
     void otherComputerNeedsTheCode();
+    void remoteLinkInProcess();
     void daemonPrintsTheCodeOnlyWhileNeeded();
 
 private:
@@ -199,6 +220,49 @@ void TestSetupCode::loopbackNeedsNoCode()
     QVERIFY2(setup.kind == Incoming::Result, qPrintable(setup.message));
     QVERIFY(service->setupCode().isEmpty());
     stopTestService(service, gateway);
+}
+
+void TestSetupCode::remoteLinkInProcess()
+{
+    // The same rules as over a LAN socket, on any machine: the service is handed frames by a link
+    // that says it is another computer.
+    ManualClock clock(1764000000000);
+    CoordinatorService::Options options;
+    options.dataDir = m_dir.filePath(QStringLiteral("in-process"));
+    QString error;
+    options.seedSite = SiteConfig::fromJson(kSiteWithAgent, &error);
+    QVERIFY2(options.seedSite, qPrintable(error));
+    options.driveTimers = false;
+    CoordinatorService service(clock, options);
+    QVERIFY2(service.start(&error), qPrintable(error));
+    RemoteLink link;
+    qint64 id = 0;
+    auto ask = [&](const QString &op, const QJsonObject &args) {
+        const std::size_t before = link.replies.size();
+        service.handleFrame(&link, protocol::encodeRequest(++id, op, args));
+        QElapsedTimer waited;
+        waited.start();
+        while (link.replies.size() == before && waited.elapsed() < 10000)
+            QTest::qWait(5);
+        return link.replies.size() > before ? link.replies.back() : Incoming();
+    };
+    const Incoming hello = ask(QStringLiteral("hello"), {{QLatin1String("protocol"), protocol::kVersion}});
+    QCOMPARE(hello.payload.value(QLatin1String("setupCodeRequired")), QJsonValue(true));
+    // Without the code, a taken login (the seeded agent's) is not told apart from a free one.
+    QCOMPARE_CODE(ask(QStringLiteral("auth.setup"), setupArgs(QStringLiteral("alice"))), SetupCodeRequired);
+    QCOMPARE_CODE(ask(QStringLiteral("auth.setup"), setupArgs(QStringLiteral("root"))), SetupCodeRequired);
+    QCOMPARE_CODE(
+        ask(QStringLiteral("auth.setup"), setupArgs(QStringLiteral("alice"), QStringLiteral("XXXX-XXXX"))),
+        BadSetupCode);
+    // With it, the login is checked; then the administrator is made.
+    const QString code = service.setupCode();
+    QCOMPARE_CODE(ask(QStringLiteral("auth.setup"), setupArgs(QStringLiteral("alice"), code)), Conflict);
+    const Incoming made =
+        ask(QStringLiteral("auth.setup"), setupArgs(QStringLiteral("root"), code.toLower()));
+    QVERIFY2(made.kind == Incoming::Result, qPrintable(made.message));
+    QCOMPARE_CODE(ask(QStringLiteral("auth.setup"), setupArgs(QStringLiteral("root2"), code)), SetupDone);
+    service.linkClosed(&link);
+    service.stop();
 }
 
 void TestSetupCode::otherComputerNeedsTheCode()

@@ -59,6 +59,7 @@ private slots:
     void surveyRecordedAndRatedOnce();
     void surveyAfterClose();
     void surveyNamesItsConversation();
+    void ratingsBackToBack();
     void surveySurvivesRestart();
     void surveySenders();
     void claimRefusals();
@@ -244,6 +245,36 @@ void TestSurveyClaimScope::surveyAfterClose()
              conv);
     QCOMPARE(row(conv)->satisfaction, 5);
     QCOMPARE(toString(row(conv)->state), QStringLiteral("closed"));
+}
+
+void TestSurveyClaimScope::ratingsBackToBack()
+{
+    // Requests in flight together, none waiting for another's commit: the survey asked and the
+    // customer answering twice at once. One rating lands; the other is a conflict, not an error.
+    auto alice = signIn(QStringLiteral("alice"));
+    QVERIFY(alice->ok);
+    std::unique_ptr<WsClient> customer;
+    const QString conv = conversationFor(QStringLiteral("to-alice"), alice.get(), &customer);
+    QVERIFY(!conv.isEmpty());
+    alice->post(QStringLiteral("survey.send"), {{"conversation", conv}});
+    QVERIFY(customer->waitEvent(QStringLiteral("survey.requested")) >= 0);
+    const qint64 first = customer->post(QStringLiteral("survey.rate"), {{"score", 2}});
+    const qint64 second = customer->post(QStringLiteral("survey.rate"), {{"score", 5}});
+    QVERIFY(customer->waitFor(
+        [&] {
+            int answered = 0;
+            for (const Incoming &r : customer->replies)
+                answered += r.id.toInteger() == first || r.id.toInteger() == second;
+            return answered == 2;
+        },
+        5000));
+    for (const Incoming &r : customer->replies) {
+        if (r.id.toInteger() == first)
+            QCOMPARE(r.kind, Incoming::Result);
+        if (r.id.toInteger() == second)
+            QCOMPARE_CODE(r, Conflict);
+    }
+    QCOMPARE(row(conv)->satisfaction, 2);
 }
 
 void TestSurveyClaimScope::surveyNamesItsConversation()

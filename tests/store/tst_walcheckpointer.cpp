@@ -92,9 +92,10 @@ void TestWalCheckpointer::walStaysBoundedUnderSteadyCommits()
             QVERIFY(stats.largestWalFrames >= 2 * options.checkpoint.resetFrames);
         QVERIFY(stats.backgroundPasses > 0);
         // Each time round the log: a pass per step up to the reset length, then no more than the
-        // chase before the writer's pass lets it start over (and one woken as the log starts over).
+        // chase before the writer's pass lets it start over, one woken as the log starts over, and
+        // slack for passes that found the checkpoint busy (they count here, not in the chase).
         const quint64 perRound = quint64(options.checkpoint.resetFrames / options.checkpoint.stepFrames +
-                                         options.checkpoint.chasePasses + 1);
+                                         options.checkpoint.chasePasses + 3);
         QVERIFY2(stats.backgroundPasses <= (stats.restarts + 1) * perRound,
                  qPrintable(QStringLiteral("%1 background passes, the log started over %2 times")
                                 .arg(stats.backgroundPasses)
@@ -148,12 +149,12 @@ void TestWalCheckpointer::writerStopsChasingAnUnreachableTail()
           stats.backgroundPasses, stats.restarts, stats.writerPasses, stats.busy, stats.forcedWriterPasses,
           stats.chasedWriterPasses);
     QVERIFY(stats.writerPasses > 0);
-    QVERIFY(stats.restarts >= stats.writerPasses);
+    QVERIFY(stats.restarts + 1 >= stats.writerPasses); // the last pass may have no commit after it
     // Woken after every batch past the reset length, the background would pass once per batch until
     // the log reached twice that length (some fifty passes a round here): now a round of the log
-    // is its steps, the chase, and one woken as the log starts over.
+    // is its steps, the chase, one woken as the log starts over, and slack for busy passes.
     const quint64 perRound = quint64(options.checkpoint.resetFrames / options.checkpoint.stepFrames +
-                                     options.checkpoint.chasePasses + 1);
+                                     options.checkpoint.chasePasses + 3);
     QVERIFY2(stats.backgroundPasses <= (stats.restarts + 1) * perRound,
              qPrintable(QStringLiteral("%1 background passes, the log started over %2 times")
                             .arg(stats.backgroundPasses)

@@ -20,9 +20,6 @@ using namespace sb;
 using protocol::ErrorCode;
 using protocol::Incoming;
 
-#define QCOMPARE_CODE(reply, expected)                                                                       \
-    QCOMPARE(protocol::toString((reply).code), protocol::toString(ErrorCode::expected))
-
 namespace {
 
 const char kSite[] = R"({

@@ -18,9 +18,6 @@ using protocol::ErrorCode;
 using protocol::Incoming;
 
 // Error codes compare by their wire names, so a failure prints both.
-#define QCOMPARE_CODE(reply, expected)                                                                       \
-    QCOMPARE(protocol::toString((reply).code), protocol::toString(ErrorCode::expected))
-
 namespace {
 
 const char kSite[] = R"({

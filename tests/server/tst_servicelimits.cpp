@@ -17,9 +17,6 @@ using namespace sb;
 using protocol::ErrorCode;
 using protocol::Incoming;
 
-#define QCOMPARE_CODE(reply, expected)                                                                       \
-    QCOMPARE(protocol::toString((reply).code), protocol::toString(ErrorCode::expected))
-
 namespace {
 
 // "fr" needs a skill nobody has, so it waits out its 60 s and is widened; "fax" matches no rule.

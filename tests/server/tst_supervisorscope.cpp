@@ -17,9 +17,6 @@ using namespace sb;
 using protocol::ErrorCode;
 using protocol::Incoming;
 
-#define QCOMPARE_CODE(reply, expected)                                                                       \
-    QCOMPARE(protocol::toString((reply).code), protocol::toString(ErrorCode::expected))
-
 namespace {
 
 // One channel and one group per agent, so each customer's conversation goes to a known agent.

@@ -20,9 +20,6 @@ using namespace sb;
 using protocol::ErrorCode;
 using protocol::Incoming;
 
-#define QCOMPARE_CODE(reply, expected)                                                                       \
-    QCOMPARE(protocol::toString((reply).code), protocol::toString(ErrorCode::expected))
-
 namespace {
 
 // Each agent has a channel of their own; "mail" waits in the sales queue until someone claims it.

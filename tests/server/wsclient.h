@@ -13,6 +13,10 @@
 #include <QWebSocket>
 #include <functional>
 
+// A reply's error code against the one expected, by name.
+#define QCOMPARE_CODE(reply, expected)                                                                       \
+    QCOMPARE(sb::protocol::toString((reply).code), sb::protocol::toString(sb::protocol::ErrorCode::expected))
+
 class WsClient
 {
 public:

@@ -83,7 +83,6 @@ SignInDialog::SignInDialog(CoordinatorConnection *connection, EmbeddedHost *host
     m_setupCodeLabel->setBuddy(m_setupCode);
     setupForm->addRow(m_setupCodeLabel, m_setupCode);
     setupForm->addRow(QString(), m_setupCodeHint);
-    m_setup->setVisible(false);
     showSetup(false);
 
     auto *buttons = new QDialogButtonBox(this);

@@ -43,6 +43,21 @@ QStringList RoutingEngine::groupIds() const
     return ids;
 }
 
+std::optional<GroupConfig> RoutingEngine::groupConfig(const QString &id) const
+{
+    const int gi = m_groupIndex.value(id, -1);
+    if (gi < 0)
+        return std::nullopt;
+    const Group &g = m_groups[gi];
+    GroupConfig c;
+    c.id = g.id;
+    c.name = g.name;
+    c.hours = g.hours;
+    c.offHoursMessage = g.offHoursMessage;
+    c.expectedResponseSeconds = g.expectedResponseSeconds;
+    return c;
+}
+
 QStringList RoutingEngine::channelIds() const
 {
     QStringList ids;

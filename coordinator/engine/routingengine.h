@@ -136,6 +136,7 @@ public:
     QStringList unmatchedOrder() const;
     QStringList agentIds() const; // in the order they were added
     QStringList groupIds() const;
+    std::optional<GroupConfig> groupConfig(const QString &id) const; // as last loaded or upserted
     QStringList channelIds() const;
     QStringList groupMembers(const QString &group) const; // in ring order
     // An agent's assigned conversations, oldest assignment first; the live ones they were invited to.

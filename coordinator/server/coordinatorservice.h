@@ -237,6 +237,9 @@ private:
     // someone in their scope) own; admins see all.
     bool canSeeCustomer(const SessionState *s, const Customer &customer) const;
     bool inSupervisorScope(const SessionState *s, const QString &agentId) const;
+    // Whether s may act on `agentId`'s conversations by hand: the agent themself, a supervisor above
+    // them, or an admin.
+    bool actsFor(const SessionState *s, const QString &agentId) const;
     QStringList groupsOf(const QString &agentId) const;
 
     // sessions (serviceauth.cpp)
@@ -310,6 +313,9 @@ private:
     // administration (serviceadmin.cpp)
     void accountCreate(Call &call);
     void groupCreate(Call &call);
+    void groupUpdate(Call &call);
+    // Both: `g` with the request's name and hours, through the engine journal; answers the call.
+    void saveGroup(Call &call, GroupConfig g);
     void teamCreate(Call &call);
     void accountUpdate(Call &call);
     // account.update once a new password (if any) is hashed; `hash` empty: the password stays.
@@ -375,9 +381,11 @@ private:
         int writes = 0; // in flight
     };
     QHash<QString, SurveyState> m_surveys;
-    SurveyState surveyState(const QString &conversation) const; // (servicecustomer.cpp)
-    // Writes the request (score 0) or the rating, keeping m_surveys until it is committed.
-    void saveSurvey(const QString &conversation, int score);
+    // `row`: the conversation's stored row when the caller has it (saves reading it again).
+    SurveyState surveyState(const QString &conversation, const std::optional<Conversation> &row) const;
+    // Writes the request (score 0) or the rating over `current` (surveyState()), keeping m_surveys
+    // until it is committed.
+    void saveSurvey(const QString &conversation, SurveyState current, int score);
     // Agents in their presence grace: account -> when it runs out, and the same ordered by time, so
     // the next deadline (asked on every engine input, through scheduleTick) is the first one.
     QHash<QString, qint64> m_presenceDeadlines;

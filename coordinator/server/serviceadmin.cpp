@@ -108,12 +108,30 @@ void CoordinatorService::groupCreate(Call &call)
 {
     GroupConfig g;
     g.id = call.str("id");
-    g.name = call.str("name");
-    // Creating never changes a group that exists: its name, hours and messages stay as they are.
+    // Creating never changes a group that exists (group.update does): its name, hours and messages
+    // stay as they are.
     if (m_engine->groupIds().contains(g.id)) {
         fail(call, ErrorCode::Conflict, QStringLiteral("the group \"%1\" exists").arg(g.id));
         return;
     }
+    saveGroup(call, g);
+}
+
+void CoordinatorService::groupUpdate(Call &call)
+{
+    const auto current = m_engine->groupConfig(call.str("id"));
+    if (!current) {
+        fail(call, ErrorCode::NotFound, QStringLiteral("no group \"%1\"").arg(call.str("id")));
+        return;
+    }
+    saveGroup(call, *current);
+}
+
+void CoordinatorService::saveGroup(Call &call, GroupConfig g)
+{
+    // Fields the request leaves out stay as they are.
+    if (call.request.args.contains(QLatin1String("name")))
+        g.name = call.str("name");
     const QJsonValue hours = call.request.args.value(QLatin1String("hours"));
     QString error;
     if (hours.isObject() && !WorkingHours::fromJson(hours.toObject(), &g.hours, &error)) {

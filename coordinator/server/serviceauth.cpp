@@ -15,6 +15,21 @@
 
 namespace sb {
 
+namespace {
+
+// The address limiter's key for a peer (the login limiter's are "login:<login>").
+QString addressKey(const QString &peerAddress)
+{
+    return QStringLiteral("ip:") + peerAddress;
+}
+
+QString lockedMessage(qint64 retryMs)
+{
+    return QStringLiteral("too many failed sign-ins; try again in %1 s").arg((retryMs + 999) / 1000);
+}
+
+} // namespace
+
 using protocol::ErrorCode;
 
 void CoordinatorService::hello(Call &call)
@@ -182,15 +197,14 @@ bool CoordinatorService::setupCodeAccepted(Call &call)
                             "one takes the setup code switchboard-coordinator printed when it started"));
         return false;
     }
-    const QString addressKey = QStringLiteral("ip:") + address;
+    const QString key = addressKey(address);
     qint64 retry = 0;
-    if (!m_addressLimiter->allowed(addressKey, &retry)) {
-        fail(call, ErrorCode::RateLimited,
-             QStringLiteral("too many failed sign-ins; try again in %1 s").arg((retry + 999) / 1000));
+    if (!m_addressLimiter->allowed(key, &retry)) {
+        fail(call, ErrorCode::RateLimited, lockedMessage(retry));
         return false;
     }
     if (!setupCodeMatches(m_setupCode, typed)) {
-        m_addressLimiter->recordFailure(addressKey);
+        m_addressLimiter->recordFailure(key);
         fail(call, ErrorCode::BadSetupCode,
              QStringLiteral("wrong setup code; use the one switchboard-coordinator printed when it last "
                             "started (each start makes a new one)"));
@@ -269,11 +283,10 @@ void CoordinatorService::authLogin(Call &call)
     const QString login = call.str("login").trimmed();
     const QString loginKey = QStringLiteral("login:") + login.toLower();
     // Looked up here, not for every frame: only sign-ins need the peer's address.
-    const QString addressKey = QStringLiteral("ip:") + call.link->peerAddress();
+    const QString peerKey = addressKey(call.link->peerAddress());
     qint64 retry = 0;
-    if (!m_loginLimiter->allowed(loginKey, &retry) || !m_addressLimiter->allowed(addressKey, &retry)) {
-        fail(call, ErrorCode::RateLimited,
-             QStringLiteral("too many failed sign-ins; try again in %1 s").arg((retry + 999) / 1000));
+    if (!m_loginLimiter->allowed(loginKey, &retry) || !m_addressLimiter->allowed(peerKey, &retry)) {
+        fail(call, ErrorCode::RateLimited, lockedMessage(retry));
         return;
     }
     const QString id = m_logins.value(login.toLower());
@@ -292,27 +305,26 @@ void CoordinatorService::authLogin(Call &call)
     offThread(
         call,
         [=]() -> QVariant {
-            if (!loginLimiter->allowed(loginKey) || !addressLimiter->allowed(addressKey))
+            if (!loginLimiter->allowed(loginKey) || !addressLimiter->allowed(peerKey))
                 return Locked;
             const bool ok = verify              ? verify(encoded, password)
                             : encoded.isEmpty() ? PasswordHasher::dummyVerify(password)
                                                 : PasswordHasher::verify(encoded, password);
             if (!ok) {
                 loginLimiter->recordFailure(loginKey);
-                addressLimiter->recordFailure(addressKey);
+                addressLimiter->recordFailure(peerKey);
                 return Wrong;
             }
             loginLimiter->recordSuccess(loginKey);
             return Right;
         },
-        [this, id, loginKey, addressKey](Call &call, const QVariant &outcome) {
+        [this, id, loginKey, peerKey](Call &call, const QVariant &outcome) {
             const auto it = m_accounts.constFind(id);
             if (outcome.toInt() == Locked) {
                 qint64 retry = 0;
                 if (m_loginLimiter->allowed(loginKey, &retry))
-                    m_addressLimiter->allowed(addressKey, &retry);
-                fail(call, ErrorCode::RateLimited,
-                     QStringLiteral("too many failed sign-ins; try again in %1 s").arg((retry + 999) / 1000));
+                    m_addressLimiter->allowed(peerKey, &retry);
+                fail(call, ErrorCode::RateLimited, lockedMessage(retry));
                 return;
             }
             // Disabled (or gone) while the password was being checked: refused all the same.

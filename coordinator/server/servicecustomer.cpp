@@ -106,22 +106,22 @@ void CoordinatorService::customerHistory(Call &call)
     reply(call, {{QLatin1String("conversation"), conversation}, {QLatin1String("messages"), messages}});
 }
 
-CoordinatorService::SurveyState CoordinatorService::surveyState(const QString &conversation) const
+CoordinatorService::SurveyState CoordinatorService::surveyState(const QString &conversation,
+                                                                const std::optional<Conversation> &row) const
 {
     const auto pending = m_surveys.constFind(conversation);
     if (pending != m_surveys.constEnd())
         return *pending;
     SurveyState state;
-    if (const auto row = m_reader->conversation(conversation)) {
+    if (row) {
         state.requested = row->surveyRequestedAt > 0;
         state.rated = row->satisfaction > 0;
     }
     return state;
 }
 
-void CoordinatorService::saveSurvey(const QString &conversation, int score)
+void CoordinatorService::saveSurvey(const QString &conversation, SurveyState next, int score)
 {
-    SurveyState next = surveyState(conversation);
     if (score > 0)
         next.rated = true;
     else
@@ -145,29 +145,28 @@ void CoordinatorService::surveyRate(Call &call)
     // The conversation rated is the customer's open one, or else their latest; it takes one rating,
     // and only once an agent sent the survey (survey.send).
     SessionState *s = call.session;
+    // The named one (the survey.requested event's conversation) must be this customer's, whatever
+    // they opened since.
     QString conversation = call.str("conversation");
+    std::optional<Conversation> row;
     if (!conversation.isEmpty()) {
-        // Named (the survey.requested event's conversation): it must be this customer's, whatever
-        // they opened since.
-        const auto named = m_reader->conversation(conversation);
-        if (!named || named->customerId != s->customerId) {
+        row = m_reader->conversation(conversation);
+        if (!row || row->customerId != s->customerId) {
             fail(call, ErrorCode::NotFound,
                  QStringLiteral("no conversation \"%1\" of yours").arg(conversation));
             return;
         }
+    } else if (conversation = m_openConversation.value(s->customerId); !conversation.isEmpty()) {
+        row = m_reader->conversation(conversation); // none while its first write is in flight
+    } else if (const QList<Conversation> past = m_reader->customerConversations(s->customerId, 1);
+               !past.isEmpty()) {
+        row = past.first();
+        conversation = row->id;
     } else {
-        conversation = m_openConversation.value(s->customerId);
-    }
-    if (conversation.isEmpty()) {
-        const QList<Conversation> past = m_reader->customerConversations(s->customerId, 1);
-        if (!past.isEmpty())
-            conversation = past.first().id;
-    }
-    if (conversation.isEmpty()) {
         fail(call, ErrorCode::NotFound, QStringLiteral("there is no conversation to rate"));
         return;
     }
-    const SurveyState survey = surveyState(conversation);
+    const SurveyState survey = surveyState(conversation, row);
     if (survey.rated) {
         fail(call, ErrorCode::Conflict,
              QStringLiteral("conversation \"%1\" was already rated; a conversation is rated once")
@@ -181,7 +180,7 @@ void CoordinatorService::surveyRate(Call &call)
         return;
     }
     const int score = static_cast<int>(call.num("score"));
-    saveSurvey(conversation, score);
+    saveSurvey(conversation, survey, score);
     const QString comment = call.str("comment");
     if (!comment.isEmpty()) {
         Message m;
@@ -194,9 +193,11 @@ void CoordinatorService::surveyRate(Call &call)
         rememberLastMessage(m);
         m_writer->appendMessage(m, track());
     }
-    const auto row = m_reader->conversation(conversation);
-    if (row && !row->agentId.isEmpty())
-        pushToAccount(row->agentId, QStringLiteral("survey.rated"),
+    // Its agent now: the engine's for an open conversation, the stored row's for a closed one.
+    const auto live = m_engine->conversation(conversation);
+    const QString agent = live ? live->agent : row ? row->agentId : QString();
+    if (!agent.isEmpty())
+        pushToAccount(agent, QStringLiteral("survey.rated"),
                       {{QLatin1String("conversation"), conversation}, {QLatin1String("score"), score}});
     reply(call, {{QLatin1String("conversation"), conversation}, {QLatin1String("score"), score}});
 }

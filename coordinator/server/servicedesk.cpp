@@ -406,7 +406,7 @@ std::optional<ConversationInfo> CoordinatorService::handledConversation(Call &ca
     const QString id = call.str("conversation");
     const SessionState *s = call.session;
     const auto info = m_engine->conversation(id);
-    if (info && (info->agent == s->accountId || s->role == Role::Admin || inSupervisorScope(s, info->agent)))
+    if (info && actsFor(s, info->agent))
         return info;
     bool exists = false;
     const bool visible = canSeeConversation(s, id, &exists);
@@ -476,23 +476,15 @@ void CoordinatorService::surveySend(Call &call)
     // usually go out: a closed one's agent is in its stored row.
     const QString id = call.str("conversation");
     const SessionState *s = call.session;
-    QString agent;
-    QString customer;
-    bool waiting = false;
-    if (const auto info = m_engine->conversation(id)) {
-        agent = info->agent;
-        customer = info->customer;
-        waiting = info->state != ConversationInfo::Assigned;
-    } else if (const auto row = m_reader->conversation(id)) {
-        agent = row->agentId;
-        customer = row->customerId;
-        waiting = agent.isEmpty();
-    } else {
+    const auto info = m_engine->conversation(id);
+    const auto row = m_reader->conversation(id); // its survey so far, and a closed one's agent
+    if (!info && !row) {
         fail(call, ErrorCode::NotFound, QStringLiteral("no conversation \"%1\"").arg(id));
         return;
     }
-    const bool handles =
-        !agent.isEmpty() && (agent == s->accountId || s->role == Role::Admin || inSupervisorScope(s, agent));
+    const QString agent = info ? info->agent : row->agentId;
+    const QString customer = info ? info->customer : row->customerId;
+    const bool waiting = info ? info->state != ConversationInfo::Assigned : agent.isEmpty();
     bool exists = false;
     if (waiting && (s->role == Role::Admin || canSeeConversation(s, id, &exists))) {
         fail(call, ErrorCode::Conflict,
@@ -501,17 +493,18 @@ void CoordinatorService::surveySend(Call &call)
                  .arg(id));
         return;
     }
-    if (!handles) {
+    if (!actsFor(s, agent)) {
         fail(call, ErrorCode::Forbidden,
              QStringLiteral("conversation \"%1\" is not yours to survey").arg(id));
         return;
     }
-    if (surveyState(id).rated) {
+    const SurveyState survey = surveyState(id, row);
+    if (survey.rated) {
         fail(call, ErrorCode::Conflict,
              QStringLiteral("conversation \"%1\" was already rated; a conversation is rated once").arg(id));
         return;
     }
-    saveSurvey(id, 0);
+    saveSurvey(id, survey, 0);
     pushToCustomer(customer, QStringLiteral("survey.requested"), {{QLatin1String("conversation"), id}});
     reply(call, {{QLatin1String("conversation"), id}});
 }

@@ -40,6 +40,7 @@ const QHash<QString, CoordinatorService::Handler> &CoordinatorService::handlerTa
         {QStringLiteral("directory.agents"), &S::directoryAgents},
         {QStringLiteral("account.create"), &S::accountCreate},
         {QStringLiteral("group.create"), &S::groupCreate},
+        {QStringLiteral("group.update"), &S::groupUpdate},
         {QStringLiteral("team.create"), &S::teamCreate},
         {QStringLiteral("account.update"), &S::accountUpdate},
         {QStringLiteral("team.update"), &S::teamUpdate},

@@ -39,6 +39,12 @@ bool CoordinatorService::inSupervisorScope(const SessionState *s, const QString 
     return false;
 }
 
+bool CoordinatorService::actsFor(const SessionState *s, const QString &agentId) const
+{
+    return s->role == Role::Admin || (!agentId.isEmpty() && agentId == s->accountId) ||
+           inSupervisorScope(s, agentId);
+}
+
 bool CoordinatorService::canSeeConversation(const SessionState *s, const QString &id, bool *exists) const
 {
     *exists = false;
@@ -46,9 +52,7 @@ bool CoordinatorService::canSeeConversation(const SessionState *s, const QString
         return false;
     if (const auto info = m_engine->conversation(id)) {
         *exists = true;
-        if (s->role == Role::Admin || info->agent == s->accountId || info->invited.contains(s->accountId))
-            return true;
-        if (inSupervisorScope(s, info->agent))
+        if (actsFor(s, info->agent) || info->invited.contains(s->accountId))
             return true;
         if (info->state == ConversationInfo::Queued) {
             const QStringList mine = groupsOf(s->accountId);
@@ -63,7 +67,7 @@ bool CoordinatorService::canSeeConversation(const SessionState *s, const QString
     if (!row)
         return false;
     *exists = true;
-    if (s->role == Role::Admin || row->agentId == s->accountId || inSupervisorScope(s, row->agentId))
+    if (actsFor(s, row->agentId))
         return true;
     // The engine forgot its experts at the close; the audit log did not.
     return m_reader->wasInvited(id, s->accountId);
@@ -73,8 +77,7 @@ bool CoordinatorService::canSeeCustomer(const SessionState *s, const Customer &c
 {
     if (!isStaff(s))
         return false;
-    if (s->role == Role::Admin || (!customer.ownerId.isEmpty() && customer.ownerId == s->accountId) ||
-        inSupervisorScope(s, customer.ownerId))
+    if (actsFor(s, customer.ownerId))
         return true;
     bool exists = false;
     // The open conversation first: its row may not be committed yet.
@@ -91,7 +94,7 @@ bool CoordinatorService::canSeeCustomer(const SessionState *s, const Customer &c
         if (m_engine->conversation(c.id)) {
             if (canSeeConversation(s, c.id, &exists))
                 return true;
-        } else if (c.agentId == s->accountId || inSupervisorScope(s, c.agentId)) {
+        } else if (actsFor(s, c.agentId)) {
             return true;
         }
     }

@@ -99,8 +99,7 @@ int WalCheckpointer::onCommit(void *self, sqlite3 *, const char *, int frames)
         ++c->m_generation;
         ++c->m_stats.restarts;
         c->m_backfilled = 0;
-        c->m_chased = 0;
-        c->m_chaseStalled = false;
+        c->resetChase();
     }
     c->m_stats.walFrames = frames;
     c->m_stats.largestWalFrames = std::max<qint64>(c->m_stats.largestWalFrames, frames);
@@ -125,7 +124,7 @@ void WalCheckpointer::afterBatch()
         if (pastReset) {
             left = frames - std::min(m_backfilled, frames);
             forced = frames >= 2 * qint64(m_options.resetFrames);
-            chased = m_chaseStalled || m_chased >= m_options.chasePasses;
+            chased = m_chaseOver;
             writerPass = left <= m_options.tailFrames || forced || chased;
         }
         // Not while the writer copies the tail itself: a background pass then would only hold the
@@ -151,14 +150,20 @@ void WalCheckpointer::afterBatch()
         // pass left them, and they are the background's to chase again before the writer's next
         // pass (not a writer pass after every batch meanwhile).
         m_backfilled = std::max<qint64>(m_backfilled, backfilled);
-        m_chased = 0;
-        m_chaseStalled = false;
+        resetChase();
         if (left > m_options.tailFrames && forced)
             ++m_stats.forcedWriterPasses;
         else if (left > m_options.tailFrames)
             ++m_stats.chasedWriterPasses;
     } else
         ++m_stats.busy; // the background pass holds the checkpoint: try again after the next batch
+}
+
+void WalCheckpointer::resetChase()
+{
+    m_chased = 0;
+    m_chaseLeft = 0;
+    m_chaseOver = false;
 }
 
 WalCheckpointer::Stats WalCheckpointer::stats() const
@@ -199,8 +204,8 @@ void WalCheckpointer::runThread()
             m_backfilled = std::max<qint64>(m_backfilled, backfilled);
             if (pastReset) {
                 const qint64 left = std::max<qint64>(0, m_stats.walFrames - m_backfilled);
-                if (m_chased > 0 && left >= m_chaseLeft)
-                    m_chaseStalled = true;
+                if ((m_chased > 0 && left >= m_chaseLeft) || m_chased + 1 >= m_options.chasePasses)
+                    m_chaseOver = true;
                 m_chaseLeft = left;
                 ++m_chased;
             }

@@ -101,11 +101,13 @@ private:
     // (it starts over at each reset, which the commit hook sees as a shorter log).
     qint64 m_backfilled = 0;
     quint64 m_generation = 0;
-    // Background passes that began past the reset length, in this generation; what the latest of
-    // them left to copy, and whether it left no less than the one before.
+    // The chase: background passes that began past the reset length since the log started over
+    // or the writer's last pass, what the latest of them left to copy, and whether the chase is
+    // over (a pass left no less than the one before, or `chasePasses` ran): the writer's turn.
     int m_chased = 0;
     qint64 m_chaseLeft = 0;
-    bool m_chaseStalled = false;
+    bool m_chaseOver = false;
+    void resetChase(); // under m_mutex
     bool m_stopping = false;
     Stats m_stats;
 };

@@ -47,6 +47,7 @@ private slots:
     void init();
     void cleanup();
     void groupCreatedOnce();
+    void groupUpdated();
     void transferToGroup();
     void attachmentLimits();
     void sessionExpires();
@@ -163,6 +164,52 @@ void TestServiceLimits::groupCreatedOnce()
     const int assigned = alice->waitEvent(QStringLiteral("conversation.assigned"));
     QVERIFY(assigned >= 0);
     QCOMPARE(alice->events[assigned].payload.value("id").toString(), conv);
+}
+
+void TestServiceLimits::groupUpdated()
+{
+    startService();
+    auto admin = setUp();
+    QVERIFY(admin->ok);
+    auto alice = agent(QStringLiteral("alice"));
+    QVERIFY(alice->ok);
+    QCOMPARE_CODE(admin->call(QStringLiteral("group.update"), {{"id", "nope"}, {"name", "X"}}), NotFound);
+    QCOMPARE_CODE(admin->call(QStringLiteral("group.update"),
+                              {{"id", "sales"}, {"hours", QJsonObject{{"daily", "nonsense"}}}}),
+                  BadRequest);
+    QCOMPARE_CODE(alice->call(QStringLiteral("group.update"), {{"id", "sales"}, {"name", "Mine"}}),
+                  Forbidden);
+
+    // Renamed, hours left as they were (always open): a customer is routed at once.
+    const QJsonObject renamed =
+        admin->ok_(QStringLiteral("group.update"), {{"id", "sales"}, {"name", "Sales & billing"}});
+    QCOMPARE(renamed.value("name").toString(), QStringLiteral("Sales & billing"));
+    QCOMPARE(m_service->engine().groupConfig(QStringLiteral("sales"))->name,
+             QStringLiteral("Sales & billing"));
+    QString first;
+    auto dana = customer(QStringLiteral("web"), QStringLiteral("hi"), &first);
+    QVERIFY(dana->ok);
+    QVERIFY(alice->waitEvent(QStringLiteral("conversation.assigned")) >= 0);
+
+    // Closed now (16:00 UTC), the name kept: the next customer waits for the hours.
+    const QJsonObject closed{{"timeZone", "UTC"}, {"daily", "02:00-03:00"}};
+    QCOMPARE(admin->ok_(QStringLiteral("group.update"), {{"id", "sales"}, {"hours", closed}})
+                 .value("name")
+                 .toString(),
+             QStringLiteral("Sales & billing"));
+    QString second;
+    auto eve = customer(QStringLiteral("web"), QStringLiteral("hello"), &second);
+    QVERIFY(eve->ok);
+    QTRY_VERIFY(m_service->engine().conversation(second).has_value());
+    QVERIFY(m_service->engine().conversation(second)->agent.isEmpty());
+
+    // Open again: the waiting conversation is routed at once.
+    const int from = static_cast<int>(alice->events.size());
+    admin->ok_(QStringLiteral("group.update"),
+               {{"id", "sales"}, {"hours", QJsonObject{{"timeZone", "UTC"}, {"daily", "00:00-24:00"}}}});
+    const int assigned = alice->waitEvent(QStringLiteral("conversation.assigned"), from);
+    QVERIFY(assigned >= 0);
+    QCOMPARE(alice->events[assigned].payload.value("id").toString(), second);
 }
 
 void TestServiceLimits::transferToGroup()
